@@ -1,0 +1,54 @@
+"""The Typer application, the error boundary and the command-group registry."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from acuback.cli import clinical, evidence, knowledge, outcomes
+from acuback.errors import AcubackError, InputError, NotFound
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="acuback",
+    help="Acupuncture care for back pain: knowledge base, screening, planning, outcomes, evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+knowledge.register(app)
+clinical.register(app)
+evidence.register(app)
+outcomes.register(app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; map errors to exit codes (2 bad input, 1 internal fault) with one line."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        print("acuback: aborted", file=sys.stderr)
+        return 1
+    except click.ClickException as exc:  # usage errors: unknown option, missing argument
+        print(f"acuback: {exc.format_message()}", file=sys.stderr)
+        return 2
+    except (InputError, NotFound) as exc:
+        print(f"acuback: {exc}", file=sys.stderr)
+        return 2
+    except AcubackError as exc:
+        print(f"acuback: internal error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the boundary: never a traceback for the user
+        print(f"acuback: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

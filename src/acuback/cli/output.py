@@ -1,0 +1,21 @@
+"""How commands print: JSON for machines, plain text for people."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+__all__ = ["JsonOption", "emit"]
+
+JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+def emit(data: Any, as_json: bool, render: Callable[[], str]) -> None:
+    """Print `data` as JSON, or the text `render()` makes for a person."""
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        typer.echo(render())

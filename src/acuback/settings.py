@@ -1,0 +1,41 @@
+"""One Settings object built from ACUBACK_* environment variables, on demand."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+def _default_data_dir() -> Path:
+    # XDG-style user data directory without a platform library: ~/.local/share/acuback.
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "acuback"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Read once per process through `get_settings()`."""
+
+    model_config = SettingsConfigDict(env_prefix="ACUBACK_", frozen=True, extra="ignore")
+
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir"
+    )
+    secret_key: str | None = None
+    policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
+    data_dir: Path = Field(default_factory=_default_data_dir)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'acuback.sqlite3'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
