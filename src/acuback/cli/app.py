@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from acuback.cli import clinical, evidence, knowledge, outcomes
@@ -30,14 +29,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map errors to exit codes (2 bad input, 1 internal fault) with one line."""
     try:
         app(args=argv, standalone_mode=False)
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         print("acuback: aborted", file=sys.stderr)
         return 1
-    except click.ClickException as exc:  # usage errors: unknown option, missing argument
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         print(f"acuback: {exc.format_message()}", file=sys.stderr)
-        return 2
+        return 2 if exc.exit_code == 2 else 1
     except (InputError, NotFound) as exc:
         print(f"acuback: {exc}", file=sys.stderr)
         return 2

@@ -13,12 +13,12 @@ from acuback.knowledge.models import Alias, Condition, Meridian, Method, Point, 
 
 __all__ = ["KnowledgeBase"]
 
-_CODE_SHAPE = re.compile(r"^\s*([A-Za-z]+)[\s.\-_]*(\d{1,2})\s*$")
-_EXTRA_SHAPE = re.compile(r"^\s*EX[\s.\-_]*(HN|CA|B|UE|LE)[\s.\-_]*(\d{1,2})\s*$", re.IGNORECASE)
+_CODE_SHAPE = re.compile(r"^\s*([A-Za-z]+)[\s.\-_]*(\d{1,3})\s*$")
+_EXTRA_SHAPE = re.compile(r"^\s*EX[\s.\-_]*(HN|CA|B|UE|LE)[\s.\-_]*(\d{1,3})\s*$", re.IGNORECASE)
 _DOTTED_SHAPE = re.compile(r"^\s*(\d{1,2})\s*\.\s*([A-Za-z]+)\s*\.?\s*$")  # "23.BL."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: one cached instance per process
 class KnowledgeBase:
     """All packaged knowledge, validated and cross-checked. Build it with `load_knowledge()`."""
 
@@ -62,9 +62,18 @@ class KnowledgeBase:
         canonical = self.normalise_code(code)
         if canonical and canonical in self.points:
             return self.points[canonical]
-        guess = canonical or code.strip().upper()
-        near = difflib.get_close_matches(guess, list(self.points), n=3, cutoff=0.6)
-        raise NotFound("point", code, near)
+        raise NotFound("point", code, self._nearest_codes(canonical or code.strip().upper()))
+
+    def _nearest_codes(self, guess: str, n: int = 3) -> list[str]:
+        """Same meridian, nearest number first (BL68 -> BL67, BL66 ...); else by spelling."""
+        shape = re.match(r"^(.*?)(\d+)$", guess)
+        if shape:
+            same = [p for p in self.points.values() if p.meridian == shape.group(1)]
+            if same:
+                number = int(shape.group(2))
+                same.sort(key=lambda p: (abs(p.number - number), p.number))
+                return [p.code for p in same[:n]]
+        return difflib.get_close_matches(guess, list(self.points), n=n, cutoff=0.5)
 
     def meridian(self, code: str) -> Meridian:
         key = self._abbreviations.get(code.strip().upper())

@@ -30,7 +30,7 @@ from acuback.knowledge.models import (
     Source,
 )
 
-__all__ = ["DATA", "load_knowledge", "load_point_file", "read_yaml_records"]
+__all__ = ["DATA", "build_knowledge", "load_knowledge", "load_point_file", "read_yaml_records"]
 
 DATA: Traversable = files("acuback.knowledge") / "data"
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -64,8 +64,8 @@ def _validate(model: type[M], raw: Mapping[str, Any], file: str, index: int) -> 
         raise KnowledgeError(file, _record_id(raw, index), field, first["msg"]) from None
 
 
-def _load_list(model: type[M], relative: str) -> list[M]:
-    raws = read_yaml_records(DATA.joinpath(*relative.split("/")), relative)
+def _load_list(root: Traversable, model: type[M], relative: str) -> list[M]:
+    raws = read_yaml_records(root.joinpath(*relative.split("/")), relative)
     return [_validate(model, raw, relative, i) for i, raw in enumerate(raws)]
 
 
@@ -79,10 +79,10 @@ def _unique(items: Iterable[M], key: Callable[[M], str], file: str) -> dict[str,
     return out
 
 
-def _read_names() -> dict[str, dict[str, str]]:
+def _read_names(root: Traversable = DATA) -> dict[str, dict[str, str]]:
     names: dict[str, dict[str, str]] = {}
     for file in ("point_names.csv", "extra_point_names.csv"):
-        text = DATA.joinpath(file).read_text(encoding="utf-8")
+        text = root.joinpath(file).read_text(encoding="utf-8")
         for row in csv.DictReader(io.StringIO(text)):
             if row["code"] in names:
                 raise KnowledgeError(file, row["code"], "code", "duplicate code")
@@ -112,26 +112,29 @@ def _join_names(record: PointRecord, names: Mapping[str, Mapping[str, str]], fil
         raise KnowledgeError(file, record.code, field, first["msg"]) from None
 
 
-def load_point_file(name: str, names: Mapping[str, Mapping[str, str]] | None = None) -> list[Point]:
+def load_point_file(
+    name: str, names: Mapping[str, Mapping[str, str]] | None = None, root: Traversable = DATA
+) -> list[Point]:
     """Validate one file of `data/points/` on its own (useful while writing it)."""
     file = f"points/{name}"
-    names = names if names is not None else _read_names()
-    raws = read_yaml_records(DATA / "points" / name, file)
+    names = names if names is not None else _read_names(root)
+    raws = read_yaml_records(root / "points" / name, file)
     return [
         _join_names(_validate(PointRecord, raw, file, i), names, file) for i, raw in enumerate(raws)
     ]
 
 
-def _load_points(names: Mapping[str, Mapping[str, str]]) -> dict[str, Point]:
+def _load_points(root: Traversable, names: Mapping[str, Mapping[str, str]]) -> dict[str, Point]:
     points: dict[str, Point] = {}
-    for entry in sorted((DATA / "points").iterdir(), key=lambda e: e.name):
+    for entry in sorted((root / "points").iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
-        for point in load_point_file(entry.name, names):
+        for point in load_point_file(entry.name, names, root):
             if point.code in points:
                 raise KnowledgeError(f"points/{entry.name}", point.code, "code", "duplicate code")
             points[point.code] = point
-    return points
+    order = {code: i for i, code in enumerate(names)}  # names files run LU ... LR, GV, CV, EX
+    return {code: points[code] for code in sorted(points, key=order.__getitem__)}
 
 
 def _old_numbering_aliases(points: Mapping[str, Point]) -> list[Alias]:
@@ -151,17 +154,20 @@ def _old_numbering_aliases(points: Mapping[str, Point]) -> list[Alias]:
     return aliases
 
 
-@lru_cache(maxsize=1)
-def load_knowledge() -> KnowledgeBase:
-    """Load, validate and cross-check the whole packaged knowledge base (once per process)."""
-    sources = _unique(_load_list(Source, "bibliography.yaml"), lambda s: s.key, "bibliography.yaml")
-    meridians = _unique(_load_list(Meridian, "meridians.yaml"), lambda m: m.code, "meridians.yaml")
-    points = _load_points(_read_names())
-    aliases = _load_list(Alias, "aliases.yaml") + _old_numbering_aliases(points)
-    conditions = _unique(
-        _load_list(Condition, "conditions.yaml"), lambda c: c.code, "conditions.yaml"
+def build_knowledge(root: Traversable = DATA) -> KnowledgeBase:
+    """Load, validate and cross-check a data folder (uncached; tests point it at a copy)."""
+    sources = _unique(
+        _load_list(root, Source, "bibliography.yaml"), lambda s: s.key, "bibliography.yaml"
     )
-    methods = _unique(_load_list(Method, "methods.yaml"), lambda m: m.code, "methods.yaml")
+    meridians = _unique(
+        _load_list(root, Meridian, "meridians.yaml"), lambda m: m.code, "meridians.yaml"
+    )
+    points = _load_points(root, _read_names(root))
+    aliases = _load_list(root, Alias, "aliases.yaml") + _old_numbering_aliases(points)
+    conditions = _unique(
+        _load_list(root, Condition, "conditions.yaml"), lambda c: c.code, "conditions.yaml"
+    )
+    methods = _unique(_load_list(root, Method, "methods.yaml"), lambda m: m.code, "methods.yaml")
     kb = KnowledgeBase(
         sources=sources,
         meridians=meridians,
@@ -172,3 +178,9 @@ def load_knowledge() -> KnowledgeBase:
     )
     kb.check()
     return kb
+
+
+@lru_cache(maxsize=1)
+def load_knowledge() -> KnowledgeBase:
+    """The packaged knowledge base, loaded and checked once per process."""
+    return build_knowledge(DATA)

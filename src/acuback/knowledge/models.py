@@ -83,6 +83,7 @@ FlagKind = Literal[
     "scapular_foramen",
     "major_vessel",
     "deep_structure",  # eye, medulla, trachea and the like: depth and direction critical
+    "needling_forbidden",  # never needled (CV8 umbilicus, ST17 nipple): pressure or moxa only
 ]
 FLAG_KINDS: tuple[str, ...] = FlagKind.__args__  # type: ignore[attr-defined]
 

@@ -1,0 +1,70 @@
+"""Knowledge-base load time and CLI start-up, printed as medians beside their baselines.
+
+Run: python bench/bench_knowledge.py [--runs N]
+
+Figures:
+- cold load: a fresh interpreter imports acuback.knowledge and calls load_knowledge();
+  reported with and without the import time (target: load under 100 ms);
+- CLI: wall time of `acuback points show BL23 --json` beside `python -c pass` in the same run
+  (target: under 3 times the bare interpreter's start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+LOAD = (
+    "import time; t0 = time.perf_counter(); "
+    "from acuback.knowledge import load_knowledge; t1 = time.perf_counter(); "
+    "load_knowledge(); t2 = time.perf_counter(); "
+    "print(t2 - t0, t2 - t1)"
+)
+
+
+def _wall(command: list[str], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:7.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    runs = parser.parse_args().runs
+
+    loads = [
+        subprocess.run(
+            [sys.executable, "-c", LOAD], check=True, capture_output=True, text=True
+        ).stdout.split()
+        for _ in range(runs)
+    ]
+    with_import = [float(row[0]) for row in loads]
+    load_only = [float(row[1]) for row in loads]
+    print(f"knowledge base, cold, median of {runs} fresh interpreters")
+    print(f"  import + load_knowledge()  {_ms(with_import)}")
+    print(f"  load_knowledge() alone     {_ms(load_only)}   (target < 100 ms)")
+
+    exe = shutil.which("acuback") or sys.exit("acuback is not on PATH: pip install -e .")
+    bare = _wall([sys.executable, "-c", "pass"], runs)
+    show = _wall([exe, "points", "show", "BL23", "--json"], runs)
+    ratio = statistics.median(show) / statistics.median(bare)
+    print(f"CLI start-up, wall time, median of {runs}")
+    print(f"  python -c pass                        {_ms(bare)}")
+    print(f"  acuback points show BL23 --json       {_ms(show)}")
+    print(f"  ratio                                 {ratio:7.1f} x   (target < 3 x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""The knowledge commands as a user runs them: `acuback points ...`, meridians, conditions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from acuback.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_show_bl40_json_has_aliases_and_cautions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "points", "show", "BL40", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["code"] == "BL40"
+    assert data["pinyin_ascii"] == "Weizhong"
+    aliases = {a["text"] for a in data["aliases"]}
+    assert {"Commanding Middle", "Bl-54", "back of the knee"} <= aliases
+    assert data["cautions"]
+    assert any(f["kind"] == "major_vessel" for f in data["flags"])
+
+
+def test_show_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "points", "show", "bl-23")
+    assert code == 0
+    assert out.startswith("BL23 ")
+    assert "Shenshu" in out
+    assert "Sea of Vitality" in out
+
+
+def test_unknown_code_exits_2_with_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "points", "show", "BL99")
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "BL99" in err
+    assert "did you mean" in err
+
+
+def test_search_sea_of_vitality(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "points", "search", "sea of vitality", "--json")
+    assert code == 0
+    assert {r["code"] for r in json.loads(out)[:2]} == {"BL23", "BL52"}
+
+
+def test_search_text_output(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "points", "search", "sea of vitality")
+    assert code == 0
+    assert out.splitlines()[0].split()[0] in {"BL23", "BL52"}
+
+
+def test_list_by_meridian_and_region(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "points", "list", "--meridian", "bl", "--json")
+    assert code == 0
+    assert len(json.loads(out)) == 67
+    code, out, _ = run(
+        capsys, "points", "list", "--meridian", "GV", "--region", "lower_back", "--json"
+    )
+    assert code == 0
+    assert {"GV3", "GV4"} <= {r["code"] for r in json.loads(out)}
+
+
+def test_list_bad_region_names_allowed_values(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "points", "list", "--region", "elbow")
+    assert code == 2
+    assert "--region" in err
+    assert "lower_back" in err
+
+
+def test_list_bad_meridian(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "points", "list", "--meridian", "XX")
+    assert code == 2
+    assert "meridian" in err
+
+
+def test_map_writes_an_svg_with_the_points(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "m.svg"
+    code, _, _ = run(capsys, "points", "map", "BL23", "BL40", "GB30", "--out", str(target))
+    assert code == 0
+    root = ET.fromstring(target.read_text(encoding="utf-8"))
+    text = "".join(root.itertext())
+    for point in ("BL23", "BL40", "GB30"):
+        assert point in text
+
+
+def test_map_unwritable_target(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "points", "map", "BL23", "--out", str(tmp_path / "no" / "m.svg"))
+    assert code == 2
+    assert "--out" in err
+
+
+def test_meridians(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "meridians", "--json")
+    assert code == 0
+    assert len(json.loads(out)) == 20
+    code, out, _ = run(capsys, "meridians")
+    assert out.splitlines()[0].split()[:2] == ["1.", "LU"]
+
+
+def test_conditions(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "conditions", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert all(r["icd10cm"] for r in rows)
+
+
+def test_usage_error_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "points", "show")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_console_script_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "acuback.cli.app", "points", "show", "GV4", "--json"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["code"] == "GV4"
