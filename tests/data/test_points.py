@@ -114,3 +114,8 @@ def test_jiaji_has_its_vertebral_levels(kb: KnowledgeBase) -> None:
     assert levels[0] == "T1"
     assert levels[-1] == "L5"
     assert len(levels) == 17
+
+
+@pytest.mark.parametrize("code", ["CV8", "ST17"])
+def test_never_needled_points_are_flagged(kb: KnowledgeBase, code: str) -> None:
+    assert kb.points[code].has_flag("needling_forbidden")

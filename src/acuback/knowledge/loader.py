@@ -29,6 +29,7 @@ from acuback.knowledge.models import (
     PointRecord,
     Source,
 )
+from acuback.knowledge.snapshot import parse_sources
 
 __all__ = ["DATA", "build_knowledge", "load_knowledge", "load_point_file", "read_yaml_records"]
 
@@ -43,9 +44,7 @@ def read_yaml_records(path: Traversable, name: str) -> list[dict[str, Any]]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.YAMLError as exc:
         raise KnowledgeError(name, "-", "-", f"not valid YAML: {exc}") from exc
-    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise KnowledgeError(name, "-", "-", "the file must be a YAML list of mappings")
-    return data
+    return _records(data, name)
 
 
 def _record_id(raw: Mapping[str, Any], index: int) -> str:
@@ -64,8 +63,14 @@ def _validate(model: type[M], raw: Mapping[str, Any], file: str, index: int) -> 
         raise KnowledgeError(file, _record_id(raw, index), field, first["msg"]) from None
 
 
-def _load_list(root: Traversable, model: type[M], relative: str) -> list[M]:
-    raws = read_yaml_records(root.joinpath(*relative.split("/")), relative)
+def _records(data: Any, name: str) -> list[dict[str, Any]]:
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise KnowledgeError(name, "-", "-", "the file must be a YAML list of mappings")
+    return data
+
+
+def _load_list(parsed: Mapping[str, Any], model: type[M], relative: str) -> list[M]:
+    raws = _records(parsed[relative], relative)
     return [_validate(model, raw, relative, i) for i, raw in enumerate(raws)]
 
 
@@ -112,26 +117,28 @@ def _join_names(record: PointRecord, names: Mapping[str, Mapping[str, str]], fil
         raise KnowledgeError(file, record.code, field, first["msg"]) from None
 
 
-def load_point_file(
-    name: str, names: Mapping[str, Mapping[str, str]] | None = None, root: Traversable = DATA
+def _point_list(
+    raws: list[dict[str, Any]], file: str, names: Mapping[str, Mapping[str, str]]
 ) -> list[Point]:
-    """Validate one file of `data/points/` on its own (useful while writing it)."""
-    file = f"points/{name}"
-    names = names if names is not None else _read_names(root)
-    raws = read_yaml_records(root / "points" / name, file)
     return [
         _join_names(_validate(PointRecord, raw, file, i), names, file) for i, raw in enumerate(raws)
     ]
 
 
-def _load_points(root: Traversable, names: Mapping[str, Mapping[str, str]]) -> dict[str, Point]:
+def load_point_file(name: str, root: Traversable = DATA) -> list[Point]:
+    """Validate one file of `data/points/` on its own (useful while writing it)."""
+    file = f"points/{name}"
+    return _point_list(read_yaml_records(root / "points" / name, file), file, _read_names(root))
+
+
+def _load_points(
+    parsed: Mapping[str, Any], names: Mapping[str, Mapping[str, str]]
+) -> dict[str, Point]:
     points: dict[str, Point] = {}
-    for entry in sorted((root / "points").iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        for point in load_point_file(entry.name, names, root):
+    for file in (name for name in parsed if name.startswith("points/")):
+        for point in _point_list(_records(parsed[file], file), file, names):
             if point.code in points:
-                raise KnowledgeError(f"points/{entry.name}", point.code, "code", "duplicate code")
+                raise KnowledgeError(file, point.code, "code", "duplicate code")
             points[point.code] = point
     order = {code: i for i, code in enumerate(names)}  # names files run LU ... LR, GV, CV, EX
     return {code: points[code] for code in sorted(points, key=order.__getitem__)}
@@ -156,18 +163,19 @@ def _old_numbering_aliases(points: Mapping[str, Point]) -> list[Alias]:
 
 def build_knowledge(root: Traversable = DATA) -> KnowledgeBase:
     """Load, validate and cross-check a data folder (uncached; tests point it at a copy)."""
+    parsed = parse_sources(root)
     sources = _unique(
-        _load_list(root, Source, "bibliography.yaml"), lambda s: s.key, "bibliography.yaml"
+        _load_list(parsed, Source, "bibliography.yaml"), lambda s: s.key, "bibliography.yaml"
     )
     meridians = _unique(
-        _load_list(root, Meridian, "meridians.yaml"), lambda m: m.code, "meridians.yaml"
+        _load_list(parsed, Meridian, "meridians.yaml"), lambda m: m.code, "meridians.yaml"
     )
-    points = _load_points(root, _read_names(root))
-    aliases = _load_list(root, Alias, "aliases.yaml") + _old_numbering_aliases(points)
+    points = _load_points(parsed, _read_names(root))
+    aliases = _load_list(parsed, Alias, "aliases.yaml") + _old_numbering_aliases(points)
     conditions = _unique(
-        _load_list(root, Condition, "conditions.yaml"), lambda c: c.code, "conditions.yaml"
+        _load_list(parsed, Condition, "conditions.yaml"), lambda c: c.code, "conditions.yaml"
     )
-    methods = _unique(_load_list(root, Method, "methods.yaml"), lambda m: m.code, "methods.yaml")
+    methods = _unique(_load_list(parsed, Method, "methods.yaml"), lambda m: m.code, "methods.yaml")
     kb = KnowledgeBase(
         sources=sources,
         meridians=meridians,

@@ -1,0 +1,59 @@
+"""A JSON snapshot of the parsed YAML sources, so a cold load skips the slow YAML parse.
+
+The YAML files stay the one source of truth: the snapshot records the SHA-256 of the exact
+source bytes it was made from and is used only when that digest still matches; otherwise the
+YAML is parsed as usual. `scripts/snapshot_knowledge.py` rewrites it, and a data test fails
+while it is stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib.resources.abc import Traversable
+from typing import Any
+
+import yaml
+
+from acuback.errors import KnowledgeError
+
+__all__ = ["SNAPSHOT", "parse_sources", "source_digest", "source_names"]
+
+SNAPSHOT = "snapshot.json"
+_TOP = ("bibliography.yaml", "meridians.yaml", "aliases.yaml", "conditions.yaml", "methods.yaml")
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def source_names(root: Traversable) -> list[str]:
+    """The YAML files the knowledge base is built from, relative to `root`, in a fixed order."""
+    points = sorted(e.name for e in (root / "points").iterdir() if e.name.endswith(".yaml"))
+    return [*_TOP, *(f"points/{name}" for name in points)]
+
+
+def _bytes(root: Traversable, names: list[str]) -> dict[str, bytes]:
+    return {name: root.joinpath(*name.split("/")).read_bytes() for name in names}
+
+
+def source_digest(sources: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name, content in sources.items():
+        digest.update(name.encode() + b"\0" + content + b"\0")
+    return digest.hexdigest()
+
+
+def _parse_yaml(name: str, content: bytes) -> Any:
+    try:
+        return yaml.load(content.decode("utf-8"), Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(name, "-", "-", f"not valid YAML: {exc}") from exc
+
+
+def parse_sources(root: Traversable) -> dict[str, Any]:
+    """Parsed content of every source file: from the snapshot when fresh, else from YAML."""
+    sources = _bytes(root, source_names(root))
+    snapshot = root / SNAPSHOT
+    if snapshot.is_file():
+        stored = json.loads(snapshot.read_text(encoding="utf-8"))
+        if stored.get("sha256") == source_digest(sources):
+            return dict(stored["files"])
+    return {name: _parse_yaml(name, content) for name, content in sources.items()}
