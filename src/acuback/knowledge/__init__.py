@@ -1,9 +1,16 @@
 """The acupuncture knowledge base: typed models over packaged, validated data files.
 
-Use `load_knowledge()` to get the one cached `KnowledgeBase`; nothing is read at import.
+Use `load_knowledge()` to get the one cached `KnowledgeBase` and `load_education()` for the
+patient-education pages; nothing is read at import.
 """
 
 from acuback.knowledge.base import KnowledgeBase
+from acuback.knowledge.education import (
+    Page,
+    education_page,
+    load_education,
+    page_for_disposition,
+)
 from acuback.knowledge.loader import load_knowledge
 from acuback.knowledge.models import (
     Alias,
@@ -21,8 +28,12 @@ __all__ = [
     "KnowledgeBase",
     "Meridian",
     "Method",
+    "Page",
     "Point",
     "SafetyFlag",
     "Source",
+    "education_page",
+    "load_education",
     "load_knowledge",
+    "page_for_disposition",
 ]
