@@ -130,3 +130,16 @@ def test_console_script_runs() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["code"] == "GV4"
+
+
+def test_map_without_labels(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "t.svg"
+    code, _, _ = run(capsys, "points", "map", "BL23", "--no-labels", "--out", str(target))
+    assert code == 0
+    root = ET.fromstring(target.read_text(encoding="utf-8"))
+    labels = [e for e in root.iter() if e.tag.endswith("text") and e.get("class") == "label"]
+    assert labels == []
+    with_labels = tmp_path / "l.svg"
+    run(capsys, "points", "map", "BL23", "--out", str(with_labels))
+    root = ET.fromstring(with_labels.read_text(encoding="utf-8"))
+    assert [e for e in root.iter() if e.tag.endswith("text") and e.get("class") == "label"]

@@ -143,14 +143,17 @@ def list_points(
 def map_points(
     codes: list[str] = typer.Argument(..., help="Point codes to highlight and label."),
     out: Path = typer.Option(..., "--out", help="Where to write the SVG figure."),
+    no_labels: bool = typer.Option(
+        False, "--no-labels", help="Mark the points without writing their codes beside them."
+    ),
     as_json: bool = JsonOption,
 ) -> None:
     """Draw the body map (front and back) with the given points highlighted and labelled."""
-    from acuback.knowledge.bodymap import render_map
+    from acuback.knowledge.bodymap_svg import render_map
 
     kb = _kb()
     canonical = [kb.point(code).code for code in codes]
-    svg = render_map(canonical)
+    svg = render_map(canonical, labels=not no_labels)
     try:
         out.write_text(svg, encoding="utf-8")
     except OSError as exc:

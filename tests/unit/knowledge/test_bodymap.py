@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import ast
 import re
 import xml.etree.ElementTree as ET
-from importlib.resources import files
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from acuback.errors import InputError, KnowledgeError, NotFound
-from acuback.knowledge import bodymap
-from acuback.knowledge.bodymap import Marker, midline_x, place, placed_codes, render_map
+from acuback.knowledge import bodymap, load_knowledge
+from acuback.knowledge.bodymap import Marker, midline_x, place, placed_codes
+from acuback.knowledge.bodymap_svg import render_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -29,13 +29,9 @@ REQUIRED = (
 )
 
 
-def _name_table_codes() -> set[str]:
-    data = files("acuback.knowledge") / "data"
-    codes: set[str] = set()
-    for name in ("point_names.csv", "extra_point_names.csv"):
-        rows = csv.DictReader(io.StringIO((data / name).read_text(encoding="utf-8")))
-        codes.update(row["code"] for row in rows)
-    return codes
+def _real_codes() -> set[str]:
+    """Every point of the knowledge base, the map's definition of a real point."""
+    return set(load_knowledge().points)
 
 
 def _inside(x: float, y: float, poly: tuple[tuple[float, float], ...]) -> bool:
@@ -66,7 +62,7 @@ def _half_width(view: bodymap.View, y: float) -> float:
 
 
 def test_every_placed_code_is_a_real_point() -> None:
-    assert placed_codes() <= _name_table_codes()
+    assert placed_codes() <= _real_codes()
 
 
 def test_the_points_back_treatment_uses_are_placed() -> None:
@@ -176,7 +172,7 @@ def test_unknown_code_is_not_found_with_suggestions() -> None:
 
 
 def test_real_but_unplaced_code_names_itself_and_the_placed_codes() -> None:
-    unplaced = sorted(_name_table_codes() - placed_codes())[0]
+    unplaced = sorted(_real_codes() - placed_codes())[0]
     with pytest.raises(InputError) as info:
         render_map(["BL23", unplaced])
     assert unplaced in info.value.problem
@@ -211,3 +207,21 @@ def test_a_bad_placement_refuses_to_load() -> None:
     lopsided = bodymap.Spec(view="back", level="L2", lateral_cun=1.5)  # bilateral missing
     with pytest.raises(KnowledgeError, match="bilateral"):
         bodymap._check(fig.model_copy(update={"points": {"BL23": lopsided}}))
+    with pytest.raises(KnowledgeError, match="BL99"):  # placed, but no such point
+        bodymap._check(fig.model_copy(update={"points": {"BL99": fig.points["BL23"]}}))
+
+
+def test_the_model_does_not_import_the_drawing() -> None:
+    tree = ast.parse(Path(bodymap.__file__).read_text(encoding="utf-8"))
+    imported: set[str] = (
+        set()
+    )  # "a.b" for `import a.b`, and "a.b" and "a.b.c" for `from a.b import c`
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            imported.add(module)
+            imported.update(f"{module}.{a.name}" for a in node.names)
+    assert "acuback.knowledge.load_knowledge" in imported  # the walk does see imports
+    assert not any(name.endswith("bodymap_svg") for name in imported)
