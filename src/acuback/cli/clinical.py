@@ -1,11 +1,152 @@
-"""CLI commands for acuback.clinical (to be written)."""
+"""CLI commands over acuback.clinical: `screen` and `plan` an intake (SPEC section 3).
+
+Both read an Intake v1 JSON file (or `-` for standard input), apply the clinic policy named
+by `ACUBACK_POLICY` when set, and print readable text, or the contract's JSON with `--json`.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
 
+from acuback.cli.output import JsonOption, emit
+from acuback.errors import InputError
+
+if TYPE_CHECKING:
+    from acuback.clinical.intake import Intake
+    from acuback.clinical.planning import Plan
+    from acuback.clinical.screening import ScreeningResult
+    from acuback.clinical.screening_rules import Policy
+
 __all__ = ["register"]
+
+IntakeArgument = typer.Argument(
+    ..., metavar="INTAKE.json", help="Intake v1 JSON file, or - for standard input."
+)
+
+
+def _read_intake(path: str) -> Intake:
+    from acuback.clinical.intake import parse_intake
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError("INTAKE", f"cannot read {path!r}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError("INTAKE", f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    return parse_intake(data)
+
+
+def _policy() -> Policy | None:
+    from acuback.clinical.screening_rules import parse_policy
+    from acuback.settings import get_settings
+
+    path = get_settings().policy
+    if path is None:
+        return None
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError("ACUBACK_POLICY", f"cannot read {str(path)!r}: {exc.strerror}") from None
+    return parse_policy(text, name=f"ACUBACK_POLICY {path}")
+
+
+def _screening_lines(result: ScreeningResult) -> list[str]:
+    lines = [f"Disposition: {result.disposition.upper()}", f"  {result.next_step}"]
+    for reason in result.reasons:
+        lines.append(f"- [{reason.disposition}] {reason.rule}: {reason.message}")
+        lines.append(f"    sources: {', '.join(reason.sources)}")
+    c = result.constraints
+    if c.avoid_points:
+        lines.append("Avoid points: " + ", ".join(a.code for a in c.avoid_points))
+    if c.avoid_regions:
+        lines.append("Avoid regions: " + ", ".join(c.avoid_regions))
+    if c.avoid_methods:
+        lines.append("Avoid methods: " + ", ".join(c.avoid_methods))
+    if c.max_depth_mm:
+        lines.append(
+            "Maximum depth: " + ", ".join(f"{k} {v:g} mm" for k, v in c.max_depth_mm.items())
+        )
+    if c.position:
+        lines.append(f"Position: {c.position}")
+    if c.max_needles:
+        lines.append(f"At most {c.max_needles} needles")
+    if result.startback:
+        sb = result.startback
+        lines.append(f"STarT Back: score {sb.score}, distress {sb.distress}, {sb.risk_group} risk")
+    lines += [f"Note: {note}" for note in c.notes]
+    lines.append(f"For the patient: {result.patient_message}")
+    return lines
+
+
+def _plan_lines(plan: Plan) -> list[str]:
+    lines = _screening_lines(plan.screening)
+    if plan.instead:
+        lines.append("Instead:")
+        lines += [f"  {text}" for text in plan.instead]
+    if plan.points:
+        lines.append("Points:")
+        for p in plan.points:
+            depth = f"{p.depth_mm[0]:g}-{p.depth_mm[1]:g} mm"
+            lines.append(
+                f"  {p.code:<7} {p.side:<8} {p.role:<8} {p.angle:<13} {depth:<11} {p.name}"
+            )
+            lines.append(f"          {p.reason} [{', '.join(p.sources)}]")
+    if plan.methods:
+        lines.append("Methods:")
+        for m in plan.methods:
+            params = "; ".join(f"{k}: {v}" for k, v in m.parameters.items())
+            lines.append(f"  {m.name}: {m.when}" + (f" ({params})" if params else ""))
+    if plan.course:
+        c = plan.course
+        lines.append(
+            f"Course: {c.sessions_per_week} per week for {c.weeks} weeks, {c.total_sessions} "
+            f"sessions, reassess after {c.reassess_after_sessions}, retain "
+            f"{c.retention_minutes} min. {c.extension}"
+        )
+        lines += [f"  Payer: {r.payer}, {r.rule}: {r.conditions}" for r in c.payer_rules]
+    if plan.excluded:
+        lines.append("Excluded:")
+        lines += [f"  {e.code} ({e.kind}): {e.reason}" for e in plan.excluded]
+    if plan.self_care:
+        lines.append("Self-care acupressure:")
+        lines += [f"  {s.code} {s.name}: {s.how}" for s in plan.self_care]
+    if plan.guidelines:
+        lines.append("Guidelines:")
+        lines += [f"  [{g.stance}] {g.statement}" for g in plan.guidelines]
+    lines += [
+        f"Note: {note}" for note in plan.notes if note not in plan.screening.constraints.notes
+    ]
+    return lines
+
+
+def _dump(model: Any) -> Any:
+    return model.model_dump(mode="json")
+
+
+def screen_command(intake: str = IntakeArgument, as_json: bool = JsonOption) -> None:
+    """Screen an intake for red flags and contraindications."""
+    from acuback.clinical.screening import screen
+
+    result = screen(_read_intake(intake), policy=_policy())
+    emit(_dump(result), as_json, lambda: "\n".join(_screening_lines(result)))
+
+
+def plan_command(intake: str = IntakeArgument, as_json: bool = JsonOption) -> None:
+    """Screen an intake and propose a sourced treatment plan."""
+    from acuback.clinical.planning import plan
+
+    result = plan(_read_intake(intake), policy=_policy())
+    emit(_dump(result), as_json, lambda: "\n".join(_plan_lines(result)))
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the top-level app."""
+    app.command("screen")(screen_command)
+    app.command("plan")(plan_command)

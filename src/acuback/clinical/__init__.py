@@ -14,6 +14,7 @@ from acuback.clinical.instruments import (
     load_instruments,
     score,
 )
+from acuback.clinical.intake import FINDINGS, Intake, match_medications, parse_intake
 from acuback.clinical.outcomes import (
     CoverageDecision,
     Measurement,
@@ -24,16 +25,26 @@ from acuback.clinical.outcomes import (
     check_visit_coverage,
     classify_response,
 )
+from acuback.clinical.planning import Plan, plan
+from acuback.clinical.screening import Constraints, Reason, ScreeningResult, screen
+from acuback.clinical.screening_rules import Policy, parse_policy
 
 __all__ = [
+    "FINDINGS",
     "INSTRUMENT_IDS",
+    "Constraints",
     "CoverageDecision",
     "Instrument",
     "InstrumentCatalog",
     "InstrumentId",
+    "Intake",
     "Measurement",
+    "Plan",
+    "Policy",
+    "Reason",
     "ResponderResult",
     "Score",
+    "ScreeningResult",
     "Trajectory",
     "Verdict",
     "VisitRule",
@@ -42,5 +53,10 @@ __all__ = [
     "classify_response",
     "instrument",
     "load_instruments",
+    "match_medications",
+    "parse_intake",
+    "parse_policy",
+    "plan",
     "score",
+    "screen",
 ]

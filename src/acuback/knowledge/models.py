@@ -19,6 +19,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 __all__ = [
     "ANGLES",
     "FLAG_KINDS",
+    "POSITION_FLAG_KINDS",
     "REGIONS",
     "VERTEBRAE",
     "Alias",
@@ -86,6 +87,10 @@ FlagKind = Literal[
     "needling_forbidden",  # never needled (CV8 umbilicus, ST17 nipple): pressure or moxa only
 ]
 FLAG_KINDS: tuple[str, ...] = FlagKind.__args__  # type: ignore[attr-defined]
+# Flags that follow from where a point lies rather than from the point itself.
+POSITION_FLAG_KINDS: frozenset[str] = frozenset(
+    {"lower_abdominal", "upper_abdominal", "lumbosacral"}
+)
 
 Category = Literal[
     "back_shu", "front_mu", "yuan_source", "luo_connecting", "xi_cleft", "jing_well",
