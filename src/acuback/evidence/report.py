@@ -1,0 +1,150 @@
+"""One bundled analysis as a report: the numbers, the figures and what could not be done.
+
+The core builds figures but writes nothing; the caller saves `figures` (name -> Figure).
+A funnel plot is drawn only with at least 3 trials, since with fewer it shows nothing about
+small-study effects; the report says so instead of drawing an empty funnel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from acuback.evidence.pooling import PooledResult
+from acuback.evidence.tau2 import Method
+from acuback.evidence.trials import AnalysisResult, contrasts, run_analysis
+
+__all__ = ["EvidenceReport", "build_report"]
+
+_COMPARATOR_TEXT = {
+    "sham": "sham acupuncture",
+    "none": "no acupuncture or waiting list",
+    "usual": "usual care",
+}
+
+
+_FAVOURS = {"sham": "sham", "none": "no acupuncture", "usual": "usual care"}
+
+
+@dataclass(frozen=True)
+class EvidenceReport:
+    """JSON-ready `data`, figures by file stem, and notes for the reader."""
+
+    data: dict[str, Any]
+    pooled: PooledResult | None = None
+    figures: dict[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def _trial_rows(res: AnalysisResult) -> list[dict[str, Any]]:
+    if res.effects is None:
+        return []
+    rows = []
+    for (acu, ctrl), yi, vi, label in zip(
+        res.arms, res.effects.yi, res.effects.vi, res.effects.study, strict=True
+    ):
+        rows.append(
+            {
+                "study": label,
+                "md": yi,
+                "se": vi**0.5,
+                "acupuncture_arm": {
+                    "arm": acu.arm,
+                    "n": acu.n,
+                    "mean": acu.mean,
+                    "sd": acu.sd,
+                    "se": acu.se,
+                    "stat": acu.stat,
+                    "source": acu.source,
+                    "note": acu.note,
+                },
+                "control_arm": {
+                    "arm": ctrl.arm,
+                    "n": ctrl.n,
+                    "mean": ctrl.mean,
+                    "sd": ctrl.sd,
+                    "se": ctrl.se,
+                    "stat": ctrl.stat,
+                    "source": ctrl.source,
+                    "note": ctrl.note,
+                },
+            }
+        )
+    return rows
+
+
+def _context(comparator: str) -> list[dict[str, Any]]:
+    words = {
+        "sham": ("sham", "minimal"),
+        "none": ("no acupuncture", "waiting"),
+        "usual": ("usual care", "conventional", "routine"),
+    }[comparator]
+    return [
+        {
+            "study": c.study,
+            "comparison": c.comparison,
+            "outcome": c.outcome,
+            "effect_type": c.effect_type,
+            "estimate": c.estimate,
+            "ci": [c.ci_low, c.ci_high],
+            "source": c.source,
+        }
+        for c in contrasts()
+        if any(w in c.comparison.lower() for w in words)
+    ]
+
+
+def build_report(
+    comparator: str,
+    outcome: str,
+    timepoint: str = "end_of_treatment",
+    method: Method = "REML",
+    hk: bool = False,
+) -> EvidenceReport:
+    """Run the bundled analysis and draw its forest (and, with k >= 3, funnel) plot."""
+    from acuback.evidence.plots import ForestLabels, forest_plot, funnel_plot
+
+    res = run_analysis(comparator, outcome, timepoint, method, hk)
+    spec = res.spec
+    notes = [res.message]
+    notes += [f"Left out: {e.trial}: {e.reason}" for e in spec.excluded]
+    notes += [  # numbers the source did not print, e.g. ART's waiting-list n
+        f"{arm.trial} {arm.arm}: {arm.note}"
+        for pair in res.arms
+        for arm in pair
+        if "derived" in arm.note.lower()
+    ]
+    data: dict[str, Any] = {
+        "comparator": comparator,
+        "outcome": outcome,
+        "timepoint": timepoint,
+        "scale": spec.scale,
+        "direction": "mean difference; positive favours acupuncture",
+        "pooled": None if res.pooled is None else res.pooled.as_dict(),
+        "trials": _trial_rows(res),
+        "excluded": [{"trial": e.trial, "reason": e.reason} for e in spec.excluded],
+        "published_context": _context(comparator),
+        "message": res.message,
+    }
+    figures: dict[str, object] = {}
+    stem = f"{comparator}_{outcome}_{timepoint}"
+    if res.pooled is not None and res.effects is not None:
+        title = (
+            f"Acupuncture versus {_COMPARATOR_TEXT[comparator]}: {outcome}, "
+            f"{timepoint.replace('_', ' ')}"
+        )
+        labels = ForestLabels(
+            title,
+            "Mean difference (points on a 0-100 scale)",
+            f"Favours {_FAVOURS[comparator]}",
+            "Favours acupuncture",
+            note=" ".join(n.rstrip(".") + "." for n in [f"Scale: {spec.scale}", *notes]),
+        )
+        figures[f"forest_{stem}"] = forest_plot(res.effects, res.pooled, labels)
+        if res.effects.k >= 3:
+            figures[f"funnel_{stem}"] = funnel_plot(res.effects, res.pooled, title=title)
+        else:
+            notes.append(
+                f"Funnel plot not drawn: it needs at least 3 trials (have {res.effects.k})."
+            )
+    return EvidenceReport(data, res.pooled, figures, tuple(notes))
