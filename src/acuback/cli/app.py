@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acuback.cli import clinical, evidence, knowledge, outcomes
+from acuback.cli import clinical, evidence, knowledge, outcomes, records
 from acuback.errors import AcubackError, InputError, NotFound
 
 __all__ = ["app", "main"]
@@ -23,6 +23,7 @@ knowledge.register(app)
 clinical.register(app)
 evidence.register(app)
 outcomes.register(app)
+records.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""Alembic migration scripts for the acuback database (run through `acuback.records.migrate`)."""

@@ -1,0 +1,28 @@
+"""Repositories: one per aggregate, each over an open SQLAlchemy session."""
+
+from __future__ import annotations
+
+from acuback.records.repositories.care import (
+    AppointmentRepository,
+    IntakeRepository,
+    OutcomeRepository,
+    PlanRepository,
+)
+from acuback.records.repositories.charting import AdverseEventRepository, SessionRepository
+from acuback.records.repositories.people import (
+    PatientRepository,
+    PractitionerRepository,
+    UserRepository,
+)
+
+__all__ = [
+    "AdverseEventRepository",
+    "AppointmentRepository",
+    "IntakeRepository",
+    "OutcomeRepository",
+    "PatientRepository",
+    "PlanRepository",
+    "PractitionerRepository",
+    "SessionRepository",
+    "UserRepository",
+]

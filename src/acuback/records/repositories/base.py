@@ -1,0 +1,135 @@
+"""What every repository shares: get by id, add, versioned update, error translation.
+
+A repository takes an open SQLAlchemy `Session`, accepts and returns the frozen domain records
+of `acuback.records.models`, and never commits: the unit of work does. Database errors leave
+as `acuback.errors` types: an unknown id is `NotFound`, a lost race or a broken protection
+rule is `Conflict`, a reference to a missing row is `NotFound` for that row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import Select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from acuback.errors import Conflict, InputError, NotFound
+from acuback.records.models import VersionedRecord
+from acuback.records.tables import Base
+
+__all__ = ["Repository", "translate_errors"]
+
+R = TypeVar("R", bound=VersionedRecord)
+T = TypeVar("T", bound=Base)
+
+
+@contextmanager
+def translate_errors(kind: str) -> Iterator[None]:
+    """Turn the database's verdict on a flush or commit into an acuback error."""
+    try:
+        yield
+    except StaleDataError:
+        raise Conflict(
+            f"this {kind} was changed by someone else while you edited it; "
+            "reload it and apply your change again"
+        ) from None
+    except IntegrityError as exc:
+        raise Conflict(f"the {kind} could not be saved: {_first_line(exc.orig)}") from None
+    except OperationalError as exc:
+        # SQLite refuses a write from a transaction whose snapshot another writer overtook.
+        if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+            raise Conflict(f"the {kind} is being written by someone else; try again") from None
+        raise
+
+
+def _first_line(error: BaseException | None) -> str:
+    return str(error).strip().splitlines()[0] if error else "constraint violated"
+
+
+class Repository(Generic[R, T]):
+    """Base of the repositories: `kind` names the thing in errors, the rest maps rows."""
+
+    kind: ClassVar[str]
+    row_type: type[T]
+    record_type: type[R]
+    # Fields a stored record keeps for life: an update that changes one is refused.
+    fixed_fields: ClassVar[frozenset[str]] = frozenset()
+    # Fields the repository writes itself (relations, derived values): not copied on update.
+    managed_fields: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, record_id: int) -> R:
+        """The record with this id; `NotFound` if there is none."""
+        return self._record(self._row(record_id))
+
+    def add(self, record: R) -> R:
+        """Store a new record (its `id` must be None) and return it as stored."""
+        if record.id is not None:
+            raise InputError("id", "a new record has no id yet; use update() for a stored one")
+        self._check_references(record)
+        columns = self._columns(record, exclude=self.managed_fields)
+        # None on a new record means "not given": let the column default (a timestamp) apply.
+        row = self.row_type(**{name: value for name, value in columns.items() if value is not None})
+        self.session.add(row)
+        self.flush()
+        return self._record(row)
+
+    def update(self, record: R) -> R:
+        """Write `record` over the stored row, if the row is still at `record.version`."""
+        row = self._locked_row(record)
+        self._check_fixed(record, row)
+        self._check_references(record)
+        for name, value in self._columns(record, exclude=self.managed_fields).items():
+            setattr(row, name, value)
+        self.flush()
+        return self._record(row)
+
+    def flush(self) -> None:
+        with translate_errors(self.kind):
+            self.session.flush()
+
+    # -- helpers for subclasses -------------------------------------------------------------
+
+    def _row(self, record_id: int | None) -> T:
+        row = self.session.get(self.row_type, record_id) if record_id is not None else None
+        if row is None:
+            raise NotFound(self.kind, str(record_id))
+        return row
+
+    def _locked_row(self, record: R) -> T:
+        """The stored row for `record`, after checking nobody changed it since it was read."""
+        row = self._row(record.id)
+        stored = row.version  # type: ignore[attr-defined]
+        if stored != record.version:
+            raise Conflict(
+                f"{self.kind} {record.id} was changed by someone else (now version {stored}, "
+                f"yours {record.version}); reload it and apply your change again"
+            )
+        return row
+
+    def _record(self, row: T) -> R:
+        return self.record_type.model_validate(row, from_attributes=True)
+
+    def _records(self, statement: Select[T]) -> list[R]:
+        return [self._record(row) for row in self.session.scalars(statement)]
+
+    def _columns(self, record: R, exclude: frozenset[str]) -> dict[str, Any]:
+        return record.model_dump(exclude={"id", "version", *exclude})
+
+    def _check_fixed(self, record: R, row: T) -> None:
+        for name in self.fixed_fields:
+            if getattr(record, name) != getattr(row, name):
+                raise InputError(name, f"cannot be changed once the {self.kind} is stored")
+
+    def _check_references(self, record: R) -> None:
+        """Subclasses name the rows a record points to, so a bad id is a clear NotFound."""
+
+    def _require(self, row_type: type[Base], kind: str, record_id: int | None) -> None:
+        if record_id is not None and self.session.get(row_type, record_id) is None:
+            raise NotFound(kind, str(record_id))

@@ -1,0 +1,157 @@
+"""Repositories for intakes, plans, appointments and outcome measurements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from acuback.errors import Conflict, InputError
+from acuback.records.models import Appointment, Intake, OutcomeMeasurement, Plan
+from acuback.records.repositories.base import Repository
+from acuback.records.tables import (
+    AppointmentRow,
+    IntakeRow,
+    OutcomeRow,
+    PatientRow,
+    PlanRow,
+    PractitionerRow,
+    SessionRow,
+    UserRow,
+)
+from acuback.records.tables.base import utcnow
+
+__all__ = [
+    "AppointmentRepository",
+    "IntakeRepository",
+    "OutcomeRepository",
+    "PlanRepository",
+]
+
+
+class IntakeRepository(Repository[Intake, IntakeRow]):
+    """Intakes keep their payload and screening as given: only the practitioner may change."""
+
+    kind = "intake"
+    row_type = IntakeRow
+    record_type = Intake
+    fixed_fields = frozenset({"patient_id", "submitted_at", "payload", "screening", "disposition"})
+
+    def for_patient(self, patient_id: int) -> list[Intake]:
+        """A patient's intakes, oldest first."""
+        statement = (
+            select(IntakeRow)
+            .where(IntakeRow.patient_id == patient_id)
+            .order_by(IntakeRow.submitted_at, IntakeRow.id)
+        )
+        return self._records(statement)
+
+    def _check_references(self, record: Intake) -> None:
+        self._require(PatientRow, "patient", record.patient_id)
+        self._require(PractitionerRow, "practitioner", record.practitioner_id)
+
+
+class PlanRepository(Repository[Plan, PlanRow]):
+    """Plans: edited while proposed; accepting one supersedes the patient's earlier plans."""
+
+    kind = "plan"
+    row_type = PlanRow
+    record_type = Plan
+    fixed_fields = frozenset(
+        {"patient_id", "intake_id", "created_at", "status", "accepted_by", "accepted_at"}
+    )
+
+    def update(self, record: Plan) -> Plan:
+        """Change a proposed plan; an accepted or superseded plan is kept as it was."""
+        if self._row(record.id).status != "proposed":
+            raise Conflict(f"plan {record.id} is no longer proposed and cannot be edited")
+        return super().update(record)
+
+    def accept(self, plan: Plan, user_id: int, at: datetime | None = None) -> Plan:
+        """Accept `plan` (read at `plan.version`) for `user_id`; earlier plans are superseded."""
+        row = self._locked_row(plan)
+        if row.status != "proposed":
+            raise Conflict(f"plan {plan.id} is {row.status}, not proposed")
+        self._require(UserRow, "user", user_id)
+        earlier = select(PlanRow).where(
+            PlanRow.patient_id == row.patient_id,
+            PlanRow.id != row.id,
+            PlanRow.status != "superseded",
+        )
+        for other in self.session.scalars(earlier):
+            other.status = "superseded"
+        row.status, row.accepted_by, row.accepted_at = "accepted", user_id, at or utcnow()
+        self.flush()
+        return self._record(row)
+
+    def for_patient(self, patient_id: int) -> list[Plan]:
+        """A patient's plans, oldest first."""
+        statement = (
+            select(PlanRow)
+            .where(PlanRow.patient_id == patient_id)
+            .order_by(PlanRow.created_at, PlanRow.id)
+        )
+        return self._records(statement)
+
+    def _check_references(self, record: Plan) -> None:
+        self._require(PatientRow, "patient", record.patient_id)
+        intake = self.session.get(IntakeRow, record.intake_id)
+        self._require(IntakeRow, "intake", record.intake_id)
+        if intake is not None and intake.patient_id != record.patient_id:
+            raise InputError("intake_id", f"intake {record.intake_id} belongs to another patient")
+
+
+class AppointmentRepository(Repository[Appointment, AppointmentRow]):
+    kind = "appointment"
+    row_type = AppointmentRow
+    record_type = Appointment
+
+    def between(
+        self, start: datetime, end: datetime, practitioner_id: int | None = None
+    ) -> list[Appointment]:
+        """Appointments starting in [start, end), by start time; optionally one practitioner's."""
+        statement = select(AppointmentRow).where(
+            AppointmentRow.starts_at >= start, AppointmentRow.starts_at < end
+        )
+        if practitioner_id is not None:
+            statement = statement.where(AppointmentRow.practitioner_id == practitioner_id)
+        return self._records(statement.order_by(AppointmentRow.starts_at, AppointmentRow.id))
+
+    def for_patient(self, patient_id: int) -> list[Appointment]:
+        statement = (
+            select(AppointmentRow)
+            .where(AppointmentRow.patient_id == patient_id)
+            .order_by(AppointmentRow.starts_at, AppointmentRow.id)
+        )
+        return self._records(statement)
+
+    def _check_references(self, record: Appointment) -> None:
+        self._require(PatientRow, "patient", record.patient_id)
+        self._require(PractitionerRow, "practitioner", record.practitioner_id)
+
+
+class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
+    kind = "outcome measurement"
+    row_type = OutcomeRow
+    record_type = OutcomeMeasurement
+    fixed_fields = frozenset({"patient_id"})
+
+    def for_patient(
+        self, patient_id: int, instrument: str | None = None, since: date | None = None
+    ) -> list[OutcomeMeasurement]:
+        """A patient's measurements by date (oldest first), optionally of one instrument."""
+        statement = select(OutcomeRow).where(OutcomeRow.patient_id == patient_id)
+        if instrument is not None:
+            statement = statement.where(OutcomeRow.instrument == instrument)
+        if since is not None:
+            statement = statement.where(OutcomeRow.measured_on >= since)
+        return self._records(statement.order_by(OutcomeRow.measured_on, OutcomeRow.id))
+
+    def _check_references(self, record: OutcomeMeasurement) -> None:
+        self._require(PatientRow, "patient", record.patient_id)
+        session = self.session.get(SessionRow, record.session_id) if record.session_id else None
+        self._require(SessionRow, "session", record.session_id)
+        if session is not None and session.patient_id != record.patient_id:
+            raise InputError(
+                "session_id", f"session {record.session_id} belongs to another patient"
+            )

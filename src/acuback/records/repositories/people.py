@@ -1,0 +1,116 @@
+"""Repositories for user accounts, practitioners and patients."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlalchemy import func, or_, select
+
+from acuback.errors import Conflict, NotFound
+from acuback.records.models import Patient, Practitioner, User
+from acuback.records.repositories.base import Repository
+from acuback.records.tables import PatientRow, PractitionerRow, UserRow
+
+__all__ = ["PatientRepository", "PractitionerRepository", "UserRepository", "new_public_id"]
+
+
+def new_public_id() -> str:
+    """A random patient identifier that reveals nothing (not a count, not a name): 16 hex."""
+    return secrets.token_hex(8)
+
+
+class UserRepository(Repository[User, UserRow]):
+    kind = "user"
+    row_type = UserRow
+    record_type = User
+    fixed_fields = frozenset({"username", "created_at"})
+
+    def get_by_username(self, username: str) -> User:
+        row = self.session.scalar(select(UserRow).where(UserRow.username == username))
+        if row is None:
+            raise NotFound("user", username)
+        return self._record(row)
+
+    def all(self) -> list[User]:
+        return self._records(select(UserRow).order_by(UserRow.username))
+
+    def add(self, record: User) -> User:
+        taken = select(UserRow.id).where(UserRow.username == record.username)
+        if self.session.scalar(taken) is not None:
+            raise Conflict(f"username {record.username!r} is already taken")
+        return super().add(record)
+
+    def _check_references(self, record: User) -> None:
+        self._require(PatientRow, "patient", record.patient_id)
+        self._require(PractitionerRow, "practitioner", record.practitioner_id)
+
+
+class PractitionerRepository(Repository[Practitioner, PractitionerRow]):
+    kind = "practitioner"
+    row_type = PractitionerRow
+    record_type = Practitioner
+
+    def all(self) -> list[Practitioner]:
+        return self._records(select(PractitionerRow).order_by(PractitionerRow.name))
+
+    def licences_expiring(self, before: date) -> list[Practitioner]:
+        """Practitioners whose licence expires before `before` (or has expired)."""
+        statement = (
+            select(PractitionerRow)
+            .where(PractitionerRow.licence_expiry < before)
+            .order_by(PractitionerRow.licence_expiry)
+        )
+        return self._records(statement)
+
+
+class PatientRepository(Repository[Patient, PatientRow]):
+    kind = "patient"
+    row_type = PatientRow
+    record_type = Patient
+    fixed_fields = frozenset({"public_id", "created_at"})
+
+    def add(self, record: Patient) -> Patient:
+        """Store a new patient; a `public_id` is made unless one is given."""
+        if record.public_id is None:
+            record = record.model_copy(update={"public_id": new_public_id()})
+        return super().add(record)
+
+    def get_by_public_id(self, public_id: str) -> Patient:
+        row = self.session.scalar(select(PatientRow).where(PatientRow.public_id == public_id))
+        if row is None:
+            raise NotFound("patient", public_id)
+        return self._record(row)
+
+    def all(self, limit: int = 100, offset: int = 0) -> list[Patient]:
+        """Patients by family then given name, a page at a time."""
+        statement = (
+            select(PatientRow)
+            .order_by(PatientRow.family_name, PatientRow.given_name, PatientRow.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return self._records(statement)
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(PatientRow)) or 0
+
+    def search(self, text: str, limit: int = 50) -> list[Patient]:
+        """Patients whose name, public id, phone or e-mail contains `text` (any case)."""
+        escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        fields = (
+            PatientRow.given_name + " " + PatientRow.family_name,
+            PatientRow.family_name + " " + PatientRow.given_name,
+            PatientRow.public_id,
+            PatientRow.phone,
+            PatientRow.email,
+        )
+        matches = (func.lower(field).like(pattern, escape="\\") for field in fields)
+        statement = (
+            select(PatientRow)
+            .where(or_(*matches))
+            .order_by(PatientRow.family_name, PatientRow.given_name, PatientRow.id)
+            .limit(limit)
+        )
+        return self._records(statement)

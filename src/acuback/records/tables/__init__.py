@@ -1,0 +1,29 @@
+"""The SQLAlchemy tables of acuback (private to `acuback.records`).
+
+Only the repositories and the migrations use these classes; everything above the records layer
+works with the domain records in `acuback.records.models`.
+"""
+
+from __future__ import annotations
+
+from acuback.records.tables.audit import AuditRow
+from acuback.records.tables.base import Base
+from acuback.records.tables.care import AppointmentRow, IntakeRow, OutcomeRow, PlanRow
+from acuback.records.tables.charting import AdverseEventRow, AmendmentRow, NeedleRow, SessionRow
+from acuback.records.tables.people import PatientRow, PractitionerRow, UserRow
+
+__all__ = [
+    "AdverseEventRow",
+    "AmendmentRow",
+    "AppointmentRow",
+    "AuditRow",
+    "Base",
+    "IntakeRow",
+    "NeedleRow",
+    "OutcomeRow",
+    "PatientRow",
+    "PlanRow",
+    "PractitionerRow",
+    "SessionRow",
+    "UserRow",
+]

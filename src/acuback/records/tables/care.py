@@ -1,0 +1,78 @@
+"""Tables for the course of care: intakes, plans, appointments, outcome measurements."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from acuback.records.tables.base import Base, JsonType, Versioned, one_of, utcnow
+from acuback.records.vocabulary import APPOINTMENT_STATUSES, DISPOSITIONS, PLAN_STATUSES
+
+__all__ = ["AppointmentRow", "IntakeRow", "OutcomeRow", "PlanRow"]
+
+
+class IntakeRow(Versioned, Base):
+    """An intake v1 and its screening result, both stored exactly as given."""
+
+    __tablename__ = "intakes"
+    __table_args__ = (one_of("disposition", DISPOSITIONS),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"))
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    payload: Mapped[dict[str, Any]]
+    screening: Mapped[dict[str, Any]]
+    disposition: Mapped[str] = mapped_column(String(20), index=True)
+
+
+class PlanRow(Versioned, Base):
+    """A plan result for one intake, and whether a practitioner accepted it."""
+
+    __tablename__ = "plans"
+    __table_args__ = (one_of("status", PLAN_STATUSES),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20))
+    accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    accepted_at: Mapped[datetime | None]
+
+
+class AppointmentRow(Versioned, Base):
+    """A booked slot of one patient with one practitioner."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        one_of("status", APPOINTMENT_STATUSES),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.id"))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(50))
+
+
+class OutcomeRow(Versioned, Base):
+    """One completed instrument (NRS, PEG, RMDQ, STarT Back, ODI) and its score."""
+
+    __tablename__ = "outcome_measurements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("treatment_sessions.id"))
+    instrument: Mapped[str] = mapped_column(String(30))
+    measured_on: Mapped[date]
+    responses: Mapped[Any] = mapped_column(JsonType)
+    score: Mapped[float | None]
+    subscores: Mapped[dict[str, Any]]

@@ -1,0 +1,102 @@
+"""The unit of work: one transaction, the repositories that share it, commit or roll back.
+
+    with UnitOfWork(engine) as uow:
+        patient = uow.patients.add(Patient(...))
+        uow.audit.record("alice", "create", "patient", patient.id)
+        uow.commit()
+
+Nothing is written unless `commit()` is called; leaving the block without it (or with an
+exception) rolls back. A lost race at commit time leaves as `acuback.errors.Conflict`.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from acuback.records.audit import AuditLog
+from acuback.records.db import get_engine, make_session_factory
+from acuback.records.repositories import (
+    AdverseEventRepository,
+    AppointmentRepository,
+    IntakeRepository,
+    OutcomeRepository,
+    PatientRepository,
+    PlanRepository,
+    PractitionerRepository,
+    SessionRepository,
+    UserRepository,
+)
+from acuback.records.repositories.base import translate_errors
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork:
+    """A context manager around one database session (see the module docstring)."""
+
+    users: UserRepository
+    practitioners: PractitionerRepository
+    patients: PatientRepository
+    intakes: IntakeRepository
+    plans: PlanRepository
+    appointments: AppointmentRepository
+    sessions: SessionRepository
+    outcomes: OutcomeRepository
+    adverse_events: AdverseEventRepository
+    audit: AuditLog
+
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        *,
+        url: str | None = None,
+        session_factory: sessionmaker[Session] | None = None,
+    ) -> None:
+        """Use `session_factory`, else `engine`, else the shared engine for `url` (or settings)."""
+        if session_factory is None:
+            session_factory = make_session_factory(engine or get_engine(url))
+        self._factory = session_factory
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the unit of work is not open: use it in a `with` block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        session = self._session = self._factory()
+        self.users = UserRepository(session)
+        self.practitioners = PractitionerRepository(session)
+        self.patients = PatientRepository(session)
+        self.intakes = IntakeRepository(session)
+        self.plans = PlanRepository(session)
+        self.appointments = AppointmentRepository(session)
+        self.sessions = SessionRepository(session)
+        self.outcomes = OutcomeRepository(session)
+        self.adverse_events = AdverseEventRepository(session)
+        self.audit = AuditLog(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            self.rollback()
+        finally:
+            self.session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        with translate_errors("record"):
+            self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,88 @@
+"""Integration fixtures: a real database, SQLite and PostgreSQL, for every records test.
+
+`db_url` is parametrised over both back ends. SQLite is a file in the test's tmp folder.
+PostgreSQL is found or started by `postgres_server.admin_engine` (ACUBACK_TEST_POSTGRES_URL, the
+local server, Debian's cluster, or a private throw-away cluster). The run creates one database,
+acuback_test_<random>, dropped at the end; each test gets an empty schema of its own in it.
+No server and no way to start one is a failure with instructions, never a silent skip: CI
+must run these tests for real.
+"""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from acuback.records import UnitOfWork, make_engine, upgrade
+
+from .postgres_server import INSTALL_HINT, admin_engine
+
+_RUN = uuid.uuid4().hex[:8]
+_COUNTER = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin() -> Iterator[Engine]:
+    """An AUTOCOMMIT engine on a PostgreSQL server's maintenance database (see postgres_server)."""
+    engine, stop, notes = admin_engine()
+    if engine is None:
+        pytest.fail(f"{INSTALL_HINT} (tried: {notes})", pytrace=False)
+    yield engine
+    engine.dispose()
+    stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_database(postgres_admin: Engine) -> Iterator[Engine]:
+    """A database of this test run, acuback_test_<random>, dropped at the end of the run."""
+    name = f"acuback_test_{_RUN}"
+    with postgres_admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = create_engine(postgres_admin.url.set(database=name), isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+    with postgres_admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def postgres_url(postgres_database: Engine) -> Iterator[str]:
+    """An empty schema of its own for one test (as search_path), dropped afterwards.
+
+    A schema is created in an instant where a database takes about a second to copy.
+    """
+    schema = f"t{next(_COUNTER)}"
+    with postgres_database.connect() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = postgres_database.url.update_query_dict({"options": f"-c search_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with postgres_database.connect() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each kind: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'acuback.sqlite3'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on a database migrated to the newest schema."""
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def uow(engine: Engine) -> Callable[[], UnitOfWork]:
+    """Make a fresh unit of work on the migrated database: `with uow() as work: ...`."""
+    return lambda: UnitOfWork(engine)

@@ -1,0 +1,59 @@
+"""Migrations: up, down, up again on both databases, and the result matches the ORM tables."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from acuback.records import current_revision, downgrade, head_revision, make_engine, upgrade
+from acuback.records.tables import Base
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_downgrade_upgrade(db_url: str) -> None:
+    assert current_revision(db_url) is None
+    assert upgrade(db_url) == head_revision()
+    assert _tables(db_url) == set(Base.metadata.tables)
+    assert downgrade(db_url, "base") is None
+    assert _tables(db_url) == set()
+    assert upgrade(db_url) == head_revision()
+    assert _tables(db_url) == set(Base.metadata.tables)
+
+
+def test_migrated_schema_matches_the_tables(db_url: str) -> None:
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
+
+
+def test_audit_table_refuses_update_and_delete_in_the_database(db_url: str) -> None:
+    upgrade(db_url)
+    engine = make_engine(db_url)
+    insert = text(
+        "INSERT INTO audit_log (seq, at, actor, action, entity, outcome, detail, prev_hash, hash)"
+        " VALUES (1, CURRENT_TIMESTAMP, 'a', 'b', 'c', 'success', '{}', 'x', 'y')"
+    )
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert)
+        for statement in ("UPDATE audit_log SET actor = 'z'", "DELETE FROM audit_log"):
+            with pytest.raises(Exception, match="append-only"), engine.begin() as connection:
+                connection.execute(text(statement))
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT actor FROM audit_log")).scalar_one() == "a"
+    finally:
+        engine.dispose()
