@@ -1,0 +1,139 @@
+"""Who is acting, what they may do, and the audit entry every patient-data access leaves.
+
+The permission table is data (`data/permissions.yaml`): roles x actions, each cell `all`, `own`
+(only the records of the patient the user is linked to) or absent (denied). `authorize` is the
+one place that reads it; every use case calls it before touching a record. A denial is written
+to the audit log and committed before `Forbidden` is raised, so refused attempts are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, Literal, Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from acuback.errors import Forbidden, KnowledgeError
+from acuback.records import UnitOfWork, User
+from acuback.records.vocabulary import ROLES, Role
+
+__all__ = [
+    "Actor",
+    "PermissionTable",
+    "Scope",
+    "audit",
+    "authorize",
+    "can",
+    "load_permissions",
+]
+
+Scope = Literal["all", "own"]
+_FILE = "permissions.yaml"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user behind a request: id, name, role and the patient or practitioner it stands for."""
+
+    user_id: int | None
+    username: str
+    role: Role
+    patient_id: int | None = None
+    practitioner_id: int | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Self:
+        return cls(user.id, user.username, user.role, user.patient_id, user.practitioner_id)
+
+
+class PermissionTable(BaseModel):
+    """The table as loaded: action descriptions and, per role, the granted actions' scopes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actions: dict[str, str]
+    grants: dict[Role, dict[str, Scope]]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        missing = set(ROLES) - set(self.grants)
+        if missing:
+            raise ValueError(f"roles without a grants entry: {sorted(missing)}")
+        for role, granted in self.grants.items():
+            unknown = set(granted) - set(self.actions)
+            if unknown:
+                raise ValueError(f"role {role} is granted unknown actions {sorted(unknown)}")
+        return self
+
+    def scope(self, role: str, action: str) -> Scope | None:
+        """The scope `role` holds for `action`, or None when it is denied."""
+        granted: dict[str, Scope] = self.grants.get(role, {})  # type: ignore[call-overload]
+        return granted.get(action)
+
+
+@lru_cache(maxsize=1)
+def load_permissions() -> PermissionTable:
+    """The packaged permission table (read once, on first use)."""
+    text = (files("acuback.services") / "data" / _FILE).read_text(encoding="utf-8")
+    try:
+        return PermissionTable.model_validate(yaml.safe_load(text))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise KnowledgeError(_FILE, where or "table", where or "-", first["msg"]) from None
+
+
+def can(actor: Actor, action: str, patient_id: int | None = None) -> bool:
+    """Whether `actor` may do `action` (on the records of `patient_id`, when given)."""
+    table = load_permissions()
+    if action not in table.actions:
+        raise KeyError(f"unknown action {action!r}: add it to {_FILE}")
+    scope = table.scope(actor.role, action)
+    if scope == "all":
+        return True
+    return scope == "own" and patient_id is not None and patient_id == actor.patient_id
+
+
+def audit(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append a success entry for `actor` (it commits with the unit of work)."""
+    uow.audit.record(actor.username, action, entity, entity_id, "success", _detail(actor, detail))
+
+
+def authorize(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    *,
+    entity: str,
+    entity_id: int | str | None = None,
+    patient_id: int | None = None,
+) -> None:
+    """Return if `actor` may do `action`; else audit the denial, commit it, raise `Forbidden`."""
+    if can(actor, action, patient_id):
+        return
+    uow.rollback()  # nothing of the refused use case may ride along with the denial entry
+    detail = _detail(actor, {"permission": action, "patient_id": patient_id})
+    uow.audit.record(actor.username, action, entity, entity_id, "denied", detail)
+    uow.commit()
+    raise Forbidden(f"{actor.role} {actor.username!r} may not {_verb(action)}")
+
+
+def _detail(actor: Actor, extra: dict[str, Any] | None) -> dict[str, Any]:
+    detail: dict[str, Any] = {"role": actor.role}
+    detail.update({key: value for key, value in (extra or {}).items() if value is not None})
+    return detail
+
+
+def _verb(action: str) -> str:
+    description = load_permissions().actions.get(action)
+    return f"{action} ({description})" if description else action

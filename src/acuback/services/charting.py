@@ -1,0 +1,278 @@
+"""Use cases for session charts (STRICTA): prefill, chart, sign, amend, adverse events.
+
+A chart is saved as a draft even while a needle lacks its override reason, so work is never
+lost; signing is refused until every needle the screening forbids (or that goes deeper than
+its limit) carries a reason, and while needles in and out differ. A signed chart is locked:
+changes are amendments that keep the original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from acuback.clinical.screening import ScreeningResult
+from acuback.errors import Conflict, InputError
+from acuback.knowledge import KnowledgeBase, load_knowledge
+from acuback.records import (
+    AdverseEvent,
+    SessionAmendment,
+    TreatmentSession,
+    UnitOfWork,
+)
+from acuback.records.models import validated
+from acuback.services.access import Actor, audit, authorize
+from acuback.services.inputs import reject_nul
+from acuback.services.intakes import latest_screening, stored_screening
+from acuback.services.plans import accepted_plan
+from acuback.services.safety import NeedleCheck, check_needles
+
+__all__ = [
+    "ChartView",
+    "amend_session",
+    "chart_session",
+    "get_session",
+    "list_sessions",
+    "needles_from_plan",
+    "prefill_session",
+    "record_adverse_event",
+    "sign_session",
+    "update_session",
+]
+
+_SYSTEM_FIELDS = ("id", "version", "status", "signed_at", "signed_by")
+_CARRIED = ("needle_gauge_mm", "needle_length_mm", "needle_make", "retention_minutes")
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A chart as it stands (amendments applied), its original, amendments and safety checks."""
+
+    session: TreatmentSession
+    original: TreatmentSession
+    amendments: tuple[SessionAmendment, ...]
+    adverse_events: tuple[AdverseEvent, ...]
+    checks: tuple[NeedleCheck, ...]
+
+    @property
+    def unresolved(self) -> tuple[NeedleCheck, ...]:
+        return tuple(check for check in self.checks if not check.resolved)
+
+
+def _screening(uow: UnitOfWork, chart: TreatmentSession) -> ScreeningResult | None:
+    if chart.plan_id is not None:
+        plan = uow.plans.get(chart.plan_id)
+        return stored_screening(uow.intakes.get(plan.intake_id))
+    latest = latest_screening(uow, chart.patient_id)
+    return latest[1] if latest else None
+
+
+def _view(uow: UnitOfWork, session_id: int, kb: KnowledgeBase | None = None) -> ChartView:
+    original = uow.sessions.get(session_id)
+    effective = uow.sessions.effective(session_id)
+    checks = check_needles(effective.needles, _screening(uow, effective), kb or load_knowledge())
+    return ChartView(
+        effective, original, tuple(uow.sessions.amendments(session_id)),
+        tuple(uow.adverse_events.for_session(session_id)), tuple(checks),
+    )  # fmt: skip
+
+
+def _check_links(uow: UnitOfWork, chart: TreatmentSession) -> None:
+    """The plan and appointment a chart names must be the same patient's."""
+    if chart.plan_id is not None and uow.plans.get(chart.plan_id).patient_id != chart.patient_id:
+        raise InputError("plan_id", f"plan {chart.plan_id} belongs to another patient")
+    if chart.appointment_id is not None:
+        appointment = uow.appointments.get(chart.appointment_id)
+        if appointment.patient_id != chart.patient_id:
+            raise InputError(
+                "appointment_id", f"appointment {chart.appointment_id} is another patient's"
+            )
+
+
+def _chart(data: Mapping[str, Any], actor: Actor) -> TreatmentSession:
+    for name in _SYSTEM_FIELDS:
+        if name in data:
+            raise InputError(name, "is set by the clinic system and cannot be given")
+    reject_nul(dict(data), "")
+    fields = dict(data)
+    if fields.get("practitioner_id") is None:
+        if actor.practitioner_id is None:
+            raise InputError("practitioner_id", "say which practitioner gave the treatment")
+        fields["practitioner_id"] = actor.practitioner_id
+    return validated(TreatmentSession, fields)
+
+
+def prefill_session(
+    uow: UnitOfWork, actor: Actor, patient_id: int, on: date | None = None
+) -> dict[str, Any]:
+    """A draft chart to start from: the last session's needles, else the accepted plan's."""
+    authorize(uow, actor, "clinical.write", entity="session", patient_id=patient_id)
+    uow.patients.get(patient_id)
+    draft: dict[str, Any] = {
+        "patient_id": patient_id, "practitioner_id": actor.practitioner_id,
+        "session_date": (on or date.today()).isoformat(), "needles": [],
+    }  # fmt: skip
+    plan = accepted_plan(uow, patient_id)
+    if plan is not None:
+        draft["plan_id"] = plan.id
+    previous = uow.sessions.for_patient(patient_id)
+    if previous:
+        last = uow.sessions.effective(previous[-1].id or 0)
+        draft.update({name: getattr(last, name) for name in _CARRIED})
+        draft["needles"] = [
+            n.model_dump(mode="json", exclude={"id", "version"}) for n in last.needles
+        ]
+        draft["source"] = f"session {last.id} of {last.session_date.isoformat()}"
+    elif plan is not None:
+        draft.update(needles_from_plan(plan.payload))
+        draft["source"] = f"plan {plan.id}"
+    audit(uow, actor, "session.prefill", "patient", patient_id)
+    uow.commit()
+    return draft
+
+
+def needles_from_plan(payload: Mapping[str, Any]) -> dict[str, Any]:
+    course = payload.get("course") or {}
+    retention = course.get("retention_minutes")
+    needles = []
+    for item in payload.get("points", []):
+        low, high = item["depth_mm"]
+        side = {"both": "bilateral"}.get(item["side"], item["side"])
+        needles.append(
+            {
+                "point": item["code"], "side": side, "angle": item["angle"],
+                "depth_mm": round((low + high) / 2, 1), "response_sought": "de_qi",
+                "stimulation": "manual", "retention_minutes": retention,
+            }
+        )  # fmt: skip
+    return {"needles": needles, "retention_minutes": retention}
+
+
+def chart_session(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> ChartView:
+    """Save a new draft chart; the view lists which needles still need an override reason."""
+    patient_id = data.get("patient_id")
+    authorize(
+        uow, actor, "clinical.write", entity="session",
+        patient_id=patient_id if isinstance(patient_id, int) else None,
+    )  # fmt: skip
+    chart = _chart(data, actor)
+    _check_links(uow, chart)
+    check_needles(chart.needles, None, load_knowledge())  # unknown points fail before saving
+    stored = uow.sessions.add(chart)
+    audit(uow, actor, "session.chart", "session", stored.id, {"patient_id": chart.patient_id})
+    view = _view(uow, stored.id or 0)
+    uow.commit()
+    return view
+
+
+def update_session(
+    uow: UnitOfWork, actor: Actor, session_id: int, version: int, data: Mapping[str, Any]
+) -> ChartView:
+    """Rewrite a draft chart read at `version` (a signed one needs an amendment)."""
+    current = uow.sessions.get(session_id)
+    authorize(
+        uow, actor, "clinical.write", entity="session", entity_id=session_id,
+        patient_id=current.patient_id,
+    )  # fmt: skip
+    chart = _chart({"patient_id": current.patient_id, **data}, actor)
+    _check_links(uow, chart)
+    check_needles(chart.needles, None, load_knowledge())
+    uow.sessions.update(chart.model_copy(update={"id": session_id, "version": version}))
+    audit(uow, actor, "session.update", "session", session_id, {"patient_id": chart.patient_id})
+    view = _view(uow, session_id)
+    uow.commit()
+    return view
+
+
+def sign_session(uow: UnitOfWork, actor: Actor, session_id: int, version: int) -> ChartView:
+    """Sign and lock a draft; refused while a needle lacks its override reason or the counts
+    of needles in and out differ."""
+    current = uow.sessions.get(session_id)
+    authorize(
+        uow, actor, "session.sign", entity="session", entity_id=session_id,
+        patient_id=current.patient_id,
+    )  # fmt: skip
+    if actor.user_id is None:
+        raise Conflict("a session is signed by a signed-in user")
+    view = _view(uow, session_id)
+    if view.unresolved:
+        first = view.unresolved[0]
+        raise Conflict(
+            f"session {session_id}: needle {first.index + 1} ({first.point}) needs an override "
+            f"reason before signing: {'; '.join(first.problems)}"
+        )
+    uow.sessions.sign(current.model_copy(update={"version": version}), actor.user_id)
+    audit(uow, actor, "session.sign", "session", session_id, {"patient_id": current.patient_id})
+    signed = _view(uow, session_id)
+    uow.commit()
+    return signed
+
+
+def amend_session(
+    uow: UnitOfWork, actor: Actor, session_id: int, reason: str, changes: Mapping[str, Any]
+) -> ChartView:
+    """Amend a signed chart; changed needles must carry any override reason they need."""
+    current = uow.sessions.get(session_id)
+    authorize(
+        uow, actor, "session.sign", entity="session", entity_id=session_id,
+        patient_id=current.patient_id,
+    )  # fmt: skip
+    if actor.user_id is None:
+        raise Conflict("a session is amended by a signed-in user")
+    reject_nul(dict(changes), "changes")
+    # The repository checks the field names and values; then the amended needles are checked.
+    uow.sessions.amend(session_id, actor.user_id, reason, dict(changes))
+    amended = uow.sessions.effective(session_id)
+    screening = _screening(uow, amended)
+    checks = check_needles(amended.needles, screening, load_knowledge(), "changes.needles")
+    for check in checks:
+        if not check.resolved and "needles" in changes:
+            raise InputError(  # leaving without commit rolls the amendment back
+                f"changes.needles[{check.index}].override_reason", "; ".join(check.problems)
+            )
+    detail = {"patient_id": current.patient_id, "fields": sorted(changes)}
+    audit(uow, actor, "session.amend", "session", session_id, detail)
+    view = _view(uow, session_id)
+    uow.commit()
+    return view
+
+
+def get_session(uow: UnitOfWork, actor: Actor, session_id: int) -> ChartView:
+    current = uow.sessions.get(session_id)
+    authorize(
+        uow, actor, "clinical.read", entity="session", entity_id=session_id,
+        patient_id=current.patient_id,
+    )  # fmt: skip
+    view = _view(uow, session_id)
+    audit(uow, actor, "session.read", "session", session_id, {"patient_id": current.patient_id})
+    uow.commit()
+    return view
+
+
+def list_sessions(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[TreatmentSession]:
+    """A patient's charts as they stand now (amendments applied), oldest first."""
+    authorize(uow, actor, "clinical.read", entity="session", patient_id=patient_id)
+    uow.patients.get(patient_id)
+    charts = [uow.sessions.effective(s.id or 0) for s in uow.sessions.for_patient(patient_id)]
+    audit(uow, actor, "session.list", "patient", patient_id, {"count": len(charts)})
+    uow.commit()
+    return charts
+
+
+def record_adverse_event(
+    uow: UnitOfWork, actor: Actor, session_id: int, data: Mapping[str, Any]
+) -> AdverseEvent:
+    """Record an adverse event against a session (also after signing)."""
+    chart = uow.sessions.get(session_id)
+    authorize(uow, actor, "clinical.write", entity="adverse_event", patient_id=chart.patient_id)
+    for name in ("id", "version", "session_id", "patient_id"):
+        if name in data:
+            raise InputError(name, "is taken from the session")
+    fields = {**data, "session_id": session_id, "patient_id": chart.patient_id}
+    event = uow.adverse_events.add(validated(AdverseEvent, fields))
+    detail = {"patient_id": chart.patient_id, "session_id": session_id, "type": event.type}
+    audit(uow, actor, "adverse_event.record", "adverse_event", event.id, detail)
+    uow.commit()
+    return event

@@ -1,0 +1,162 @@
+"""The practitioner dashboard: today's appointments and the alerts that need attention.
+
+Alerts cover the active caseload (patients with an appointment from 90 days ago to 14 days
+ahead, the practitioner's own when the user is one): reassessment due, not improving at
+reassessment, new red flags in an intake or pre-visit questionnaire of the last 14 days, and
+practitioner licences expiring within 60 days (or expired). Clinical alerts are shown only to
+roles that read clinical records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from acuback.records import Appointment, UnitOfWork
+from acuback.services.access import Actor, audit, authorize, can
+from acuback.services.outcomes import trajectory_of
+from acuback.services.plans import accepted_plan
+from acuback.services.schedule import day_bounds
+
+__all__ = ["Alert", "Dashboard", "dashboard"]
+
+LICENCE_WARNING_DAYS = 60
+RED_FLAG_DAYS = 14
+CASELOAD_PAST_DAYS = 90
+CASELOAD_AHEAD_DAYS = 14
+_RED_FLAG_DISPOSITIONS = ("emergency", "refer", "clearance", "defer")
+
+AlertKind = Literal["reassessment_due", "not_improving", "red_flags", "licence_expiring"]
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: AlertKind
+    severity: Literal["info", "warning", "urgent"]
+    message: str
+    patient_id: int | None = None
+    practitioner_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    day: date
+    appointments: tuple[Appointment, ...]
+    alerts: tuple[Alert, ...]
+
+
+def dashboard(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Dashboard:
+    """Today's appointments and alerts for `actor` (see the module docstring)."""
+    authorize(uow, actor, "dashboard.read", entity="dashboard")
+    day = today or date.today()
+    start, end = day_bounds(day)
+    day_bounds(day - timedelta(days=CASELOAD_PAST_DAYS))  # the caseload window must fit too
+    day_bounds(day + timedelta(days=CASELOAD_AHEAD_DAYS))
+    appointments = uow.appointments.between(start, end, actor.practitioner_id)
+    alerts: list[Alert] = []
+    if can(actor, "clinical.read"):
+        for patient_id in _caseload(uow, actor, day):
+            alerts.extend(_patient_alerts(uow, patient_id, day))
+    alerts.extend(_licence_alerts(uow, day))
+    audit(uow, actor, "dashboard.read", "dashboard", None, {"alerts": len(alerts)})
+    uow.commit()
+    return Dashboard(day, tuple(appointments), tuple(alerts))
+
+
+def _caseload(uow: UnitOfWork, actor: Actor, day: date) -> list[int]:
+    start = day_bounds(day - timedelta(days=CASELOAD_PAST_DAYS))[0]
+    end = day_bounds(day + timedelta(days=CASELOAD_AHEAD_DAYS))[1]
+    seen = uow.appointments.between(start, end, actor.practitioner_id)
+    return sorted({a.patient_id for a in seen if a.status != "cancelled"})
+
+
+def _patient_alerts(uow: UnitOfWork, patient_id: int, day: date) -> list[Alert]:
+    alerts = _red_flag_alerts(uow, patient_id, day)
+    report = trajectory_of(uow, patient_id)
+    for trajectory in report.trajectories:
+        if trajectory.verdict == "not_improving_reconsider":
+            alerts.append(
+                Alert(
+                    "not_improving",
+                    "warning",
+                    f"Not improving at reassessment ({trajectory.instrument}): "
+                    f"{trajectory.explanation}",
+                    patient_id,
+                )
+            )
+    if _reassessment_due(uow, patient_id, report.reassess_after_sessions):
+        alerts.append(
+            Alert(
+                "reassessment_due",
+                "info",
+                f"Reassessment due: {report.sessions_completed} sessions done "
+                f"(reassess after {report.reassess_after_sessions}); record the outcome "
+                "questionnaires.",
+                patient_id,
+            )
+        )
+    return alerts
+
+
+def _reassessment_due(uow: UnitOfWork, patient_id: int, after: int) -> bool:
+    """Due once the n-th signed session (since the plan was accepted) has no outcome after it."""
+    plan = accepted_plan(uow, patient_id)
+    since = plan.accepted_at.date() if plan and plan.accepted_at else date.min
+    signed = [
+        s for s in uow.sessions.for_patient(patient_id)
+        if s.status == "signed" and s.session_date >= since
+    ]  # fmt: skip
+    if len(signed) < after:
+        return False
+    reached_on = signed[after - 1].session_date
+    outcomes = uow.outcomes.for_patient(patient_id, since=reached_on)
+    return not outcomes
+
+
+def _red_flag_alerts(uow: UnitOfWork, patient_id: int, day: date) -> list[Alert]:
+    intakes = uow.intakes.for_patient(patient_id)
+    if not intakes:
+        return []
+    latest = intakes[-1]
+    submitted = latest.submitted_at.date() if latest.submitted_at else day
+    if submitted < day - timedelta(days=RED_FLAG_DAYS):
+        return []
+    before = (
+        {r["rule"] for r in intakes[-2].screening.get("reasons", [])} if len(intakes) > 1 else set()
+    )
+    new = [
+        r for r in latest.screening.get("reasons", [])
+        if r["disposition"] in _RED_FLAG_DISPOSITIONS and r["rule"] not in before
+    ]  # fmt: skip
+    if not new:
+        return []
+    rules = ", ".join(sorted({r["rule"] for r in new}))
+    severity: Literal["warning", "urgent"] = (
+        "urgent" if latest.disposition in ("emergency", "refer") else "warning"
+    )
+    message = (
+        f"New red flags ({rules}) in the questionnaire of {submitted.isoformat()}: "
+        f"screening says {latest.disposition}."
+    )
+    return [Alert("red_flags", severity, message, patient_id)]
+
+
+def _licence_alerts(uow: UnitOfWork, day: date) -> list[Alert]:
+    alerts = []
+    for practitioner in uow.practitioners.licences_expiring(
+        day + timedelta(days=LICENCE_WARNING_DAYS)
+    ):
+        expiry = practitioner.licence_expiry
+        assert expiry is not None  # the query selects licences with an expiry date
+        state = "expired on" if expiry < day else "expires on"
+        alerts.append(
+            Alert(
+                "licence_expiring",
+                "urgent" if expiry < day else "warning",
+                f"{practitioner.name}: licence {practitioner.licence_number or ''} {state} "
+                f"{expiry.isoformat()}.".replace("  ", " "),
+                practitioner_id=practitioner.id,
+            )
+        )
+    return alerts

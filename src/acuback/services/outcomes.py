@@ -1,0 +1,134 @@
+"""Use cases for outcomes: record a questionnaire (scored), list, and a patient's trajectory.
+
+The trajectory judges each instrument with a responder rule (NRS, PEG, RMDQ, ODI) from the
+first to the latest score, at the reassessment point of the patient's accepted plan (its
+`course.reassess_after_sessions`, counted in signed sessions); without a plan, the course the
+packaged rules give for the latest intake's pain duration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from acuback.clinical.instruments import load_instruments, score
+from acuback.clinical.intake import duration_of
+from acuback.clinical.outcomes import Trajectory, assess_trajectory
+from acuback.clinical.protocols import load_courses
+from acuback.errors import InputError
+from acuback.records import OutcomeMeasurement, UnitOfWork
+from acuback.services.access import Actor, audit, authorize
+from acuback.services.inputs import reject_nul
+from acuback.services.plans import accepted_plan
+
+__all__ = [
+    "TrajectoryReport",
+    "list_outcomes",
+    "patient_trajectory",
+    "record_outcome",
+    "trajectory_of",
+]
+
+
+@dataclass(frozen=True)
+class TrajectoryReport:
+    """Per instrument, the trajectory (when two or more scores exist) at the reassessment."""
+
+    patient_id: int
+    reassess_after_sessions: int
+    sessions_completed: int
+    basis: str
+    trajectories: tuple[Trajectory, ...]
+    waiting: tuple[str, ...]  # instruments with fewer than two scores
+
+
+def record_outcome(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    instrument: str,
+    responses: Any,
+    measured_on: date | None = None,
+    session_id: int | None = None,
+) -> OutcomeMeasurement:
+    """Score a questionnaire with its instrument and store the answers and the score."""
+    authorize(uow, actor, "outcome.write", entity="outcome", patient_id=patient_id)
+    uow.patients.get(patient_id)
+    known = {spec.id for spec in load_instruments().instruments}
+    if instrument not in known:
+        raise InputError("instrument", f"unknown instrument {instrument!r}", sorted(known))
+    reject_nul(responses, "responses")
+    result = score(instrument, responses)
+    record = OutcomeMeasurement(
+        patient_id=patient_id, session_id=session_id, instrument=instrument,
+        measured_on=measured_on or date.today(), responses=responses, score=float(result.value),
+        subscores={key: float(value) for key, value in result.subscores.items()},
+    )  # fmt: skip
+    stored = uow.outcomes.add(record)
+    detail = {"patient_id": patient_id, "instrument": instrument}
+    audit(uow, actor, "outcome.record", "outcome", stored.id, detail)
+    uow.commit()
+    return stored
+
+
+def list_outcomes(
+    uow: UnitOfWork, actor: Actor, patient_id: int, instrument: str | None = None
+) -> list[OutcomeMeasurement]:
+    authorize(uow, actor, "clinical.read", entity="outcome", patient_id=patient_id)
+    uow.patients.get(patient_id)
+    found = uow.outcomes.for_patient(patient_id, instrument)
+    audit(uow, actor, "outcome.list", "patient", patient_id, {"count": len(found)})
+    uow.commit()
+    return found
+
+
+def _reassessment(uow: UnitOfWork, patient_id: int) -> tuple[int, int, str]:
+    """(reassess after n sessions, signed sessions so far, where n comes from)."""
+    signed = [s for s in uow.sessions.for_patient(patient_id) if s.status == "signed"]
+    plan = accepted_plan(uow, patient_id)
+    course = (plan.payload.get("course") or {}) if plan else {}
+    if course.get("reassess_after_sessions"):
+        since = plan.accepted_at.date() if plan and plan.accepted_at else date.min
+        done = sum(s.session_date >= since for s in signed)
+        return int(course["reassess_after_sessions"]), done, f"accepted plan {plan and plan.id}"
+    intakes = uow.intakes.for_patient(patient_id)
+    duration = "chronic"
+    if intakes:
+        onset = intakes[-1].payload.get("pain", {}).get("onset_weeks", 12)
+        duration = duration_of(float(onset))
+    rules = load_courses().course(duration)
+    return rules.reassess_after_sessions, len(signed), f"the {duration} course rule"
+
+
+def trajectory_of(uow: UnitOfWork, patient_id: int) -> TrajectoryReport:
+    """The trajectory report (internal: no authorisation, no audit)."""
+    after, done, basis = _reassessment(uow, patient_id)
+    series: dict[str, dict[date, float]] = {}
+    for item in uow.outcomes.for_patient(patient_id):
+        if item.score is not None:
+            series.setdefault(item.instrument, {})[item.measured_on] = item.score  # latest wins
+    trajectories, waiting = [], []
+    for spec in load_instruments().instruments:
+        if spec.responder is None or spec.id not in series:
+            continue
+        scores = sorted(series[spec.id].items())
+        if len(scores) < 2:
+            waiting.append(spec.id)
+            continue
+        trajectories.append(
+            assess_trajectory(
+                spec.id, scores, reassess_after_sessions=after, sessions_completed=done
+            )
+        )
+    return TrajectoryReport(patient_id, after, done, basis, tuple(trajectories), tuple(waiting))
+
+
+def patient_trajectory(uow: UnitOfWork, actor: Actor, patient_id: int) -> TrajectoryReport:
+    """Is the treatment working? One verdict per instrument, at the reassessment point."""
+    authorize(uow, actor, "clinical.read", entity="trajectory", patient_id=patient_id)
+    uow.patients.get(patient_id)
+    report = trajectory_of(uow, patient_id)
+    audit(uow, actor, "trajectory.read", "patient", patient_id)
+    uow.commit()
+    return report

@@ -1,0 +1,167 @@
+"""Use cases for plans: generate one from a stored intake, read, accept (with edits).
+
+A plan is generated from the intake's stored screening, so it matches what the practitioner
+saw. Accepting may edit the points and methods; every edit is re-checked against the screening
+(`safety.check_plan_points`), because no plan may hold what the screening forbids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from acuback.clinical.intake import parse_intake
+from acuback.clinical.planning import PlannedMethod, PlannedPoint, plan
+from acuback.clinical.screening import ScreeningResult
+from acuback.errors import Conflict, InputError
+from acuback.knowledge import KnowledgeBase, Point, load_knowledge
+from acuback.records import Plan, UnitOfWork
+from acuback.services.access import Actor, audit, authorize
+from acuback.services.intakes import clinic_policy, stored_screening
+from acuback.services.safety import TREATING, check_plan_methods, check_plan_points
+
+__all__ = ["accept_plan", "accepted_plan", "generate_plan", "get_plan", "list_plans"]
+
+_SIDES = ("left", "right", "both", "midline")
+
+
+def generate_plan(
+    uow: UnitOfWork, actor: Actor, intake_id: int, kb: KnowledgeBase | None = None
+) -> Plan:
+    """Plan treatment for a stored intake; the plan is `proposed` until accepted."""
+    intake = uow.intakes.get(intake_id)
+    authorize(uow, actor, "clinical.write", entity="plan", patient_id=intake.patient_id)
+    kb = kb or load_knowledge()
+    result = plan(
+        parse_intake(intake.payload, conditions=kb.conditions), kb, clinic_policy(),
+        screening=stored_screening(intake),
+    )  # fmt: skip
+    record = Plan(
+        patient_id=intake.patient_id, intake_id=intake_id, payload=result.model_dump(mode="json")
+    )
+    stored = uow.plans.add(record)
+    detail = {"patient_id": intake.patient_id, "intake_id": intake_id}
+    audit(uow, actor, "plan.generate", "plan", stored.id, detail)
+    uow.commit()
+    return stored
+
+
+def get_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> Plan:
+    found = uow.plans.get(plan_id)
+    authorize(
+        uow, actor, "clinical.read", entity="plan", entity_id=plan_id, patient_id=found.patient_id
+    )
+    audit(uow, actor, "plan.read", "plan", plan_id, {"patient_id": found.patient_id})
+    uow.commit()
+    return found
+
+
+def list_plans(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Plan]:
+    authorize(uow, actor, "clinical.read", entity="plan", patient_id=patient_id)
+    uow.patients.get(patient_id)
+    plans = uow.plans.for_patient(patient_id)
+    audit(uow, actor, "plan.list", "patient", patient_id, {"count": len(plans)})
+    uow.commit()
+    return plans
+
+
+def accepted_plan(uow: UnitOfWork, patient_id: int) -> Plan | None:
+    """The patient's accepted plan, if any (internal: no authorisation)."""
+    accepted = [p for p in uow.plans.for_patient(patient_id) if p.status == "accepted"]
+    return accepted[-1] if accepted else None
+
+
+def accept_plan(
+    uow: UnitOfWork,
+    actor: Actor,
+    plan_id: int,
+    version: int,
+    points: Sequence[Mapping[str, Any]] | None = None,
+    methods: Sequence[str] | None = None,
+    kb: KnowledgeBase | None = None,
+) -> Plan:
+    """Accept a proposed plan read at `version`, optionally with edited points and methods."""
+    current = uow.plans.get(plan_id)
+    authorize(
+        uow, actor, "clinical.write", entity="plan", entity_id=plan_id,
+        patient_id=current.patient_id,
+    )  # fmt: skip
+    if actor.user_id is None:
+        raise Conflict("a plan is accepted by a signed-in user")
+    screening = ScreeningResult.model_validate(current.payload["screening"])
+    if screening.disposition not in TREATING:
+        raise Conflict(f"the screening says {screening.disposition}: there is no plan to accept")
+    edited = dict(current.payload)
+    kb = kb or load_knowledge()
+    if points is not None:
+        edited["points"] = _edited_points(points, current.payload, screening, kb)
+    if methods is not None:
+        edited["methods"] = _edited_methods(methods, current.payload, screening, kb)
+    record = current.model_copy(update={"version": version})
+    if edited != current.payload:
+        record = uow.plans.update(record.model_copy(update={"payload": edited}))
+    accepted = uow.plans.accept(record, actor.user_id)
+    detail = {"patient_id": current.patient_id, "edited": edited != current.payload}
+    audit(uow, actor, "plan.accept", "plan", plan_id, detail)
+    uow.commit()
+    return accepted
+
+
+def _edited_points(
+    points: Sequence[Mapping[str, Any]],
+    payload: Mapping[str, Any],
+    screening: ScreeningResult,
+    kb: KnowledgeBase,
+) -> list[dict[str, Any]]:
+    found = check_plan_points(points, screening, kb)
+    proposed = {item["code"]: item for item in payload.get("points", [])}
+    return [
+        _planned(point, item, proposed.get(point.code), index)
+        for index, (point, item) in enumerate(zip(found, points, strict=True))
+    ]
+
+
+def _planned(
+    point: Point, item: Mapping[str, Any], proposed: Mapping[str, Any] | None, index: int
+) -> dict[str, Any]:
+    side = item.get("side") or (proposed or {}).get("side") or "both"
+    if side not in _SIDES:
+        raise InputError(f"points[{index}].side", f"{side!r}", _SIDES)
+    depth = item.get("depth_mm") or (proposed or {}).get("depth_mm")
+    depth = depth or [point.depth_mm.min, point.depth_mm.max]
+    base = dict(proposed) if proposed else {
+        "role": "local" if point.region in {"lower_back", "upper_back", "sacrum"} else "distal",
+        "reason": "added by the practitioner",
+        "sources": list(point.sources),
+    }  # fmt: skip
+    data = {
+        **base, "code": point.code, "name": point.english, "side": side,
+        "angle": item.get("angle") or base.get("angle") or point.angle,
+        "direction": base.get("direction", point.direction),
+        "depth_mm": list(depth), "cautions": list(base.get("cautions", point.cautions)),
+    }  # fmt: skip
+    if "role" in item:
+        data["role"] = item["role"]
+    try:
+        return PlannedPoint.model_validate(data).model_dump(mode="json")
+    except ValueError as exc:
+        raise InputError(f"points[{index}]", str(exc).splitlines()[0]) from None
+
+
+def _edited_methods(
+    methods: Sequence[str],
+    payload: Mapping[str, Any],
+    screening: ScreeningResult,
+    kb: KnowledgeBase,
+) -> list[dict[str, Any]]:
+    check_plan_methods(methods, screening, kb)
+    proposed = {item["code"]: item for item in payload.get("methods", [])}
+    out = []
+    for code in methods:
+        method = kb.methods[code]
+        item = proposed.get(code) or PlannedMethod(
+            code=code, name=method.name, when="added by the practitioner", details="",
+            parameters={}, sources=method.sources,
+        ).model_dump(mode="json")  # fmt: skip
+        out.append(dict(item))
+    return out

@@ -1,0 +1,90 @@
+"""Use cases for appointments: book, change (move, cancel, mark attended) and list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from acuback.errors import InputError
+from acuback.records import Appointment, UnitOfWork
+from acuback.records.models import validated
+from acuback.services.access import Actor, audit, authorize
+
+__all__ = [
+    "book_appointment",
+    "day_bounds",
+    "list_appointments",
+    "list_patient_appointments",
+    "update_appointment",
+]
+
+
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def day_bounds(day: date, field: str = "day") -> tuple[datetime, datetime]:
+    """The UTC instants a calendar day spans (the clinic keeps its calendar in UTC)."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise InputError(field, f"{day.isoformat()} is out of range", "1900-01-01 to 2999-12-31")
+    start = datetime.combine(day, time(0), tzinfo=UTC)
+    return start, start + timedelta(days=1)
+
+
+def book_appointment(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> Appointment:
+    authorize(uow, actor, "schedule.write", entity="appointment")
+    for name in ("id", "version"):
+        if name in data:
+            raise InputError(name, "is set by the clinic system and cannot be given")
+    appointment = uow.appointments.add(validated(Appointment, data))
+    detail = {"patient_id": appointment.patient_id, "starts_at": appointment.starts_at}
+    audit(uow, actor, "appointment.book", "appointment", appointment.id, detail)
+    uow.commit()
+    return appointment
+
+
+def update_appointment(
+    uow: UnitOfWork,
+    actor: Actor,
+    appointment_id: int,
+    version: int,
+    changes: Mapping[str, Any],
+) -> Appointment:
+    """Move, cancel or mark an appointment, if unchanged since `version` was read."""
+    authorize(uow, actor, "schedule.write", entity="appointment", entity_id=appointment_id)
+    current = uow.appointments.get(appointment_id)
+    for name in ("id", "version", "patient_id"):
+        if name in changes:
+            raise InputError(name, "cannot be changed; book a new appointment instead")
+    merged = {**current.model_dump(), **changes, "version": version}
+    appointment = uow.appointments.update(validated(Appointment, merged))
+    detail = {"patient_id": appointment.patient_id, "fields": sorted(changes)}
+    audit(uow, actor, "appointment.update", "appointment", appointment_id, detail)
+    uow.commit()
+    return appointment
+
+
+def list_appointments(
+    uow: UnitOfWork,
+    actor: Actor,
+    start: datetime,
+    end: datetime,
+    practitioner_id: int | None = None,
+) -> list[Appointment]:
+    """The clinic's appointments starting in [start, end), optionally one practitioner's."""
+    authorize(uow, actor, "schedule.read", entity="appointment")
+    if end <= start:
+        raise InputError("end", "must be after start")
+    found = uow.appointments.between(start, end, practitioner_id)
+    audit(uow, actor, "appointment.list", "appointment", None, {"count": len(found)})
+    uow.commit()
+    return found
+
+
+def list_patient_appointments(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Appointment]:
+    authorize(uow, actor, "schedule.read", entity="appointment", patient_id=patient_id)
+    uow.patients.get(patient_id)
+    found = uow.appointments.for_patient(patient_id)
+    audit(uow, actor, "appointment.list", "patient", patient_id, {"count": len(found)})
+    uow.commit()
+    return found

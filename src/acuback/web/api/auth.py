@@ -1,0 +1,45 @@
+"""Health, login (bearer tokens) and who-am-I."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+
+from acuback import __version__
+from acuback.web.api.schemas.people import TokenOut, UserOut
+from acuback.web.deps import CurrentUser, UoW
+from acuback.web.security.auth import authenticate
+from acuback.web.security.tokens import TokenSigner
+
+__all__ = ["router"]
+
+router = APIRouter(tags=["auth"])
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    """The service is up."""
+    return {"status": "ok", "version": __version__}
+
+
+@router.post("/auth/token", response_model=TokenOut)
+def token(
+    request: Request,
+    uow: UoW,
+    username: Annotated[str, Form(min_length=1, max_length=64)],
+    password: Annotated[str, Form(min_length=1, max_length=200)],
+) -> TokenOut:
+    """Exchange a username and password for a bearer token (OAuth2 password form fields)."""
+    address = request.client.host if request.client else "unknown"
+    limiter = request.app.state.login_limiter
+    user = authenticate(uow, limiter, address, username, password)
+    signer: TokenSigner = request.app.state.token_signer
+    return TokenOut(
+        access_token=signer.issue(user.id or 0), expires_in=signer.lifetime, role=user.role
+    )
+
+
+@router.get("/auth/me", response_model=UserOut)
+def me(user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(user)

@@ -1,0 +1,126 @@
+"""Request and response bodies for intakes, plans, appointments, outcomes and trajectories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, Field
+
+from acuback.records.vocabulary import Angle, AppointmentStatus
+from acuback.web.api.schemas.common import Id, In, Out, Text, Version
+
+__all__ = [
+    "AppointmentIn",
+    "AppointmentOut",
+    "AppointmentPatch",
+    "IntakeIn",
+    "IntakeOut",
+    "OutcomeIn",
+    "OutcomeOut",
+    "PlanAcceptIn",
+    "PlanOut",
+    "PlanPointEdit",
+    "TrajectoryOut",
+]
+
+
+class IntakeIn(In):
+    patient_id: Id
+    intake: dict[str, Any] = Field(description="an Intake v1 object (SPEC section 3)")
+
+
+class IntakeOut(Out):
+    id: int
+    version: int
+    patient_id: int
+    practitioner_id: int | None
+    submitted_at: AwareDatetime | None
+    disposition: str
+    payload: dict[str, Any]
+    screening: dict[str, Any]
+
+
+class PlanOut(Out):
+    id: int
+    version: int
+    patient_id: int
+    intake_id: int
+    status: str
+    created_at: AwareDatetime | None
+    accepted_by: int | None
+    accepted_at: AwareDatetime | None
+    payload: dict[str, Any] = Field(description="the plan result (SPEC section 3)")
+
+
+class PlanPointEdit(In):
+    code: Text
+    side: Literal["left", "right", "both", "midline"] | None = None
+    depth_mm: tuple[float, float] | None = None
+    angle: Angle | None = None
+    role: Literal["local", "distal", "adjacent"] | None = None
+
+
+class PlanAcceptIn(In):
+    version: Version
+    points: list[PlanPointEdit] | None = Field(
+        default=None, description="the edited point list (re-checked against the screening)"
+    )
+    methods: list[Text] | None = None
+
+
+class AppointmentIn(In):
+    patient_id: Id
+    practitioner_id: Id
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    kind: Text = "treatment"
+    status: AppointmentStatus = "booked"
+
+
+class AppointmentPatch(In):
+    version: Version
+    practitioner_id: Id | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    kind: Text | None = None
+    status: AppointmentStatus | None = None
+
+
+class AppointmentOut(Out):
+    id: int
+    version: int
+    patient_id: int
+    practitioner_id: int
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    status: str
+    kind: str
+
+
+class OutcomeIn(In):
+    instrument: Text
+    responses: Any = Field(description="the answers, as the instrument expects them")
+    measured_on: dt.date | None = None
+    session_id: Id | None = None
+
+
+class OutcomeOut(Out):
+    id: int
+    version: int
+    patient_id: int
+    session_id: int | None
+    instrument: str
+    measured_on: dt.date
+    responses: Any
+    score: float | None
+    subscores: dict[str, float]
+
+
+class TrajectoryOut(Out):
+    patient_id: int
+    reassess_after_sessions: int
+    sessions_completed: int
+    basis: str
+    trajectories: list[dict[str, Any]]
+    waiting: list[str]

@@ -1,0 +1,44 @@
+"""Response bodies for the dashboard and the research aggregates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from acuback.web.api.schemas.care import AppointmentOut
+from acuback.web.api.schemas.common import Out
+
+__all__ = ["AlertOut", "DashboardOut", "GroupFiguresOut", "ResearchOut"]
+
+
+class AlertOut(Out):
+    kind: str
+    severity: str
+    message: str
+    patient_id: int | None
+    practitioner_id: int | None
+
+
+class DashboardOut(Out):
+    day: dt.date
+    appointments: list[AppointmentOut]
+    alerts: list[AlertOut]
+
+
+class GroupFiguresOut(Out):
+    instrument: str
+    condition: str
+    patients: int
+    suppressed: bool
+    responders: int | None
+    responder_rate: float | None
+    mean_change: float | None
+
+
+class ResearchOut(Out):
+    patients: int
+    by_disposition: dict[str, int]
+    by_condition: dict[str, int]
+    sessions_signed: int
+    adverse_events: dict[str, int]
+    outcomes: list[GroupFiguresOut]
+    min_cell: int

@@ -1,0 +1,106 @@
+"""Dependencies for routes, as short `Annotated` aliases.
+
+`UoW` a unit of work on the app's engine; `CurrentUser` / `CurrentActor` the signed-in user,
+from a bearer token (API clients) or the session cookie (the browser; unsafe requests then
+must carry the CSRF token); `OptionalUser` the same or None (public pages); `Knowledge` the
+knowledge base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from acuback.errors import NotFound
+from acuback.knowledge import KnowledgeBase, load_knowledge
+from acuback.records import UnitOfWork, User
+from acuback.services import Actor
+from acuback.web.security.sessions import read_session, require_csrf
+from acuback.web.security.tokens import TokenSigner
+
+__all__ = [
+    "CurrentActor",
+    "CurrentUser",
+    "Knowledge",
+    "OptionalUser",
+    "UoW",
+    "get_uow",
+    "signed_in_user_id",
+]
+
+_bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/auth/token")
+
+
+def get_uow(request: Request) -> Iterator[UnitOfWork]:
+    with UnitOfWork(request.app.state.engine) as uow:
+        yield uow
+
+
+UoW = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+def get_knowledge() -> KnowledgeBase:
+    return load_knowledge()
+
+
+Knowledge = Annotated[KnowledgeBase, Depends(get_knowledge)]
+
+
+def _unauthorised(detail: str) -> HTTPException:
+    return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def signed_in_user_id(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> int | None:
+    """The user id of a valid bearer token, else of the session cookie (None: nobody).
+
+    A cookie-authenticated unsafe request must echo the session's CSRF token (header or form
+    field); bearer tokens are not sent by browsers on their own, so they need none.
+    """
+    if credentials is not None:
+        signer: TokenSigner = request.app.state.token_signer
+        user_id = signer.read(credentials.credentials)
+        if user_id is None:
+            raise _unauthorised("the token is invalid or has expired: log in again")
+        return user_id
+    session = read_session(request)
+    if session is None or session.user_id is None:
+        return None
+    await require_csrf(request)
+    return session.user_id
+
+
+def optional_user(
+    uow: UoW, user_id: Annotated[int | None, Depends(signed_in_user_id)]
+) -> User | None:
+    if user_id is None:
+        return None
+    try:
+        user = uow.users.get(user_id)
+    except NotFound:
+        return None
+    return user if user.active else None
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise _unauthorised("log in first")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def current_actor(user: CurrentUser) -> Actor:
+    return Actor.of(user)
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]

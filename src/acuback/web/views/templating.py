@@ -1,0 +1,67 @@
+"""One Jinja2 environment for every page, and `render()` that fills the common context.
+
+Autoescaping is on for every template, so text from patients and practitioners (notes,
+names) is always shown inert.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from acuback import __version__
+from acuback.records import User
+from acuback.web.security.sessions import CSRF_FIELD, csrf_token
+
+__all__ = ["NAV", "render", "templates"]
+
+# Navigation per role: (label, path). Public links are shown to everyone signed out.
+NAV: dict[str, tuple[tuple[str, str], ...]] = {
+    "public": (("Self-check", "/self-check"), ("Learn", "/learn"), ("Evidence", "/evidence")),
+    "practitioner": (("Dashboard", "/clinic"), ("Patients", "/clinic/patients"),
+                     ("New patient", "/clinic/patients/new"), ("Evidence", "/evidence")),
+    "reception": (("Schedule", "/clinic"), ("Patients", "/clinic/patients")),
+    "admin": (("Dashboard", "/clinic"), ("Users", "/admin/users"),
+              ("Credentials", "/admin/practitioners"), ("Audit log", "/admin/audit")),
+    "patient": (("My progress", "/portal"), ("Questionnaires", "/portal/questionnaires"),
+                ("Home points", "/portal/home-points"), ("Appointments", "/portal/appointments")),
+    "researcher": (("Aggregates", "/research"), ("Evidence", "/evidence")),
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def templates() -> Jinja2Templates:
+    env = Environment(
+        loader=PackageLoader("acuback.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return Jinja2Templates(env=env)
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    user: User | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render `name` with the page context plus user, navigation and the CSRF token."""
+    role = user.role if user else "public"
+    page = {
+        "request": request,
+        "user": user,
+        "nav": NAV.get(role, NAV["public"]),
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request),
+        "version": __version__,
+        **(context or {}),
+    }
+    return templates().TemplateResponse(request, name, page, status_code=status_code)

@@ -1,0 +1,165 @@
+"""The permission table, cell by cell: every role x action through a real use case.
+
+EXPECTED is the policy written out by hand (the specification); the test checks both that
+the packaged table says exactly this and that the use cases enforce it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from acuback.errors import Forbidden
+from acuback.records import TreatmentSession, UnitOfWork
+from acuback.services import (
+    Actor,
+    accounts,
+    charting,
+    dashboard,
+    intakes,
+    load_permissions,
+    outcomes,
+    people,
+    plans,
+    research,
+    schedule,
+)
+
+from .conftest import DemoClinic
+
+ALL, OWN = "all", "own"
+EXPECTED: dict[str, dict[str, str]] = {
+    "admin": {
+        "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
+        "practitioner.read": ALL, "practitioner.write": ALL, "dashboard.read": ALL,
+        "research.aggregate": ALL, "user.admin": ALL, "audit.read": ALL,
+    },
+    "practitioner": {
+        "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
+        "intake.submit": ALL, "session.sign": ALL, "outcome.write": ALL, "schedule.read": ALL,
+        "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
+        "research.aggregate": ALL,
+    },
+    "reception": {
+        "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
+        "practitioner.read": ALL,
+    },
+    "patient": {
+        "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
+        "schedule.read": OWN, "practitioner.read": ALL,
+    },
+    "researcher": {"research.aggregate": ALL},
+}  # fmt: skip
+USERS = {
+    "admin": "admin",
+    "practitioner": "mei",
+    "reception": "reception",
+    "patient": "ada",
+    "researcher": "researcher",
+}
+INTAKE = {"age": 46, "sex": "female", "pain": {"regions": ["lower_back"], "onset_weeks": 30,
+          "nrs": 5}}  # fmt: skip
+
+
+def _draft(uow: UnitOfWork, patient_id: int, practitioner_id: int) -> TreatmentSession:
+    chart = TreatmentSession(
+        patient_id=patient_id, practitioner_id=practitioner_id,
+        session_date=datetime.now(UTC).date(), needles_in=0, needles_out=0,
+    )  # fmt: skip
+    draft = uow.sessions.add(chart)
+    uow.commit()
+    return draft
+
+
+def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
+    """One representative use case per action, on the records of `patient_id`."""
+    start = datetime.now(UTC) + timedelta(days=30)
+    calls: dict[str, Callable[[], Any]] = {
+        "patient.read": lambda: people.get_patient(uow, actor, patient_id),
+        "patient.write": lambda: people.update_patient(
+            uow, actor, patient_id, uow.patients.get(patient_id).version, {"phone": "+44 1"}
+        ),
+        "clinical.read": lambda: charting.list_sessions(uow, actor, patient_id),
+        "clinical.write": lambda: plans.generate_plan(
+            uow, actor, uow.intakes.for_patient(patient_id)[0].id or 0
+        ),
+        "intake.submit": lambda: intakes.submit_intake(uow, actor, patient_id, INTAKE),
+        "session.sign": lambda: charting.sign_session(
+            uow, actor, _draft(uow, patient_id, 1).id or 0, 1
+        ),
+        "outcome.write": lambda: outcomes.record_outcome(uow, actor, patient_id, "nrs", 4),
+        "schedule.read": lambda: schedule.list_patient_appointments(uow, actor, patient_id),
+        "schedule.write": lambda: schedule.book_appointment(
+            uow,
+            actor,
+            {
+                "patient_id": patient_id,
+                "practitioner_id": 1,
+                "starts_at": start,
+                "ends_at": start + timedelta(minutes=30),
+            },
+        ),
+        "practitioner.read": lambda: people.list_practitioners(uow, actor),
+        "practitioner.write": lambda: people.create_practitioner(
+            uow, actor, {"name": "New Person", "qualification": "MSc"}
+        ),
+        "dashboard.read": lambda: dashboard.dashboard(uow, actor),
+        "research.aggregate": lambda: research.research_aggregates(uow, actor),
+        "user.admin": lambda: accounts.list_users(uow, actor),
+        "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
+    }
+    return calls[action]()
+
+
+def test_packaged_table_is_the_expected_policy() -> None:
+    table = load_permissions()
+    for role, expected in EXPECTED.items():
+        granted = dict(table.grants[role].items())
+        assert granted == expected, role
+
+
+CELLS = [(role, action) for role in EXPECTED for action in load_permissions().actions]
+
+
+@pytest.mark.parametrize(("role", "action"), CELLS)
+def test_cell(demo: DemoClinic, role: str, action: str) -> None:
+    actor = demo.actor(USERS[role])
+    own = demo.patient_id("Fenwick")  # the patient user "ada" is this patient
+    other = demo.patient_id("Moreau")
+    scope = EXPECTED[role].get(action)
+    with demo.uow() as uow:
+        if scope is None:
+            with pytest.raises(Forbidden):
+                _call(action, uow, actor, own)
+        else:
+            _call(action, uow, actor, own)
+    if scope == OWN:
+        with demo.uow() as uow, pytest.raises(Forbidden):
+            _call(action, uow, actor, other)
+
+
+def test_denied_attempt_is_audited(demo: DemoClinic) -> None:
+    researcher = demo.actor("researcher")
+    patient_id = demo.patient_id("Moreau")
+    with demo.uow() as uow, pytest.raises(Forbidden):
+        people.get_patient(uow, researcher, patient_id)
+    with demo.uow() as uow:
+        entry = uow.audit.entries(actor="researcher", limit=1)[0]
+    assert (entry.action, entry.outcome, entry.entity) == ("patient.read", "denied", "patient")
+    assert entry.detail["patient_id"] == patient_id
+
+
+def test_successful_read_is_audited(demo: DemoClinic) -> None:
+    mei = demo.actor("mei")
+    patient_id = demo.patient_id("Holloway")
+    with demo.uow() as uow:
+        charting.list_sessions(uow, mei, patient_id)
+    with demo.uow() as uow:
+        entry = uow.audit.entries(actor="mei", limit=1)[0]
+        assert uow.audit.verify().ok
+    assert (entry.action, entry.outcome, entry.entity_id) == (
+        "session.list", "success", str(patient_id),
+    )  # fmt: skip
