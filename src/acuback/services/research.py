@@ -4,21 +4,43 @@ No identifier leaves this module: no patient id, name, date of birth or date of 
 are conditions (the latest intake's diagnoses, or `unspecified`) and dispositions. Groups with
 fewer than `min_cell` patients show their count but no rates or means (small-cell suppression,
 so a figure cannot point at one person).
+
+`clinic_outcome_records` feeds the clinic-beside-the-trials figure (`acuback.evidence.clinic`):
+one instrument's scores as `OutcomeRecord`s whose patient is a pseudonym drawn afresh on every
+call (so two calls cannot be linked, nor a pseudonym traced to a record) and whose dates are
+shifted per patient so that the first measurement falls on `PSEUDO_EPOCH` (order and intervals
+kept, the calendar dropped). Only patients with at least two scores are returned (one score
+says nothing about change), and nothing at all when fewer than `min_cell` patients have two.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 from acuback.clinical.instruments import load_instruments
 from acuback.clinical.outcomes import classify_response
+from acuback.errors import InputError
 from acuback.records import UnitOfWork
 from acuback.services.access import Actor, audit, authorize
 
-__all__ = ["MIN_CELL", "GroupFigures", "ResearchAggregates", "research_aggregates"]
+if TYPE_CHECKING:
+    from acuback.evidence.clinic import OutcomeRecord
+
+__all__ = [
+    "MIN_CELL",
+    "PSEUDO_EPOCH",
+    "GroupFigures",
+    "ResearchAggregates",
+    "clinic_outcome_records",
+    "research_aggregates",
+]
 
 MIN_CELL = 3
+PSEUDO_EPOCH = date(2000, 1, 1)
 _PAGE = 500
 
 
@@ -95,3 +117,50 @@ def _figures(key: tuple[str, str], values: list[tuple[float, bool]], min_cell: i
     count = sum(responder for _, responder in values)
     mean = round(sum(change for change, _ in values) / n, 2)
     return GroupFigures(instrument, condition, n, False, count, round(count / n, 3), mean)
+
+
+def clinic_outcome_records(
+    uow: UnitOfWork, actor: Actor, instrument: str, min_cell: int = MIN_CELL
+) -> tuple[OutcomeRecord, ...]:
+    """One instrument's de-identified score series, for `evidence.clinic.clinic_summary`.
+
+    See the module docstring for the pseudonyms, the date shift and the suppression. Records
+    come grouped by pseudonym (in random order), each patient's oldest first.
+    """
+    from acuback.evidence.clinic import INSTRUMENTS, OutcomeRecord
+
+    authorize(uow, actor, "research.aggregate", entity="research")
+    key = instrument.strip().lower()
+    if key not in INSTRUMENTS:
+        raise InputError("instrument", f"unknown {instrument!r}", tuple(INSTRUMENTS))
+    series = _score_series(uow, key)
+    kept = [scores for scores in series.values() if len(scores) >= 2]
+    suppressed = len(kept) < min_cell
+    records: list[OutcomeRecord] = []
+    if not suppressed:
+        for pseudonym, scores in zip(_pseudonyms(len(kept)), kept, strict=True):
+            first = scores[0][0]
+            records.extend(
+                OutcomeRecord(pseudonym, PSEUDO_EPOCH + (day - first), key, score)
+                for day, score in scores
+            )
+    detail = {"instrument": key, "patients": len(kept), "suppressed": suppressed}
+    audit(uow, actor, "research.aggregate", "outcomes", None, detail)
+    uow.commit()
+    return tuple(sorted(records, key=lambda r: r.patient))  # stable: dates stay in order
+
+
+def _score_series(uow: UnitOfWork, instrument: str) -> dict[int, list[tuple[date, float]]]:
+    """Every patient's scores of `instrument`, oldest first, from one query."""
+    series: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    for patient_id, measured_on, score in uow.outcomes.scores_of(instrument):
+        series[patient_id].append((measured_on, score))
+    return series
+
+
+def _pseudonyms(count: int) -> list[str]:
+    """`count` distinct random labels (48 random bits each), new on every call."""
+    labels: set[str] = set()
+    while len(labels) < count:
+        labels.add(f"p-{secrets.token_hex(6)}")
+    return list(labels)

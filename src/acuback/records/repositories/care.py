@@ -147,6 +147,16 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
             statement = statement.where(OutcomeRow.measured_on >= since)
         return self._records(statement.order_by(OutcomeRow.measured_on, OutcomeRow.id))
 
+    def scores_of(self, instrument: str) -> list[tuple[int, date, float]]:
+        """(patient_id, measured_on, score) of every scored `instrument` measurement, by
+        patient then date: one query, only the three columns, for clinic-wide figures."""
+        statement = (
+            select(OutcomeRow.patient_id, OutcomeRow.measured_on, OutcomeRow.score)
+            .where(OutcomeRow.instrument == instrument, OutcomeRow.score.is_not(None))
+            .order_by(OutcomeRow.patient_id, OutcomeRow.measured_on, OutcomeRow.id)
+        )
+        return [(p, d, float(s)) for p, d, s in self.session.execute(statement) if s is not None]
+
     def _check_references(self, record: OutcomeMeasurement) -> None:
         self._require(PatientRow, "patient", record.patient_id)
         session = self.session.get(SessionRow, record.session_id) if record.session_id else None

@@ -1,0 +1,223 @@
+"""The clinic's pages for staff: dashboard, patient list and search, new patient, patient record.
+
+The intake, plan, session and outcome pages live in `clinic_intake`, `clinic_sessions` and
+`clinic_outcomes`; their routers are included in `router` here, so `install_views` mounts the
+whole clinic from this module. Every page calls `acuback.services`, which checks the
+permission table and audits; a role that may not read clinical records (reception, admin) sees
+a patient's contact details and appointments but none of the clinical parts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from acuback.errors import InputError
+from acuback.records import Patient, UnitOfWork
+from acuback.services import Actor, can, intakes, outcomes, people, plans, schedule
+from acuback.services import dashboard as dashboard_service
+from acuback.services.charting import list_sessions
+from acuback.web.deps import UoW
+from acuback.web.views import clinic_intake, clinic_outcomes, clinic_plans, clinic_sessions
+from acuback.web.views.charts import progress_chart, scores_by_instrument
+from acuback.web.views.clinic_badges import screening_badges
+from acuback.web.views.clinic_common import (
+    FormFields,
+    PageRoute,
+    PathId,
+    Staff,
+    actor_of,
+    fields,
+    redirect,
+)
+from acuback.web.views.templating import render
+
+__all__ = ["TimelineEntry", "router"]
+
+router = APIRouter(prefix="/clinic", route_class=PageRoute, include_in_schema=False)
+router.include_router(clinic_intake.router)
+router.include_router(clinic_plans.router)
+router.include_router(clinic_sessions.router)
+router.include_router(clinic_outcomes.router)
+
+PAGE_SIZE = 50
+_PATIENT_FIELDS = ("given_name", "family_name", "birth_date", "sex", "phone", "email")
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated line of a patient's timeline."""
+
+    when: date
+    kind: str
+    title: str
+    detail: str = ""
+    link: str | None = None
+    status: str = ""
+
+
+def _names(uow: UnitOfWork, actor: Actor, patient_ids: set[int]) -> dict[int, Patient]:
+    return {pid: people.get_patient(uow, actor, pid) for pid in sorted(patient_ids)}
+
+
+@router.get("")
+def dashboard(request: Request, uow: UoW, user: Staff) -> Response:
+    actor = actor_of(user)
+    if can(actor, "dashboard.read"):
+        board = dashboard_service.dashboard(uow, actor)
+    else:  # reception: today's schedule, no clinical alerts
+        start, end = schedule.day_bounds(date.today())
+        found = schedule.list_appointments(uow, actor, start, end)
+        board = dashboard_service.Dashboard(date.today(), tuple(found), ())
+    patient_ids = {a.patient_id for a in board.appointments}
+    patient_ids |= {a.patient_id for a in board.alerts if a.patient_id is not None}
+    practitioners = {p.id: p for p in people.list_practitioners(uow, actor)}
+    context = {
+        "board": board,
+        "patients": _names(uow, actor, patient_ids),
+        "practitioners": practitioners,
+        "alert_titles": {
+            "red_flags": "New red flags",
+            "not_improving": "Not improving at reassessment",
+            "reassessment_due": "Reassessment due",
+            "licence_expiring": "Licences expiring",
+        },
+    }
+    return render(request, "clinic/dashboard.html", context, user=user)
+
+
+@router.get("/patients")
+def patient_list(
+    request: Request,
+    uow: UoW,
+    user: Staff,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    actor = actor_of(user)
+    total = None
+    if q.strip():
+        found = people.search_patients(uow, actor, q, limit=PAGE_SIZE)
+    else:
+        found, total = people.list_patients(uow, actor, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    context = {"patients": found, "q": q, "page": page, "total": total, "size": PAGE_SIZE}
+    return render(request, "clinic/patients.html", context, user=user)
+
+
+@router.get("/patients/new")
+def new_patient_form(request: Request, user: Staff) -> Response:
+    context = {"values": dict.fromkeys(_PATIENT_FIELDS, ""), "sexes": ("female", "male", "other")}
+    return render(request, "clinic/patient_new.html", context, user=user)
+
+
+def _patient_data(values: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {k: v for k, v in values.items() if v}
+    if "birth_date" in data:
+        try:
+            data["birth_date"] = date.fromisoformat(data["birth_date"])
+        except ValueError:
+            raise InputError("birth_date", "is not a date", "YYYY-MM-DD") from None
+    return data
+
+
+@router.post("/patients/new")
+def create_patient(request: Request, uow: UoW, user: Staff, form: FormFields) -> Response:
+    values = fields(form, _PATIENT_FIELDS)
+    try:
+        patient = people.create_patient(uow, actor_of(user), _patient_data(values))
+    except InputError as exc:
+        context = {"values": values, "sexes": ("female", "male", "other"), "error": exc.message,
+                   "error_field": exc.field}  # fmt: skip
+        return render(request, "clinic/patient_new.html", context, user=user, status_code=422)
+    return redirect(f"/clinic/patients/{patient.id}")
+
+
+def _timeline(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[TimelineEntry]:
+    entries: list[TimelineEntry] = []
+    for intake in intakes.list_intakes(uow, actor, patient_id):
+        when = (intake.submitted_at or datetime.now()).date()
+        title = "Intake" if intake.practitioner_id else "Pre-visit questionnaire"
+        entries.append(
+            TimelineEntry(
+                when,
+                "intake",
+                title,
+                f"screening: {intake.disposition}",
+                f"/clinic/intakes/{intake.id}",
+                intake.disposition,
+            )
+        )
+    for plan in plans.list_plans(uow, actor, patient_id):
+        when = (plan.accepted_at or plan.created_at or datetime.now()).date()
+        count = len(plan.payload.get("points", []))
+        entries.append(TimelineEntry(when, "plan", f"Plan ({plan.status})", f"{count} points",
+                                     f"/clinic/plans/{plan.id}", plan.status))  # fmt: skip
+    for chart in list_sessions(uow, actor, patient_id):
+        pain = (
+            f"pain {chart.pain_before} → {chart.pain_after}"
+            if chart.pain_before is not None
+            else ""
+        )
+        detail = f"{len(chart.needles)} points; {pain}".strip("; ")
+        entries.append(
+            TimelineEntry(
+                chart.session_date,
+                "session",
+                f"Session ({chart.status})",
+                detail,
+                f"/clinic/sessions/{chart.id}",
+                chart.status,
+            )
+        )
+    for item in outcomes.list_outcomes(uow, actor, patient_id):
+        score = "" if item.score is None else f"score {item.score:g}"
+        entries.append(TimelineEntry(item.measured_on, "outcome", item.instrument.upper(), score))
+    for event in uow.adverse_events.for_patient(patient_id):  # read under clinical.read above
+        detail = f"{event.severity}; action: {event.action_taken}"
+        entries.append(
+            TimelineEntry(
+                event.occurred_at.date(),
+                "adverse",
+                f"Adverse event: {event.type.replace('_', ' ')}",
+                detail,
+                f"/clinic/sessions/{event.session_id}",
+                event.severity,
+            )
+        )
+    order = {"intake": 0, "plan": 1, "session": 2, "outcome": 3, "adverse": 4}
+    return sorted(entries, key=lambda e: (e.when, order[e.kind]), reverse=True)
+
+
+def _clinical(uow: UnitOfWork, actor: Actor, patient_id: int) -> dict[str, Any]:
+    latest = intakes.latest_screening(uow, patient_id)
+    badges = screening_badges(latest[1], latest[0].payload) if latest else []
+    measured = outcomes.list_outcomes(uow, actor, patient_id)
+    report = outcomes.patient_trajectory(uow, actor, patient_id)
+    return {
+        "badges": badges,
+        "latest_intake": latest[0] if latest else None,
+        "screening": latest[1] if latest else None,
+        "timeline": _timeline(uow, actor, patient_id),
+        "chart_svg": progress_chart(scores_by_instrument(measured), title="Pain and function"),
+        "trajectory": report,
+        "accepted_plan": plans.accepted_plan(uow, patient_id),
+    }
+
+
+@router.get("/patients/{patient_id}")
+def patient_record(request: Request, patient_id: PathId, uow: UoW, user: Staff) -> Response:
+    actor = actor_of(user)
+    patient = people.get_patient(uow, actor, patient_id)
+    context: dict[str, Any] = {
+        "patient": patient,
+        "clinical": can(actor, "clinical.read"),
+        "charting": can(actor, "clinical.write"),
+        "appointments": schedule.list_patient_appointments(uow, actor, patient_id),
+    }
+    if context["clinical"]:
+        context |= _clinical(uow, actor, patient_id)
+    return render(request, "clinic/patient.html", context, user=user)

@@ -1,0 +1,161 @@
+"""The intake form: plain-words labels for every Intake v1 field, and the form-to-payload parse.
+
+`FINDING_GROUPS` labels every finding code of the Intake v1 contract in plain words, grouped
+the way a clinician asks about them; a test checks that no code is left out. `intake_payload`
+turns the posted form into an Intake v1 object (JSON types); values that are not numbers are
+an `InputError` naming the intake field, the rest is validated by `parse_intake` in the service.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from acuback.errors import InputError
+
+__all__ = [
+    "FINDING_GROUPS",
+    "REGION_LABELS",
+    "SIDE_LABELS",
+    "STARTBACK_ANSWERS",
+    "form_values",
+    "intake_payload",
+]
+
+REGION_LABELS = {"lower_back": "Lower back", "upper_back": "Upper back", "neck": "Neck"}
+SIDE_LABELS = {"central": "In the middle", "left": "Left side", "right": "Right side",
+               "both": "Both sides"}  # fmt: skip
+STARTBACK_ANSWERS = {
+    "not_at_all": "Not at all", "slightly": "Slightly", "moderately": "Moderately",
+    "very_much": "Very much", "extremely": "Extremely",
+}  # fmt: skip
+
+FINDING_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Nerves, bladder and bowel (emergency signs)", (
+        ("urinary_retention", "Cannot pass urine, or the bladder does not empty"),
+        ("urinary_incontinence_new", "New loss of bladder control"),
+        ("faecal_incontinence", "Loss of bowel control"),
+        ("saddle_anaesthesia", "Numbness around the back passage or genitals"),
+        ("bilateral_leg_symptoms", "Pain, numbness or pins and needles in both legs"),
+        ("progressive_leg_weakness", "Leg weakness that is getting worse"),
+        ("gait_disturbance", "Unsteady or changed walking"),
+        ("sexual_dysfunction_new", "New problem with sexual function"),
+    )),
+    ("Heart and blood vessels", (
+        ("pulsatile_abdominal_mass", "A throbbing lump in the belly"),
+        ("chest_pain_or_breathlessness", "Chest pain or breathlessness now"),
+        ("ischaemic_heart_disease", "Heart disease such as angina or a past heart attack"),
+        ("ecg_abnormality", "An abnormal heart tracing (ECG)"),
+    )),
+    ("Fracture, cancer, infection or inflammation", (
+        ("major_trauma", "A major injury, such as a fall from a height or a road accident"),
+        ("minor_trauma", "A minor injury, such as a small fall or a strain"),
+        ("osteoporosis", "Thin bones (osteoporosis)"),
+        ("long_term_corticosteroids", "Steroid tablets taken for months"),
+        ("cancer_history", "Cancer now or in the past"),
+        ("unexplained_weight_loss", "Losing weight without trying"),
+        ("night_pain", "Pain at night that rest does not ease"),
+        ("fever", "Fever, or feeling hot and unwell"),
+        ("iv_drug_use", "Injecting drugs"),
+        ("immunosuppression", "A weak immune system (an illness or medicines)"),
+        ("morning_stiffness_over_30_min", "Stiff in the morning for more than 30 minutes"),
+        ("structural_deformity", "A visible bend or deformity of the spine"),
+    )),
+    ("Devices and implants", (
+        ("pacemaker_or_icd", "A pacemaker or an implanted defibrillator"),
+        ("neurostimulator_or_active_implant", "A nerve stimulator or other powered implant"),
+        ("metal_implant_in_treatment_area", "A metal implant where we would treat"),
+    )),
+    ("Bleeding", (
+        ("bleeding_disorder", "A bleeding disorder, such as haemophilia"),
+        ("anticoagulant_therapy", "Takes a blood thinner (anticoagulant, e.g. warfarin)"),
+        ("antiplatelet_therapy", "Takes an antiplatelet medicine (e.g. clopidogrel)"),
+    )),
+    ("Other health conditions", (
+        ("recent_radiotherapy", "Radiotherapy in recent months"),
+        ("severe_renal_insufficiency", "Severe kidney disease"),
+        ("severe_hepatic_insufficiency", "Severe liver disease"),
+        ("seizure_disorder", "Epilepsy or other seizures"),
+        ("diabetes", "Diabetes"),
+        ("peripheral_neuropathy", "Reduced feeling in the hands or feet (neuropathy)"),
+        ("lymphoedema", "Lymphoedema (swelling of a limb)"),
+        ("skin_infection_in_treatment_area", "A skin infection where we would treat"),
+    )),
+    ("Today, and consent", (
+        ("exhausted_today", "Exhausted today"),
+        ("intoxicated_today", "Has taken alcohol or drugs today"),
+        ("needle_phobia", "A strong fear of needles"),
+        ("fainting_history", "Has fainted before (with needles, blood or pain)"),
+        ("unable_to_consent", "Cannot give informed consent today"),
+    )),
+)  # fmt: skip
+
+_TEXT = ("age", "sex", "pain_side", "onset_weeks", "nrs", "pregnancy_weeks", "medications",
+         "expectation", "prior_acupuncture", *(f"sb{i}" for i in range(1, 10)))  # fmt: skip
+_LISTS = ("pain_regions", "findings", "diagnoses", "leg")
+
+
+def form_values(form: FormData) -> dict[str, Any]:
+    """What the user typed, to show again in a re-rendered form."""
+    values: dict[str, Any] = {}
+    for name in _TEXT:
+        raw = form.get(name)
+        values[name] = raw.strip() if isinstance(raw, str) else ""
+    for name in _LISTS:
+        values[name] = [v for v in form.getlist(name) if isinstance(v, str)]
+    return values
+
+
+def _number(values: dict[str, Any], name: str, field: str, whole: bool = True) -> Any:
+    text = values[name]
+    if text == "":
+        return None
+    try:
+        return int(text) if whole else float(text)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise InputError(field, f"{text!r} is not {kind}") from None
+
+
+def _startback(values: dict[str, Any]) -> list[Any] | None:
+    answers = [values[f"sb{i}"] for i in range(1, 10)]
+    if not any(answers):
+        return None
+    if not all(answers):
+        missing = ", ".join(str(i + 1) for i, a in enumerate(answers) if not a)
+        raise InputError(
+            "startback", f"answer all nine STarT Back items or none (missing {missing})"
+        )
+    return [a == "yes" for a in answers[:8]] + [answers[8]]
+
+
+def intake_payload(values: dict[str, Any]) -> dict[str, Any]:
+    """An Intake v1 object from the form values (see `form_values`)."""
+    pain: dict[str, Any] = {
+        "regions": values["pain_regions"],
+        "side": values["pain_side"] or "central",
+        "onset_weeks": _number(values, "onset_weeks", "pain.onset_weeks", whole=False),
+        "nrs": _number(values, "nrs", "pain.nrs"),
+    }
+    for sign in ("radiates_below_knee", "leg_numbness", "leg_weakness"):
+        pain[sign] = sign in values["leg"]
+    payload: dict[str, Any] = {
+        "age": _number(values, "age", "age"),
+        "sex": values["sex"],
+        "pain": {key: value for key, value in pain.items() if value is not None},
+        "diagnoses": values["diagnoses"],
+        "findings": values["findings"],
+        "pregnancy_weeks": _number(values, "pregnancy_weeks", "pregnancy_weeks"),
+        "medications": [
+            line.strip() for line in values["medications"].splitlines() if line.strip()
+        ],
+        "expectation": _number(values, "expectation", "expectation"),
+        "prior_acupuncture": {"yes": True, "no": False}.get(values["prior_acupuncture"]),
+        "startback": _startback(values),
+    }
+    if payload["age"] is None:
+        del payload["age"]  # parse_intake then says "age: is required"
+    if not payload["sex"]:
+        del payload["sex"]
+    return payload

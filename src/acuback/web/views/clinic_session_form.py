@@ -1,0 +1,168 @@
+"""The session chart form (STRICTA): rows of needles, the session fields, and their parsing.
+
+A row is one charted point: `n{i}_include` ticks it in, `n{i}_point` names it (a hidden field
+for rows pre-filled from the plan or the last session, a select of every point for the spare
+rows), then side, depth, angle, response sought, stimulation (manual, or electro with
+frequency, intensity and pairing), retention and the override reason. Numbers that are not
+numbers are an `InputError` naming the row and the field; ranges and the electro rules are
+checked by the records models in the service.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from acuback.errors import InputError
+
+__all__ = [
+    "ROW_FIELDS",
+    "SESSION_FIELDS",
+    "SPARE_ROWS",
+    "chart_data",
+    "form_rows",
+    "form_session",
+    "rows_from_needles",
+    "session_values",
+]
+
+SPARE_ROWS = 2
+_LARGEST = 1_000_000  # far above any clinical value, far below any column's limit
+ROW_FIELDS = ("point", "side", "depth", "angle", "response", "stim", "freq", "intensity",
+              "pairing", "retention", "override")  # fmt: skip
+SESSION_FIELDS = ("session_date", "needle_gauge_mm", "needle_length_mm", "needle_make",
+                  "needles_in", "needles_out", "retention_minutes", "pain_before", "pain_after",
+                  "notes", "moxa_kind", "moxa_points", "moxa_minutes", "tuina_areas",
+                  "tuina_minutes", "other", "plan_id")  # fmt: skip
+_NEEDLE_KEYS = {"point": "point", "side": "side", "depth": "depth_mm", "angle": "angle",
+                "response": "response_sought", "stim": "stimulation", "freq": "frequency_hz",
+                "intensity": "intensity", "pairing": "pairing", "retention": "retention_minutes",
+                "override": "override_reason"}  # fmt: skip
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def rows_from_needles(
+    needles: Sequence[Mapping[str, Any]], spare: int = SPARE_ROWS
+) -> list[dict[str, Any]]:
+    """Form rows for charted needles (ticked, point fixed) plus `spare` empty rows."""
+    rows = [
+        {"include": True, "fixed": True}
+        | {key: _text(n.get(name)) for key, name in _NEEDLE_KEYS.items()}
+        for n in needles
+    ]
+    blank = dict.fromkeys(ROW_FIELDS, "") | {"response": "de_qi", "stim": "manual"}
+    rows += [{"include": False, "fixed": False, **blank} for _ in range(spare)]
+    return rows
+
+
+def form_rows(form: FormData) -> list[dict[str, Any]]:
+    """The rows as posted (to re-render them, or to parse)."""
+    try:
+        count = min(int(str(form.get("rows", "0"))), 200)
+    except ValueError:
+        count = 0
+    rows = []
+    for i in range(count):
+        row: dict[str, Any] = {key: str(form.get(f"n{i}_{key}", "")).strip() for key in ROW_FIELDS}
+        row["include"] = form.get(f"n{i}_include") is not None
+        row["fixed"] = form.get(f"n{i}_fixed") is not None
+        rows.append(row)
+    return rows
+
+
+def session_values(chart: Mapping[str, Any]) -> dict[str, str]:
+    """Form values for the session fields from a chart (a prefill draft or a stored chart)."""
+    moxa = chart.get("moxibustion") or {}
+    tuina = chart.get("tui_na") or {}
+    values = {name: _text(chart.get(name)) for name in SESSION_FIELDS}
+    values |= {
+        "moxa_kind": _text(moxa.get("kind")), "moxa_points": _text(moxa.get("points")),
+        "moxa_minutes": _text(moxa.get("minutes")), "tuina_areas": _text(tuina.get("areas")),
+        "tuina_minutes": _text(tuina.get("minutes")),
+        "other": "\n".join(str(item) for item in chart.get("other_components") or ()),
+    }  # fmt: skip
+    return values
+
+
+def form_session(form: FormData) -> dict[str, str]:
+    return {name: str(form.get(name, "")).strip() for name in SESSION_FIELDS}
+
+
+def _number(text: str, field: str, whole: bool) -> int | float | None:
+    """A number typed in a field; None when empty. Values no column could hold are refused
+    here (the records models check the clinical ranges)."""
+    if text == "":
+        return None
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        raise InputError(
+            field, f"{text!r} is not {'a whole number' if whole else 'a number'}"
+        ) from None
+    if not math.isfinite(value) or abs(value) > _LARGEST:
+        raise InputError(field, f"{text!r} is out of range")
+    return value
+
+
+def _needle(row: Mapping[str, Any], index: int) -> dict[str, Any]:
+    where = f"needle {index + 1} ({row['point'] or 'no point'})"
+    if not row["point"]:
+        raise InputError(f"{where}: point", "choose a point")
+    needle: dict[str, Any] = {
+        "point": row["point"], "side": row["side"] or "bilateral", "angle": row["angle"],
+        "response_sought": row["response"] or "de_qi", "stimulation": row["stim"] or "manual",
+        "depth_mm": _number(row["depth"], f"{where}: depth", whole=False),
+        "retention_minutes": _number(row["retention"], f"{where}: retention", whole=True),
+    }  # fmt: skip
+    if needle["depth_mm"] is None:
+        raise InputError(f"{where}: depth", "give the depth in mm")
+    if needle["stimulation"] == "electro":
+        needle["frequency_hz"] = _number(row["freq"], f"{where}: frequency", whole=False)
+        needle["intensity"] = row["intensity"] or None
+        needle["pairing"] = row["pairing"] or None
+    needle["override_reason"] = row["override"] or None
+    return needle
+
+
+def _components(values: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {"moxibustion": None, "tui_na": None}
+    if values["moxa_kind"]:
+        out["moxibustion"] = {
+            "kind": values["moxa_kind"], "points": values["moxa_points"],
+            "minutes": _number(values["moxa_minutes"], "moxibustion minutes", whole=True),
+        }  # fmt: skip
+    if values["tuina_areas"] or values["tuina_minutes"]:
+        out["tui_na"] = {
+            "areas": values["tuina_areas"],
+            "minutes": _number(values["tuina_minutes"], "tui na minutes", whole=True),
+        }
+    out["other_components"] = [
+        line.strip() for line in values["other"].splitlines() if line.strip()
+    ]
+    return out
+
+
+def chart_data(values: Mapping[str, str], rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The chart fields for `services.charting` from the parsed form."""
+    data: dict[str, Any] = {"session_date": values["session_date"], "notes": values["notes"]}
+    data["needle_make"] = values["needle_make"] or None
+    for name, whole in (("needle_gauge_mm", False), ("needle_length_mm", False),
+                        ("needles_in", True), ("needles_out", True), ("retention_minutes", True),
+                        ("pain_before", True), ("pain_after", True)):  # fmt: skip
+        data[name] = _number(values[name], name.replace("_", " "), whole)
+    if values["plan_id"]:
+        data["plan_id"] = _number(values["plan_id"], "plan_id", whole=True)
+    data |= _components(values)
+    included = [row for row in rows if row["include"]]
+    data["needles"] = [_needle(row, index) for index, row in enumerate(included)]
+    return data

@@ -1,0 +1,244 @@
+"""The patient portal: my progress, questionnaires before a visit, my home points, my visits.
+
+Every page is for a signed-in patient and shows only the record their account is linked to:
+the routes take no patient id, and every read goes through a use case in `acuback.services`,
+which checks the permission table (a patient holds `own` scope) and writes the audit entry.
+
+Questionnaires: NRS, PEG, RMDQ (by statement number: acuback ships no RMDQ item text) and
+STarT Back are scored and stored with `services.outcomes.record_outcome`. A yes to a red-flag
+question is stored as a new intake (`services.intakes.submit_intake`): the patient's latest
+intake with the new findings added and today's pain, screened like any intake, so the
+practitioner's dashboard raises a red-flag alert. Everything is checked before anything is
+stored, so a form with a mistake stores nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from acuback.clinical import FINDINGS, parse_intake, score
+from acuback.clinical.intake import STARTBACK_ITEM9
+from acuback.errors import Forbidden, InputError, NotFound
+from acuback.knowledge import load_knowledge
+from acuback.knowledge.bodymap import placed_codes
+from acuback.knowledge.bodymap_svg import render_map
+from acuback.records import Appointment, Intake, User
+from acuback.services import Actor
+from acuback.services.intakes import list_intakes, stored_screening, submit_intake
+from acuback.services.outcomes import list_outcomes, patient_trajectory, record_outcome
+from acuback.services.people import get_patient, get_practitioner
+from acuback.services.plans import list_plans
+from acuback.services.schedule import list_patient_appointments
+from acuback.web.deps import UoW
+from acuback.web.views.charts import progress_chart, scores_by_instrument
+from acuback.web.views.clinic_common import FormFields, PageRoute, actor_of, field, require_roles
+from acuback.web.views.public import inline_svg
+from acuback.web.views.templating import render
+
+__all__ = ["RED_FLAG_GROUPS", "questionnaire_answers", "router", "self_care_points"]
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+PatientUser = Annotated[User, Depends(require_roles("patient"))]
+
+# The finding groups of the self-check asked again before each visit (public/_findings.html).
+RED_FLAG_GROUPS: tuple[str, ...] = ("emergency", "chest", "bones", "serious")
+_RMDQ_ITEMS = 24
+_VERDICT_WORDS = {
+    "improving": "Improving: the change is large enough to matter.",
+    "not_yet": "Too early to say: the check comes later in the course.",
+    "not_improving_reconsider": "Not improving yet: your practitioner will talk with you about "
+    "whether to carry on.",
+}
+
+
+def _patient(user: User) -> tuple[Actor, int]:
+    if user.patient_id is None:
+        raise Forbidden("this account is not linked to a patient record")
+    return actor_of(user), user.patient_id
+
+
+# ----- questionnaires -------------------------------------------------------------------------
+
+
+def _int(form: FormData, name: str, low: int, high: int) -> int | None:
+    text = field(form, name)
+    if not text:
+        return None
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise InputError(name, f"{text!r} is not a whole number from {low} to {high}")
+    return int(text)
+
+
+def _all_or_none(form: FormData, names: list[str], what: str) -> list[str] | None:
+    given = [field(form, name) for name in names]
+    if not any(given):
+        return None
+    for name, value in zip(names, given, strict=True):
+        if not value:
+            raise InputError(name, f"answer every {what} question, or none of them")
+    return given
+
+
+def questionnaire_answers(form: FormData) -> dict[str, Any]:
+    """The instruments answered on the form, as the responses `score()` reads (checked)."""
+    answers: dict[str, Any] = {}
+    nrs = _int(form, "nrs", 0, 10)
+    if nrs is not None:
+        answers["nrs"] = nrs
+    peg_names = [f"peg.{i}" for i in (1, 2, 3)]
+    if _all_or_none(form, peg_names, "PEG") is not None:
+        answers["peg"] = [_int(form, name, 0, 10) for name in peg_names]
+    if field(form, "rmdq.include") == "yes":
+        ticked = set(form.getlist("rmdq"))
+        answers["rmdq"] = [str(i) in ticked for i in range(1, _RMDQ_ITEMS + 1)]
+    start_names = [f"startback.{i}" for i in range(1, 10)]
+    given = _all_or_none(form, start_names, "STarT Back")
+    if given is not None:
+        if given[8] not in STARTBACK_ITEM9:
+            raise InputError("startback.9", f"{given[8]!r} is not an answer", STARTBACK_ITEM9)
+        for name, value in zip(start_names[:8], given[:8], strict=True):
+            if value not in ("yes", "no"):
+                raise InputError(name, f"{value!r} is not an answer", ("yes", "no"))
+        answers["startback"] = [value == "yes" for value in given[:8]] + [given[8]]
+    for instrument, responses in answers.items():
+        score(instrument, responses)  # InputError names the item
+    return answers
+
+
+def _red_flags(form: FormData) -> list[str]:
+    findings = [v for v in form.getlist("findings") if isinstance(v, str) and v]
+    for value in findings:
+        if value not in FINDINGS:
+            raise InputError("findings", f"{value!r} is not a question of this form")
+    return findings
+
+
+def _follow_up_intake(latest: Intake, findings: list[str], nrs: int | None) -> dict[str, Any]:
+    """The latest intake again, with the new red-flag findings and today's pain added."""
+    payload = dict(latest.payload)
+    payload["findings"] = sorted(set(payload.get("findings") or []) | set(findings))
+    if nrs is not None:
+        payload["pain"] = {**payload.get("pain", {}), "nrs": nrs}
+    parse_intake(payload)  # the stored intake was valid; make sure the follow-up is too
+    return payload
+
+
+def _form_again(request: Request, user: User, form: FormData, exc: InputError) -> Response:
+    """The questionnaire form again with what the patient typed and the field named, 422."""
+    typed: dict[str, Any] = {key: field(form, key) for key in form}
+    typed |= {"findings": form.getlist("findings"), "rmdq": form.getlist("rmdq")}
+    context = {"form": typed, "error": f"{exc.field}: {exc.problem}", "error_field": exc.field}
+    return render(request, "portal/questionnaires.html", context, user=user, status_code=422)
+
+
+@router.get("/portal/questionnaires")
+def questionnaires(request: Request, user: PatientUser) -> Response:
+    _patient(user)
+    return render(request, "portal/questionnaires.html", {"form": {}}, user=user)
+
+
+@router.post("/portal/questionnaires")
+def submit_questionnaires(
+    request: Request, uow: UoW, user: PatientUser, form: FormFields
+) -> Response:
+    actor, patient_id = _patient(user)
+    try:
+        answers = questionnaire_answers(form)
+        findings = _red_flags(form)
+        if not answers and not findings:
+            raise InputError("questionnaires", "fill in at least one questionnaire or question")
+        intakes = list_intakes(uow, actor, patient_id) if findings else []
+        follow_up = (_follow_up_intake(intakes[-1], findings, answers.get("nrs"))
+                     if findings and intakes else None)  # fmt: skip
+    except InputError as exc:
+        return _form_again(request, user, form, exc)
+    stored = [
+        record_outcome(uow, actor, patient_id, name, value) for name, value in answers.items()
+    ]
+    intake = submit_intake(uow, actor, patient_id, follow_up) if follow_up else None
+    context: dict[str, Any] = {
+        "stored": stored,
+        "findings": findings,
+        "screening": stored_screening(intake) if intake else None,
+        "not_sent": bool(findings) and intake is None,
+    }
+    return render(request, "portal/questionnaires_done.html", context, user=user)
+
+
+# ----- progress, home points, appointments ----------------------------------------------------
+
+
+@router.get("/portal")
+def progress(request: Request, uow: UoW, user: PatientUser) -> Response:
+    actor, patient_id = _patient(user)
+    patient = get_patient(uow, actor, patient_id)
+    outcomes = list_outcomes(uow, actor, patient_id)
+    report = patient_trajectory(uow, actor, patient_id)
+    series = scores_by_instrument(outcomes)
+    chart = ""
+    if series:
+        svg = progress_chart(series, title="My progress")
+        chart = inline_svg(svg, "progress-", "My progress: scores over time")
+    context = {"patient": patient, "outcomes": list(reversed(outcomes)), "report": report,
+               "chart": chart, "verdicts": _VERDICT_WORDS}  # fmt: skip
+    return render(request, "portal/progress.html", context, user=user)
+
+
+def self_care_points(plan_payload: dict[str, Any]) -> list[dict[str, Any]]:
+    """The plan's home points, less any the plan's own screening forbids (defence in depth:
+    planning already leaves them out)."""
+    avoid = plan_payload.get("screening", {}).get("constraints", {}).get("avoid_points", [])
+    forbidden = {item["code"] for item in avoid}
+    return [item for item in plan_payload.get("self_care", []) if item["code"] not in forbidden]
+
+
+@router.get("/portal/home-points")
+def home_points(request: Request, uow: UoW, user: PatientUser) -> Response:
+    actor, patient_id = _patient(user)
+    accepted = [p for p in list_plans(uow, actor, patient_id) if p.status == "accepted"]
+    points = self_care_points(accepted[-1].payload) if accepted else []
+    kb = load_knowledge()
+    mapped = [item["code"] for item in points if item["code"] in placed_codes()]
+    body_map = (
+        inline_svg(render_map(mapped), "map-", "Body map of my home points") if mapped else ""
+    )
+    context = {"plan": accepted[-1] if accepted else None, "points": points,
+               "kb_points": kb.points, "body_map": body_map, "sources": kb.sources}  # fmt: skip
+    return render(request, "portal/home_points.html", context, user=user)
+
+
+def _visits(uow: UoW, actor: Actor, patient_id: int) -> list[tuple[Appointment, Any]]:
+    appointments = list_patient_appointments(uow, actor, patient_id)
+    staff = {a.practitioner_id: get_practitioner(uow, actor, a.practitioner_id)
+             for a in appointments}  # fmt: skip
+    return [(a, staff[a.practitioner_id]) for a in sorted(appointments, key=lambda a: a.starts_at)]
+
+
+@router.get("/portal/appointments")
+def appointments(request: Request, uow: UoW, user: PatientUser) -> Response:
+    actor, patient_id = _patient(user)
+    visits = _visits(uow, actor, patient_id)
+    now = datetime.now(UTC)
+    upcoming = [v for v in visits if v[0].ends_at >= now]
+    past = [v for v in reversed(visits) if v[0].ends_at < now]
+    context = {"upcoming": upcoming, "past": past, "now": now}
+    return render(request, "portal/appointments.html", context, user=user)
+
+
+@router.get("/portal/appointments/{appointment_id}")
+def appointment(request: Request, uow: UoW, user: PatientUser, appointment_id: int) -> Response:
+    actor, patient_id = _patient(user)
+    for visit, practitioner in _visits(uow, actor, patient_id):
+        if visit.id == appointment_id:
+            context = {
+                "visit": visit,
+                "practitioner": practitioner,
+                "today": datetime.now(UTC).date(),
+            }
+            return render(request, "portal/appointment.html", context, user=user)
+    raise NotFound("appointment of yours", str(appointment_id))  # another patient's: same answer

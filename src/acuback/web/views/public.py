@@ -1,0 +1,337 @@
+"""The public pages: home, the self-check "Is acupuncture right for my back pain?" and /learn.
+
+The self-check builds an Intake v1 from a plain-words form and runs the same screening as the
+clinic (`acuback.clinical.screen`), then explains the disposition in plain words. It stores
+nothing and logs nothing: no unit of work is opened, no audit entry is written; the only state
+is the anonymous session cookie that carries the form's CSRF token.
+
+`inline_svg` makes an SVG we generated (figures, body map, progress chart) safe to place inline
+under the Content-Security-Policy, which forbids inline styles: it folds `<style>` rules and
+`style` attributes into SVG presentation attributes.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import FormData
+
+from acuback.clinical import ScreeningResult, parse_intake, screen
+from acuback.errors import InputError, NotFound
+from acuback.knowledge import KnowledgeBase, load_education, load_knowledge, page_for_disposition
+from acuback.web.views.clinic_common import FormFields, PageRoute, PageUser, field
+from acuback.web.views.templating import render
+
+__all__ = [
+    "FORM_LABELS",
+    "PlainConstraint",
+    "error_words",
+    "form_error_field",
+    "inline_svg",
+    "intake_from_form",
+    "plain_constraints",
+    "router",
+]
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+# Form field (named after its Intake v1 path) -> the words the visitor sees beside it.
+FORM_LABELS: Mapping[str, str] = {
+    "age": "Your age",
+    "sex": "Sex",
+    "pain.regions": "Where is the pain",
+    "pain.side": "Which side",
+    "pain.onset_weeks": "How many weeks ago the pain started",
+    "pain.nrs": "How bad the pain is now",
+    "findings": "Health questions",
+    "pregnancy_weeks": "Weeks of pregnancy",
+    "medications": "Other medicines",
+    "prior_acupuncture": "Acupuncture before",
+}
+_LEG_SIGNS = ("pain.radiates_below_knee", "pain.leg_numbness", "pain.leg_weakness")
+_REGION_WORDS = {
+    "lower_back": "the lower back", "upper_back": "the upper back", "neck": "the neck",
+    "sacrum": "the flat bone at the bottom of the spine (sacrum)",
+    "lower_abdomen": "the lower belly", "upper_abdomen": "the upper belly",
+    "chest": "the chest", "thorax": "the chest",
+}  # fmt: skip
+_FLAG_WORDS = {
+    "pregnancy_forbidden": "Points traditionally avoided in pregnancy",
+    "pregnancy_caution": "Points many practitioners leave out in pregnancy",
+}
+_LIST_AT_MOST = 12  # longer point lists are summarised (the regions already say where)
+
+
+# ----- the self-check form -> Intake v1 -------------------------------------------------------
+
+
+def _number(form: FormData, name: str, kind: type[int] | type[float], words: str) -> Any:
+    text = field(form, name)
+    if not text:
+        return None
+    try:
+        return kind(text.replace(",", "."))
+    except ValueError:
+        raise InputError(name, f"{text!r} is not {words}") from None
+
+
+def intake_from_form(form: FormData) -> dict[str, Any]:
+    """Intake v1 (a JSON-like dict) from the self-check form; `InputError` names the field.
+
+    Field names are the intake paths (`pain.nrs`); a ticked box is yes. An empty field is
+    left out so that `parse_intake` says it is required.
+    """
+    pain: dict[str, Any] = {"regions": [v for v in form.getlist("pain.regions") if v]}
+    for name, kind, words in (("pain.onset_weeks", float, "a number of weeks"),
+                              ("pain.nrs", int, "a whole number from 0 to 10")):  # fmt: skip
+        value = _number(form, name, kind, words)
+        if value is not None:
+            pain[name.removeprefix("pain.")] = value
+    if field(form, "pain.side"):
+        pain["side"] = field(form, "pain.side")
+    for name in _LEG_SIGNS:
+        pain[name.removeprefix("pain.")] = bool(field(form, name))
+    intake: dict[str, Any] = {"pain": pain, "findings": [v for v in form.getlist("findings") if v]}
+    age = _number(form, "age", int, "a whole number of years")
+    if age is not None:
+        intake["age"] = age
+    if field(form, "sex"):
+        intake["sex"] = field(form, "sex")
+    if field(form, "pregnant") == "yes":
+        weeks = _number(form, "pregnancy_weeks", int, "a whole number of weeks")
+        if weeks is None:
+            raise InputError(
+                "pregnancy_weeks", "say how many weeks pregnant you are (a guess is fine)"
+            )
+        intake["pregnancy_weeks"] = weeks
+    medicines = field(form, "medications")
+    intake["medications"] = [line.strip() for line in medicines.splitlines() if line.strip()]
+    prior = field(form, "prior_acupuncture")
+    intake["prior_acupuncture"] = {"yes": True, "no": False}.get(prior)
+    return intake
+
+
+def form_error_field(error: InputError) -> str:
+    """The form field an intake error points at (`findings[2]` -> `findings`)."""
+    return re.sub(r"\[\d+\]$", "", error.field)
+
+
+# What each field accepts, in the visitor's words (the intake's own messages are technical).
+_ACCEPTS = {
+    "age": "give your age in whole years, from 16 to 120 (this check is for adults)",
+    "sex": "choose one of the answers",
+    "pain.regions": "tick at least one place where it hurts",
+    "pain.onset_weeks": "give a number of weeks, 0 or more (a guess is fine)",
+    "pain.nrs": "choose a number from 0 to 10",
+    "pregnancy_weeks": "give a whole number of weeks from 0 to 45",
+}
+
+
+def error_words(error: InputError) -> str:
+    """`Label: what is wrong` in plain words, naming the field as the form shows it."""
+    name = form_error_field(error)
+    label = FORM_LABELS.get(name, name)
+    if error.problem == "is required":
+        return f"{label}: please answer this question"
+    if name in _ACCEPTS:
+        return f"{label}: {_ACCEPTS[name]}"
+    return f"{label}: {error.problem}"
+
+
+# ----- the screening result in plain words ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlainConstraint:
+    """One thing the practitioner will do differently, in plain words, with the codes behind it."""
+
+    kind: str  # points | region | method | depth | position | needles
+    text: str
+    codes: tuple[str, ...] = ()
+
+
+def _point_words(codes: list[str], kb: KnowledgeBase) -> str:
+    named = [f"{c} ({kb.points[c].english})" if c in kb.points else c for c in codes]
+    return ", ".join(named)
+
+
+def _point_lines(result: ScreeningResult, kb: KnowledgeBase) -> list[PlainConstraint]:
+    """Named point groups one line each; the large groups that whole areas bring in, together."""
+    groups: dict[str, list[str]] = {}
+    for avoid in result.constraints.avoid_points:
+        key = _FLAG_WORDS.get(avoid.flag or "", "") or f"Points left out: {avoid.reason}"
+        groups.setdefault(key, []).append(avoid.code)
+    out, many = [], []
+    for label, codes in sorted(groups.items(), key=lambda g: g[0].startswith("Points left out")):
+        if len(codes) > _LIST_AT_MOST:
+            many += codes
+        else:
+            out.append(
+                PlainConstraint("points", f"{label}: {_point_words(codes, kb)}.", tuple(codes))
+            )
+    if many:
+        text = f"In all, {len(many)} more points in the areas above are left out."
+        out.append(PlainConstraint("points", text, tuple(many)))
+    return out
+
+
+def plain_constraints(result: ScreeningResult, kb: KnowledgeBase) -> list[PlainConstraint]:
+    """The screening's constraints as sentences a patient can show their practitioner."""
+    c = result.constraints
+    out = [p for p in _point_lines(result, kb) if not p.text.startswith("In all")]
+    if c.avoid_regions:
+        words = [_REGION_WORDS.get(r, r.replace("_", " ")) for r in c.avoid_regions]
+        joined = ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
+        out.append(PlainConstraint("region", f"No needles on {joined}.", c.avoid_regions))
+    out += [p for p in _point_lines(result, kb) if p.text.startswith("In all")]
+    for method in c.avoid_methods:
+        name = kb.methods[method].name if method in kb.methods else method.replace("_", " ")
+        out.append(PlainConstraint("method", f"No {name.lower()}.", (method,)))
+    for code, depth in sorted(c.max_depth_mm.items()):
+        where = "any needle" if code == "*" else code
+        out.append(PlainConstraint("depth", f"Shallow needling only: {where} no deeper than "
+                                            f"{depth:g} mm.", (code,)))  # fmt: skip
+    if c.position == "lying":
+        out.append(PlainConstraint("position", "You will be treated lying down."))
+    if c.max_needles is not None:
+        out.append(PlainConstraint("needles", f"No more than {c.max_needles} needles."))
+    return out
+
+
+def _result_context(result: ScreeningResult, kb: KnowledgeBase) -> dict[str, Any]:
+    """What the result template shows; the more serious answers hide everything reassuring."""
+    serious = result.disposition in ("emergency", "refer", "clearance")
+    shown = ("emergency", "refer", "clearance") if serious else (result.disposition, "caution",
+                                                                  "proceed")  # fmt: skip
+    reasons = [r for r in result.reasons if r.disposition in shown]
+    if result.disposition == "emergency":
+        reasons = [r for r in reasons if r.disposition == "emergency"] + [
+            r for r in reasons if r.disposition != "emergency"
+        ]
+    treating = result.disposition in ("caution", "proceed")
+    return {
+        "result": result,
+        "reasons": reasons,
+        "constraints": plain_constraints(result, kb) if treating else [],
+        "guide": page_for_disposition(result.disposition),
+        "expect": load_education()["what-to-expect"] if treating else None,
+        "sources": kb.sources,
+    }
+
+
+# ----- SVG placed inline ----------------------------------------------------------------------
+
+_SVG = "http://www.w3.org/2000/svg"
+_XLINK = "http://www.w3.org/1999/xlink"
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SIMPLE = re.compile(r"\*|[A-Za-z][\w-]*|\.[\w-]+")
+_URL_REF = re.compile(r"url\(#([^)]+)\)")
+
+
+def _declarations(text: str) -> dict[str, str]:
+    pairs = (part.partition(":") for part in text.split(";"))
+    return {name.strip(): value.strip() for name, sep, value in pairs if sep and name.strip()}
+
+
+def _css_rules(root: ET.Element) -> list[tuple[str, dict[str, str]]]:
+    """Remove the `<style>` elements and return their simple rules, type selectors first."""
+    rules: list[tuple[str, dict[str, str]]] = []
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag in (f"{{{_SVG}}}style", f"{{{_SVG}}}metadata"):
+                css = re.sub(r"/\*.*?\*/", "", child.text or "", flags=re.S)
+                for selectors, body in _RULE.findall(css):
+                    for selector in (s.strip() for s in selectors.split(",")):
+                        if _SIMPLE.fullmatch(selector):
+                            rules.append((selector, _declarations(body)))
+                parent.remove(child)
+    return sorted(rules, key=lambda rule: rule[0].startswith("."))  # classes beat types
+
+
+def _prefix_ids(root: ET.Element, prefix: str) -> None:
+    ids = {el.get("id") for el in root.iter() if el.get("id")}
+    for el in root.iter():
+        for key, value in list(el.attrib.items()):
+            if key == "id":
+                el.set(key, prefix + value)
+            elif key in (f"{{{_XLINK}}}href", "href") and value[1:] in ids:
+                el.set(key, f"#{prefix}{value[1:]}")
+            elif "url(#" in value:
+                el.set(key, _URL_REF.sub(lambda m: f"url(#{prefix}{m.group(1)})", value))
+
+
+def inline_svg(svg: str, prefix: str, title: str | None = None) -> str:
+    """An SVG document we generated, ready to place inside a page (no inline styles, ids
+    prefixed with `prefix` so that two figures on one page do not clash)."""
+    ET.register_namespace("", _SVG)
+    ET.register_namespace("xlink", _XLINK)
+    root = ET.fromstring(svg.strip().encode("utf-8"))
+    rules = _css_rules(root)
+    for el in root.iter():
+        tag, classes = el.tag.rpartition("}")[2], (el.get("class") or "").split()
+        for selector, declarations in rules:
+            if (selector == "*" and el is root) or selector == tag or selector[1:] in classes:
+                el.attrib.update(declarations)
+        el.attrib.update(_declarations(el.attrib.pop("style", "")))
+    _prefix_ids(root, prefix)
+    root.set("role", "img")
+    if title and root.find(f"{{{_SVG}}}title") is None:
+        node = ET.Element(f"{{{_SVG}}}title")
+        node.text = title
+        root.insert(0, node)
+    return ET.tostring(root, encoding="unicode")
+
+
+# ----- routes ---------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home(request: Request, user: PageUser) -> Response:
+    return render(request, "public/home.html", {}, user=user)
+
+
+@router.get("/self-check")
+def self_check_form(request: Request, user: PageUser) -> Response:
+    return render(request, "public/self_check.html", {"form": {}, "labels": FORM_LABELS}, user=user)
+
+
+def _typed(form: FormData) -> dict[str, Any]:
+    """What the visitor typed, to fill the form again (lists for the boxes ticked)."""
+    typed: dict[str, Any] = {key: field(form, key) for key in form}
+    for name in ("pain.regions", "findings"):
+        typed[name] = [v for v in form.getlist(name) if isinstance(v, str)]
+    return typed
+
+
+@router.post("/self-check")
+def self_check(request: Request, user: PageUser, form: FormFields) -> Response:
+    kb = load_knowledge()
+    try:
+        intake = parse_intake(intake_from_form(form), conditions=kb.conditions)
+    except InputError as exc:
+        context = {"form": _typed(form), "labels": FORM_LABELS, "error": error_words(exc),
+                   "error_field": form_error_field(exc)}  # fmt: skip
+        return render(request, "public/self_check.html", context, user=user, status_code=422)
+    result = screen(intake, kb)
+    return render(request, "public/self_check_result.html", _result_context(result, kb), user=user)
+
+
+@router.get("/learn")
+def learn_index(request: Request, user: PageUser) -> Response:
+    pages = [page for page in load_education().values() if page.audience == "patient"]
+    return render(request, "public/learn_index.html", {"pages": pages}, user=user)
+
+
+@router.get("/learn/{slug}")
+def learn_page(request: Request, user: PageUser, slug: str) -> Response:
+    pages = load_education()
+    if slug not in pages:
+        raise NotFound("page", slug)
+    context = {"page": pages[slug], "sources": load_knowledge().sources, "pages": pages}
+    return render(request, "public/learn_page.html", context, user=user)

@@ -1,0 +1,182 @@
+"""The evidence page (public) and the researcher's page of de-identified clinic aggregates.
+
+`/evidence` shows every bundled analysis (`acuback.evidence.trials`: comparator sham, none or
+usual care; outcome pain or function; time point) with its pooled mean difference, 95% CI and
+heterogeneity, or says plainly that the bundled data cannot support it; the chosen analysis
+gets its trials, exclusions and forest plot (drawn by `acuback.evidence.report`, placed inline
+through `public.inline_svg`). The bundled data never change while the app runs, so the figures
+are cached. A signed-in user whose role holds `research.aggregate` (practitioner, admin,
+researcher) also sees the clinic's own results for one instrument (`?instrument=`, NRS by
+default) from `services.research.clinic_outcome_records`: n, mean improvement and responder
+rate with 95% CIs, and `evidence.clinic.clinic_figure` (clinic beside the trial arms, with the
+caveat that a cohort is not a trial written on it); drawn per request, since records change.
+Its text stays text in the SVG (svg.fonttype none), so the caveat can be read, searched and
+spoken. `/research` shows `services.research.research_aggregates`: counts and rates only,
+no name, id or date of anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from acuback.errors import NotFound
+from acuback.evidence.trials import AnalysisSpec, analysis_specs, find_spec, run_analysis
+from acuback.knowledge import load_knowledge
+from acuback.records import UnitOfWork, User
+from acuback.services.access import can
+from acuback.services.research import MIN_CELL, clinic_outcome_records, research_aggregates
+from acuback.web.deps import UoW
+from acuback.web.views.clinic_common import LoginRequired, PageRoute, PageUser, actor_of
+from acuback.web.views.public import inline_svg
+from acuback.web.views.templating import render
+
+if TYPE_CHECKING:
+    from acuback.evidence.clinic import ClinicSummary
+
+__all__ = ["CLINIC_INSTRUMENTS", "AnalysisRow", "ClinicResults", "clinic_results", "evidence_rows",
+           "forest_svg", "router"]  # fmt: skip
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+COMPARATOR_WORDS = {
+    "sham": "sham acupuncture",
+    "none": "no acupuncture (waiting list)",
+    "usual": "usual care",
+}
+TIMEPOINT_WORDS = {
+    "end_of_treatment": "end of treatment",
+    "3_months": "3 months",
+    "6_months": "6 months",
+}
+#: the instruments the clinic figure can draw (those of `evidence.clinic`), with their scale
+CLINIC_INSTRUMENTS = {
+    "nrs": ("Pain NRS", "points on the 0-10 pain scale"),
+    "peg": ("PEG", "points on the 0-10 PEG scale"),
+    "rmdq": ("RMDQ", "points on the 0-24 RMDQ"),
+    "odi": ("ODI", "points on the 0-100% ODI"),
+}
+
+
+@dataclass(frozen=True)
+class AnalysisRow:
+    """One bundled analysis for the overview table: pooled numbers, or why there are none."""
+
+    spec: AnalysisSpec
+    pooled: dict[str, Any] | None
+    message: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.spec.comparator}/{self.spec.outcome}/{self.spec.timepoint}"
+
+
+@lru_cache(maxsize=1)
+def evidence_rows() -> tuple[AnalysisRow, ...]:
+    """Every bundled analysis, run once (REML, as the CLI's default)."""
+    rows = []
+    for spec in analysis_specs():
+        result = run_analysis(spec.comparator, spec.outcome, spec.timepoint)
+        pooled = None if result.pooled is None else result.pooled.as_dict()
+        rows.append(AnalysisRow(spec, pooled, result.message))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=16)
+def _report(
+    comparator: str, outcome: str, timepoint: str
+) -> tuple[dict[str, Any], str, tuple[str, ...]]:
+    """The report data, its forest plot as inline SVG ('' when none) and its notes."""
+    from acuback.evidence.plots import figure_bytes
+    from acuback.evidence.report import build_report
+
+    report = build_report(comparator, outcome, timepoint)
+    svg = ""
+    for name, figure in report.figures.items():
+        if name.startswith("forest_"):
+            title = (f"Forest plot: acupuncture versus {COMPARATOR_WORDS[comparator]}, {outcome}, "
+                     f"{TIMEPOINT_WORDS.get(timepoint, timepoint)}")  # fmt: skip
+            svg = inline_svg(figure_bytes(figure, "svg").decode("utf-8"), "forest-", title)
+    return report.data, svg, report.notes
+
+
+def forest_svg(comparator: str, outcome: str, timepoint: str = "end_of_treatment") -> str:
+    """The chosen analysis's forest plot as inline SVG text ('' when it cannot be pooled)."""
+    return _report(comparator, outcome, timepoint)[1]
+
+
+@dataclass(frozen=True)
+class ClinicResults:
+    """The clinic's own results for one instrument; `summary` None when too few patients."""
+
+    instrument: str
+    summary: ClinicSummary | None
+    figure: str  # inline SVG, '' without a summary
+    arms: int  # trial arms drawn beside the clinic
+    caveat: str  # the core's words, also written on the figure
+    min_cell: int = MIN_CELL
+
+
+def clinic_results(uow: UnitOfWork, user: User, instrument: str) -> ClinicResults:
+    """Read the de-identified records (audited by the service), summarise and draw them."""
+    from matplotlib import rc_context
+
+    from acuback.evidence.clinic import CAVEAT, clinic_figure, clinic_summary, trial_benchmarks
+    from acuback.evidence.plots import figure_bytes
+
+    records = clinic_outcome_records(uow, actor_of(user), instrument)
+    if not records:
+        return ClinicResults(instrument, None, "", 0, CAVEAT)
+    summary = clinic_summary(records, instrument)
+    arms = trial_benchmarks(instrument)
+    with rc_context({"svg.fonttype": "none"}):  # keep the words (the caveat) as SVG text
+        svg = figure_bytes(clinic_figure(summary, arms), "svg").decode("utf-8")
+    title = f"This clinic's {CLINIC_INSTRUMENTS[instrument][0]} results beside the trial arms"
+    return ClinicResults(instrument, summary, inline_svg(svg, "clinic-", title), len(arms), CAVEAT)
+
+
+@router.get("/evidence")
+def evidence(
+    request: Request,
+    uow: UoW,
+    user: PageUser,
+    comparator: str = "sham",
+    outcome: str = "pain",
+    timepoint: str = "end_of_treatment",
+    instrument: str = "nrs",
+) -> Response:
+    spec = find_spec(comparator, outcome, timepoint)  # NotFound -> a 404 page with the keys
+    if instrument not in CLINIC_INSTRUMENTS:
+        raise NotFound("instrument", instrument, tuple(CLINIC_INSTRUMENTS))
+    data, svg, notes = _report(spec.comparator, spec.outcome, spec.timepoint)
+    clinic = None
+    if user is not None and can(actor_of(user), "research.aggregate"):
+        clinic = clinic_results(uow, user, instrument)
+    context = {
+        "rows": evidence_rows(), "spec": spec, "data": data, "forest": svg, "notes": notes,
+        "comparators": COMPARATOR_WORDS, "timepoints": TIMEPOINT_WORDS, "clinic": clinic,
+        "instruments": CLINIC_INSTRUMENTS, "instrument": instrument,
+    }  # fmt: skip
+    return render(request, "research/evidence.html", context, user=user)
+
+
+def _condition_words(key: str) -> str:
+    conditions = load_knowledge().conditions
+    names = [conditions[c].name if c in conditions else c.replace("_", " ") for c in key.split(",")]
+    return " + ".join(names)
+
+
+@router.get("/research")
+def research(request: Request, uow: UoW, user: PageUser) -> Response:
+    if user is None:
+        raise LoginRequired
+    figures = research_aggregates(uow, actor_of(user))  # Forbidden -> a 403 page
+    from acuback.clinical import load_instruments
+
+    names = {spec.id: spec.short_name for spec in load_instruments().instruments}
+    context = {"figures": figures, "condition_words": _condition_words, "instruments": names}
+    return render(request, "research/aggregates.html", context, user=user)
