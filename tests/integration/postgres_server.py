@@ -2,7 +2,8 @@
 
 In order: the server at ACUBACK_TEST_POSTGRES_URL (when set, it must answer), else the local
 one at postgresql+psycopg://postgres@127.0.0.1:5432/postgres; when that does not answer,
-Debian's cluster is started with pg_ctlcluster; when it still does not answer (not installed,
+Debian's cluster is started with pg_ctlcluster (Debian's `postgresql` package is installed
+first when no server binaries are found and we are root); when it still does not answer (not installed,
 not started, or its TCP login wants a password), a private throw-away cluster is made with the
 installed PostgreSQL binaries (initdb, trust login, a free port on 127.0.0.1) and stopped at the
 end. If none of that works the caller fails with `INSTALL_HINT`.
@@ -22,6 +23,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
+
+from ..system_packages import ensure_debian_package
 
 __all__ = ["INSTALL_HINT", "admin_engine"]
 
@@ -116,6 +119,8 @@ def admin_engine() -> tuple[Engine | None, Callable[[], None], str]:
         return engine, lambda: None, "reachable"
     if given:
         return None, lambda: None, f"ACUBACK_TEST_POSTGRES_URL does not answer: {given}"
+    if _bindir() is None:  # a fresh machine: install Debian's server (as root), then start it
+        ensure_debian_package(lambda: _bindir() is not None, "postgresql")
     notes = [_start_debian_cluster()]
     if _wait(engine, 15):
         return engine, lambda: None, notes[0]
