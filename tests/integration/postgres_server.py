@@ -3,8 +3,8 @@
 In order: the server at ACUBACK_TEST_POSTGRES_URL (when set, it must answer), else the local
 one at postgresql+psycopg://postgres@127.0.0.1:5432/postgres; when that does not answer,
 Debian's cluster is started with pg_ctlcluster (Debian's `postgresql` package is installed
-first when no server binaries are found and we are root); when it still does not answer (not installed,
-not started, or its TCP login wants a password), a private throw-away cluster is made with the
+first when no server binaries are found and we are root); when it still does not answer (not
+started, or its TCP login wants a password), a private throw-away cluster is made with the
 installed PostgreSQL binaries (initdb, trust login, a free port on 127.0.0.1) and stopped at the
 end. If none of that works the caller fails with `INSTALL_HINT`.
 """
