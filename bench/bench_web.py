@@ -1,0 +1,427 @@
+"""The app over HTTP: planning beside a trivial endpoint under load; pages with 10,000 patients.
+
+Run: python bench/bench_web.py [--patients 10000] [--practitioners 30] [--requests 600]
+     [--concurrency 16] [--samples 15] [--time-limit 30] [--db URL] [--seed S]
+
+1. Builds a fresh SQLite database in a temporary folder, migrates it and seeds the demo clinic
+   (timed), copies it as the baseline, and adds `--patients` patients in bulk to the first
+   (timed; see `_web_fixture.seed_bulk`), spread over `--practitioners` practitioners in all.
+2. Starts the app with uvicorn twice, in subprocesses (one worker each, free ports on
+   127.0.0.1), one per database, and signs in to each as the demo practitioner `mei`: a bearer
+   token for the API, a session cookie for the pages. Each response carries the app's own
+   time and the number of SQL statements it ran (`_web_fixture.bench_app`).
+3. Server time: `--samples` sequential GETs each of the dashboard, one demo patient's record
+   (JSON API and HTML pages; a page answering 404 is skipped with a note) and a patient
+   search, the two servers taking turns, so that both see the same machine; the ratio of the
+   medians is what the extra patients cost. With `--db URL` (an *empty* database, e.g.
+   PostgreSQL, emptied again at the end) there is one database: the baseline is measured
+   before the bulk insert, and the large clinic after it.
+4. Load, on the large clinic: `--requests` requests at `--concurrency` to GET /api/v1/health
+   and to the planning endpoint (POST /api/v1/intakes/{id}/plans: plan treatment on a stored
+   intake, one new plan per request, cycling through the treatable intakes), in alternating
+   halves with the same client and settings: requests per second, median and p99 latency, the
+   server's CPU time per request, and the planning / health ratios.
+
+Only 127.0.0.1 is used; every loop is bounded in count and in time (`--time-limit` seconds per
+series); the server and the temporary files go away on any exit. Latencies are wall-clock as
+the client sees them; on a shared machine their tail includes waits for a CPU, and the load
+client shares the CPUs with the server, so the server's CPU time per request is the steadier
+figure. With 15 samples, p99 is close to the maximum.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import signal
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper module beside this script
+
+from _web_fixture import BulkSummary, Server, cpu_seconds, seed_bulk, serve
+
+LOGIN = ("mei", "mei-demo-2026")  # a demo practitioner (acuback.services.demo_data)
+RECORD_PATIENT = "Fenwick"  # the demo patient whose record is timed (six sessions, outcomes)
+Request = Callable[[], tuple[str, str]]
+
+
+@dataclass
+class Series:
+    """One measured series: latencies (s), the app's times (ms), SQL statements, statuses."""
+
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    app_ms: list[float] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    wall: float = 0.0
+    server_cpu: float | None = None
+    client_cpu: float = 0.0
+    note: str = ""
+
+
+def pct(values: list[float], q: int) -> float:
+    """The q-th percentile (inclusive method)."""
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Clients:
+    api: httpx.Client  # bearer token
+    pages: httpx.Client | None  # session cookie; None when the app has no login page
+    token: str
+
+
+@contextmanager
+def signed_in(base: str) -> Iterator[Clients]:
+    """Clients signed in as `LOGIN`, closed on leaving."""
+    username, password = LOGIN
+    form = {"username": username, "password": password}
+    answer = httpx.post(f"{base}/api/v1/auth/token", data=form, timeout=30)
+    answer.raise_for_status()
+    token = str(answer.json()["access_token"])
+    bearer = {"Authorization": f"Bearer {token}"}
+    with (
+        httpx.Client(base_url=base, headers=bearer, timeout=120) as api,
+        httpx.Client(base_url=base, timeout=120) as pages,
+    ):
+        page = pages.get("/login")
+        found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        if page.status_code == 404 or found is None:
+            yield Clients(api, None, token)
+            return
+        done = pages.post("/login", data={**form, "csrf_token": found.group(1)})
+        if done.status_code != 303:
+            raise RuntimeError(f"the page login answered {done.status_code}")
+        yield Clients(api, pages, token)
+
+
+# -- sequential server time -----------------------------------------------------------------
+
+
+def _sample(client: httpx.Client, path: str, series: Series) -> None:
+    start = time.perf_counter()
+    answer = client.get(path)
+    series.latencies.append(time.perf_counter() - start)
+    series.statuses[answer.status_code] += 1
+    timing = re.search(r"dur=([0-9.]+)", answer.headers.get("server-timing", ""))
+    if timing:
+        series.app_ms.append(float(timing.group(1)))
+    series.statements.append(int(answer.headers.get("x-bench-queries", "-1")))
+
+
+def sequential(
+    clients: list[httpx.Client | None], name: str, path: str, samples: int, time_limit: float
+) -> list[Series]:
+    """`samples` GETs of `path` from each client (after two warm-ups), taking turns, one at a
+    time, within `time_limit` seconds; a series per client."""
+    series = [Series(name) for _ in clients]
+    live = []
+    for client, one in zip(clients, series, strict=True):
+        if client is None:
+            one.note = "skipped: the app has no login page"
+        elif any(client.get(path).status_code == 404 for _ in range(2)):
+            one.note = f"skipped: {path} answered 404"
+        else:
+            live.append((client, one))
+    deadline = time.monotonic() + time_limit
+    for _ in range(samples):
+        if time.monotonic() >= deadline:
+            break
+        for client, one in live:
+            _sample(client, path, one)
+    for _, one in live:
+        if len(one.latencies) < samples:
+            one.note = f"time limit: {len(one.latencies)} of {samples} samples"
+    return series
+
+
+def page_series(clients: list[Clients], samples: int, time_limit: float) -> list[list[Series]]:
+    """Per page (dashboard, one demo patient's record, a search): a series per client."""
+    found = clients[0].api.get("/api/v1/patients", params={"q": RECORD_PATIENT})
+    found.raise_for_status()
+    patient = int(found.json()["items"][0]["id"])  # the same in every database: demo seeded first
+    api, pages = [c.api for c in clients], [c.pages for c in clients]
+    targets: list[tuple[str, list[httpx.Client | None], str]] = [
+        ("API dashboard", [*api], "/api/v1/dashboard"),
+        ("API patient", [*api], f"/api/v1/patients/{patient}"),
+        ("API trajectory", [*api], f"/api/v1/patients/{patient}/trajectory"),
+        ("API patient search", [*api], f"/api/v1/patients?q={RECORD_PATIENT[:4].lower()}"),
+        ("page /clinic", pages, "/clinic"),
+        ("page patient record", pages, f"/clinic/patients/{patient}"),
+    ]
+    return [sequential(group, name, path, samples, time_limit) for name, group, path in targets]
+
+
+# -- load -----------------------------------------------------------------------------------
+
+
+async def _load(
+    server: Server, token: str, series: Series, request: Request, total: int,
+    concurrency: int, time_limit: float,
+) -> None:  # fmt: skip
+    """`concurrency` workers send `total` requests in all (after a warm-up round each)."""
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    bearer = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(
+        base_url=server.base, headers=bearer, limits=limits, timeout=60
+    ) as client:
+        left = 0
+
+        async def worker(deadline: float, keep: bool) -> None:
+            nonlocal left
+            while left > 0 and time.monotonic() < deadline:
+                left -= 1
+                method, path = request()
+                start = time.perf_counter()
+                try:
+                    status = (await client.request(method, path)).status_code
+                except httpx.HTTPError:
+                    status = 0
+                if keep:
+                    series.latencies.append(time.perf_counter() - start)
+                    series.statuses[status] += 1
+
+        left, warm_up = concurrency, time.monotonic() + 30
+        await asyncio.gather(*(worker(warm_up, False) for _ in range(concurrency)))
+        left, deadline = total, time.monotonic() + time_limit
+        cpu_before, client_before = cpu_seconds(server.pid), time.process_time()
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(deadline, True) for _ in range(concurrency)))
+        series.wall += time.perf_counter() - started
+        series.client_cpu += time.process_time() - client_before
+        cpu_after = cpu_seconds(server.pid)
+    if cpu_before is not None and cpu_after is not None:
+        series.server_cpu = (series.server_cpu or 0.0) + cpu_after - cpu_before
+    if left > 0:
+        series.note = "time limit reached"
+
+
+def load_series(
+    server: Server, token: str, intakes: list[int], total: int, concurrency: int,
+    time_limit: float,
+) -> tuple[Series, Series]:  # fmt: skip
+    """Health and planning, in alternating halves so that a change in the machine hits both."""
+    health, planning = Series("GET /api/v1/health"), Series("POST /api/v1/intakes/{id}/plans")
+    turn = iter(range(10**9))
+
+    def plan_request() -> tuple[str, str]:
+        return "POST", f"/api/v1/intakes/{intakes[next(turn) % len(intakes)]}/plans"
+
+    def health_request() -> tuple[str, str]:
+        return "GET", "/api/v1/health"
+
+    for half in (total // 2, total - total // 2):
+        for series, request in ((health, health_request), (planning, plan_request)):
+            progress(f"load: {half} x {series.name} at concurrency {concurrency}")
+            asyncio.run(_load(server, token, series, request, half, concurrency, time_limit / 2))
+    return health, planning
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}x" if a is not None and b else "-"
+
+
+def _sequential_cells(series: Series) -> str:
+    if not series.latencies:
+        return f"{'-':>8} {'-':>8} {'-':>8} {'-':>5}"
+    app = statistics.median(series.app_ms) if series.app_ms else float("nan")
+    bad = sum(n for status, n in series.statuses.items() if status != 200)
+    return (f"{statistics.median(series.latencies) * 1000:8.1f} "
+            f"{pct(series.latencies, 99) * 1000:8.1f} {app:8.1f} {max(series.statements):5d}"
+            + (f" ({bad} not 200)" if bad else ""))  # fmt: skip
+
+
+def print_sequential(pages: list[list[Series]], patients: int, side_by_side: bool) -> None:
+    how = "two servers side by side, taking turns" if side_by_side else "one after the other"
+    print(f"\nServer time, sequential GETs ({how}): demo clinic only | with {patients:,} more "
+          "patients")  # fmt: skip
+    print("  ms: client median, client p99, app median (Server-Timing); SQL statements run")
+    head = f"{'median':>8} {'p99':>8} {'app':>8} {'SQL':>5}"
+    print(f"  {'':20} {head} | {head} | app median ratio")
+    for small, big in pages:
+        note = big.note or small.note
+        if not big.latencies or not small.latencies:
+            print(f"  {big.name:20} {note}")
+            continue
+        ratio = _ratio(_median(big.app_ms), _median(small.app_ms))
+        print(f"  {big.name:20} {_sequential_cells(small)} | {_sequential_cells(big)} | "
+              f"{ratio:>8}" + (f"  [{note}]" if note else ""))  # fmt: skip
+
+
+def _figures(series: Series) -> tuple[float, float, float, float | None]:
+    """Requests per second, median and p99 latency (s), server CPU per request (s)."""
+    done = len(series.latencies)
+    rps = done / series.wall if series.wall else float("nan")
+    cpu = series.server_cpu / done if series.server_cpu is not None and done else None
+    return rps, statistics.median(series.latencies), pct(series.latencies, 99), cpu
+
+
+def print_load(health: Series, planning: Series, concurrency: int) -> None:
+    print(f"\nLoad: concurrency {concurrency}, one uvicorn worker, alternating halves")
+    print(f"  {'':32} {'done':>5} {'2xx':>5} {'req/s':>7} {'median ms':>9} {'p99 ms':>8} "
+          "server CPU ms/req")  # fmt: skip
+    for series in (health, planning):
+        rps, median, p99, cpu = _figures(series)
+        ok = sum(n for status, n in series.statuses.items() if 200 <= status < 300)
+        cpu_text = f"{cpu * 1000:17.2f}" if cpu is not None else f"{'-':>17}"
+        print(f"  {series.name:32} {len(series.latencies):5d} {ok:5d} {rps:7.1f} "
+              f"{median * 1000:9.1f} {p99 * 1000:8.1f} {cpu_text}"
+              + (f"  [{series.note}]" if series.note else ""))  # fmt: skip
+    h, p = _figures(health), _figures(planning)
+    print(f"  planning / health: req/s {_ratio(p[0], h[0])}, median {_ratio(p[1], h[1])}, "
+          f"p99 {_ratio(p[2], h[2])}, server CPU per request {_ratio(p[3], h[3])}")  # fmt: skip
+    spent = sum(s.client_cpu for s in (health, planning))
+    wall = sum(s.wall for s in (health, planning))
+    print(f"  the load client itself used {spent:.1f} s of CPU in {wall:.1f} s, beside the server")
+
+
+def print_report(
+    args: argparse.Namespace, url: str, demo_seconds: float, summary: BulkSummary,
+    pages: list[list[Series]], health: Series, planning: Series,
+) -> None:  # fmt: skip
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    backend = url.split(":", 1)[0] + ("" if args.db else " (temporary file)")
+    print(f"\nacuback web benchmark: {os.cpu_count()} CPUs, load average {load:.1f} at the end "
+          "(a shared machine: figures are indicative; compare within one run)")  # fmt: skip
+    print(f"database {backend}; demo clinic seeded in {demo_seconds:.1f} s (with the argon2 "
+          "hashes of its logins)")  # fmt: skip
+    print(f"bulk: {args.patients:,} patients over {summary.practitioners} practitioners: "
+          f"clinical core and rows {summary.core_seconds:.1f} s, inserts "
+          f"{summary.insert_seconds:.1f} s")  # fmt: skip
+    print("  rows: " + ", ".join(f"{name} {n:,}" for name, n in summary.rows.items()))
+    print_sequential(pages, args.patients, side_by_side=args.db is None)
+    print_load(health, planning, args.concurrency)
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+def prepare(url: str, given: bool) -> float:
+    """Migrate the database and seed the demo clinic; the seconds the seeding took."""
+    from sqlalchemy import inspect
+
+    from acuback.records import UnitOfWork, make_engine, upgrade
+    from acuback.services.demo import seed_demo
+    from acuback.web.security.passwords import hash_password
+
+    engine = make_engine(url)
+    try:
+        if given and set(inspect(engine).get_table_names()) - {"alembic_version"}:
+            raise SystemExit(f"bench_web: {url} holds tables; give an empty database")
+        upgrade(url)
+        start = time.perf_counter()
+        with UnitOfWork(engine) as uow:
+            seed_demo(uow, hash_password)
+        return time.perf_counter() - start
+    finally:
+        engine.dispose()
+
+
+def bulk(url: str, patients: int, practitioners: int, seed: int) -> BulkSummary:
+    from acuback.records import make_engine
+
+    engine = make_engine(url)
+    try:
+        return seed_bulk(engine, patients, practitioners, seed)
+    finally:
+        engine.dispose()
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """Copy a SQLite database with its backup API (consistent, whatever the WAL holds)."""
+    with closing(sqlite3.connect(source)) as origin, closing(sqlite3.connect(target)) as copy:
+        origin.backup(copy)
+
+
+def run(args: argparse.Namespace, workdir: Path) -> None:
+    """SQLite: baseline and large database side by side; `--db`: one database, in two phases."""
+    large_url = args.db or f"sqlite:///{workdir / 'large.sqlite3'}"
+    progress("migrating and seeding the demo clinic")
+    demo_seconds = prepare(large_url, given=args.db is not None)
+    baseline: list[list[Series]] = []
+    if args.db is None:
+        base_url = f"sqlite:///{workdir / 'demo.sqlite3'}"
+        copy_sqlite(workdir / "large.sqlite3", workdir / "demo.sqlite3")
+    else:
+        with serve(large_url, workdir) as server, signed_in(server.base) as clients:
+            progress("baseline: sequential requests with the demo clinic only")
+            baseline = page_series([clients], args.samples, args.time_limit)
+    progress(f"adding {args.patients:,} patients in bulk")
+    summary = bulk(large_url, args.patients, args.practitioners, args.seed)
+    with ExitStack() as stack:
+        server = stack.enter_context(serve(large_url, workdir))
+        clients = stack.enter_context(signed_in(server.base))
+        if args.db is None:
+            demo = stack.enter_context(
+                signed_in(stack.enter_context(serve(base_url, workdir)).base)
+            )
+            progress("sequential requests: the demo clinic and the large one, taking turns")
+            pages = page_series([demo, clients], args.samples, args.time_limit)
+        else:
+            progress(f"sequential requests with {args.patients:,} more patients")
+            large = page_series([clients], args.samples, args.time_limit)
+            pages = [[*small, *big] for small, big in zip(baseline, large, strict=True)]
+        health, planning = load_series(
+            server, clients.token, summary.treating_intakes, args.requests, args.concurrency,
+            args.time_limit,
+        )  # fmt: skip
+    print_report(args, large_url, demo_seconds, summary, pages, health, planning)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add = parser.add_argument
+    add("--patients", type=int, default=10_000, help="patients added to the demo clinic")
+    add("--practitioners", type=int, default=30, help="practitioners in all (demo's 3 included)")
+    add("--requests", type=int, default=600, help="requests per endpoint under load")
+    add("--concurrency", type=int, default=16, help="requests in flight under load")
+    add("--samples", type=int, default=15, help="sequential requests per page")
+    add("--time-limit", type=float, default=30.0, help="seconds at most per measured series")
+    add("--db", metavar="URL", help="an empty database to use (default: SQLite in a temp dir)")
+    add("--seed", type=int, default=20261121)
+    args = parser.parse_args()
+    for name in ("patients", "practitioners", "requests", "concurrency", "samples"):
+        if getattr(args, name) < (2 if name == "requests" else 1):
+            parser.error(f"--{name} is too small")
+    # SIGTERM unwinds like Ctrl-C, so the servers are stopped and the files removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    with tempfile.TemporaryDirectory(prefix="acuback-bench-") as tmp:
+        try:
+            run(args, Path(tmp))
+        finally:
+            if args.db:
+                from acuback.records import downgrade
+
+                downgrade(args.db, "base")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
