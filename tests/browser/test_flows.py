@@ -129,7 +129,10 @@ def test_clean_intake_proceeds_and_proposes_a_plan(clinician: Any) -> None:
     assert re.fullmatch(r"[A-Z]{1,3}\d+|[A-Za-z-]+", code), code
     body_map = clinician.get_by_role("img", name=re.compile("^Body map"))
     expect(body_map).to_be_visible()
-    assert body_map.evaluate("img => img.complete && img.naturalWidth > 0"), "the map is drawn"
+    box = body_map.bounding_box()
+    assert box is not None, "the map is drawn"
+    assert min(box["width"], box["height"]) > 300, "the map is drawn at a readable size"
+    assert body_map.locator("circle, path").count() > 50, "inline SVG: its shapes are in the page"
 
 
 def test_accepting_the_plan_opens_charting(clinician: Any) -> None:

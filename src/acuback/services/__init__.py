@@ -5,6 +5,13 @@ Each use case takes a `UnitOfWork` and an `Actor`, checks the permission table
 and write of patient data (denied attempts included) and commits.
 """
 
-from acuback.services.access import Actor, PermissionTable, authorize, can, load_permissions
+from acuback.services.access import (
+    Actor,
+    PermissionTable,
+    authorize,
+    can,
+    load_permissions,
+    refuse,
+)
 
-__all__ = ["Actor", "PermissionTable", "authorize", "can", "load_permissions"]
+__all__ = ["Actor", "PermissionTable", "authorize", "can", "load_permissions", "refuse"]

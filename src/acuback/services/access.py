@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Literal, Self
+from typing import Any, Literal, NoReturn, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -28,6 +28,7 @@ __all__ = [
     "authorize",
     "can",
     "load_permissions",
+    "refuse",
 ]
 
 Scope = Literal["all", "own"]
@@ -121,11 +122,30 @@ def authorize(
     """Return if `actor` may do `action`; else audit the denial, commit it, raise `Forbidden`."""
     if can(actor, action, patient_id):
         return
+    refuse(uow, actor, action, entity=entity, entity_id=entity_id, patient_id=patient_id)
+
+
+def refuse(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    *,
+    entity: str,
+    entity_id: int | str | None = None,
+    patient_id: int | None = None,
+    message: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> NoReturn:
+    """Audit a refused attempt (outcome `denied`), commit it and raise `Forbidden`.
+
+    `authorize` calls it for a permission the table denies; a page that admits only some
+    roles calls it too, so every refusal lands in the audit log the same way.
+    """
     uow.rollback()  # nothing of the refused use case may ride along with the denial entry
-    detail = _detail(actor, {"permission": action, "patient_id": patient_id})
-    uow.audit.record(actor.username, action, entity, entity_id, "denied", detail)
+    extra = {"permission": action, "patient_id": patient_id, **(detail or {})}
+    uow.audit.record(actor.username, action, entity, entity_id, "denied", _detail(actor, extra))
     uow.commit()
-    raise Forbidden(f"{actor.role} {actor.username!r} may not {_verb(action)}")
+    raise Forbidden(message or f"{actor.role} {actor.username!r} may not {_verb(action)}")
 
 
 def _detail(actor: Actor, extra: dict[str, Any] | None) -> dict[str, Any]:

@@ -34,11 +34,13 @@ __all__ = [
     "amend_session",
     "chart_session",
     "get_session",
+    "list_adverse_events",
     "list_sessions",
     "needles_from_plan",
     "prefill_session",
     "record_adverse_event",
     "sign_session",
+    "signing_refusal",
     "update_session",
 ]
 
@@ -62,9 +64,18 @@ class ChartView:
 
 
 def _screening(uow: UnitOfWork, chart: TreatmentSession) -> ScreeningResult | None:
+    """The screening in force on the session's day: the newest intake submitted by the end of
+    that day (so a later refer, emergency, clearance or defer overrides the plan's older
+    screening); else the plan's own intake; else the newest of all."""
+    intakes = uow.intakes.for_patient(chart.patient_id)
+    on_the_day = [
+        intake for intake in intakes
+        if intake.submitted_at is None or intake.submitted_at.date() <= chart.session_date
+    ]  # fmt: skip
+    if on_the_day:
+        return stored_screening(on_the_day[-1])
     if chart.plan_id is not None:
-        plan = uow.plans.get(chart.plan_id)
-        return stored_screening(uow.intakes.get(plan.intake_id))
+        return stored_screening(uow.intakes.get(uow.plans.get(chart.plan_id).intake_id))
     latest = latest_screening(uow, chart.patient_id)
     return latest[1] if latest else None
 
@@ -197,17 +208,36 @@ def sign_session(uow: UnitOfWork, actor: Actor, session_id: int, version: int) -
     if actor.user_id is None:
         raise Conflict("a session is signed by a signed-in user")
     view = _view(uow, session_id)
-    if view.unresolved:
-        first = view.unresolved[0]
-        raise Conflict(
-            f"session {session_id}: needle {first.index + 1} ({first.point}) needs an override "
-            f"reason before signing: {'; '.join(first.problems)}"
-        )
+    if (refusal := signing_refusal(view)) is not None:
+        raise Conflict(refusal)
     uow.sessions.sign(current.model_copy(update={"version": version}), actor.user_id)
     audit(uow, actor, "session.sign", "session", session_id, {"patient_id": current.patient_id})
     signed = _view(uow, session_id)
     uow.commit()
     return signed
+
+
+def signing_refusal(view: ChartView) -> str | None:
+    """Why a chart cannot be signed, in the practitioner's words (None: it can be)."""
+    chart = view.session
+    if chart.status == "signed":
+        return "this session is already signed; record any change as an amendment"
+    if chart.needles_in is None or chart.needles_out is None:
+        return "count the needles: enter how many went in and how many came out"
+    if chart.needles_in != chart.needles_out:
+        return (
+            f"{chart.needles_in} needles in, {chart.needles_out} out: count the needles again "
+            "and find every one before signing"
+        )
+    if view.unresolved:
+        first = view.unresolved[0]
+        more = len(view.unresolved) - 1
+        others = f" ({more} more {'needle needs' if more == 1 else 'needles need'} one too)"
+        return (
+            f"needle {first.index + 1} ({first.point}) needs an override reason: "
+            f"{'; '.join(first.problems)}{others if more else ''}"
+        )
+    return None
 
 
 def amend_session(
@@ -259,6 +289,16 @@ def list_sessions(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Treatm
     audit(uow, actor, "session.list", "patient", patient_id, {"count": len(charts)})
     uow.commit()
     return charts
+
+
+def list_adverse_events(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[AdverseEvent]:
+    """A patient's adverse events (every session), in the order recorded."""
+    authorize(uow, actor, "clinical.read", entity="adverse_event", patient_id=patient_id)
+    uow.patients.get(patient_id)
+    events = uow.adverse_events.for_patient(patient_id)
+    audit(uow, actor, "adverse_event.list", "patient", patient_id, {"count": len(events)})
+    uow.commit()
+    return events
 
 
 def record_adverse_event(

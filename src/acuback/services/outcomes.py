@@ -24,6 +24,7 @@ from acuback.services.plans import accepted_plan
 
 __all__ = [
     "TrajectoryReport",
+    "get_outcome",
     "list_outcomes",
     "patient_trajectory",
     "record_outcome",
@@ -38,9 +39,17 @@ class TrajectoryReport:
     patient_id: int
     reassess_after_sessions: int
     sessions_completed: int
-    basis: str
+    basis: str  # where the reassessment point comes from, in words
     trajectories: tuple[Trajectory, ...]
     waiting: tuple[str, ...]  # instruments with fewer than two scores
+    plan_id: int | None = None  # the accepted plan that sets the point, if one does
+
+    @property
+    def summary(self) -> str:
+        """One sentence for the record: when to reassess and how far the patient is."""
+        n, done = self.reassess_after_sessions, self.sessions_completed
+        where = "of the current plan" if self.plan_id is not None else f"({self.basis})"
+        return f"Reassess after {n} sessions {where}; {done} signed so far."
 
 
 def record_outcome(
@@ -72,6 +81,18 @@ def record_outcome(
     return stored
 
 
+def get_outcome(uow: UnitOfWork, actor: Actor, outcome_id: int) -> OutcomeMeasurement:
+    """One stored measurement (to show a saved questionnaire again, e.g. after a redirect)."""
+    found = uow.outcomes.get(outcome_id)
+    authorize(
+        uow, actor, "clinical.read", entity="outcome", entity_id=outcome_id,
+        patient_id=found.patient_id,
+    )  # fmt: skip
+    audit(uow, actor, "outcome.read", "outcome", outcome_id, {"patient_id": found.patient_id})
+    uow.commit()
+    return found
+
+
 def list_outcomes(
     uow: UnitOfWork, actor: Actor, patient_id: int, instrument: str | None = None
 ) -> list[OutcomeMeasurement]:
@@ -83,27 +104,29 @@ def list_outcomes(
     return found
 
 
-def _reassessment(uow: UnitOfWork, patient_id: int) -> tuple[int, int, str]:
-    """(reassess after n sessions, signed sessions so far, where n comes from)."""
+def _reassessment(uow: UnitOfWork, patient_id: int) -> tuple[int, int, str, int | None]:
+    """(reassess after n sessions, signed sessions so far, where n comes from, plan id)."""
     signed = [s for s in uow.sessions.for_patient(patient_id) if s.status == "signed"]
     plan = accepted_plan(uow, patient_id)
     course = (plan.payload.get("course") or {}) if plan else {}
     if course.get("reassess_after_sessions"):
         since = plan.accepted_at.date() if plan and plan.accepted_at else date.min
         done = sum(s.session_date >= since for s in signed)
-        return int(course["reassess_after_sessions"]), done, f"accepted plan {plan and plan.id}"
+        after = int(course["reassess_after_sessions"])
+        return after, done, "the current plan", plan.id if plan else None
     intakes = uow.intakes.for_patient(patient_id)
     duration = "chronic"
     if intakes:
         onset = intakes[-1].payload.get("pain", {}).get("onset_weeks", 12)
         duration = duration_of(float(onset))
     rules = load_courses().course(duration)
-    return rules.reassess_after_sessions, len(signed), f"the {duration} course rule"
+    basis = f"the usual course for {duration} pain, until a plan is accepted"
+    return rules.reassess_after_sessions, len(signed), basis, None
 
 
 def trajectory_of(uow: UnitOfWork, patient_id: int) -> TrajectoryReport:
     """The trajectory report (internal: no authorisation, no audit)."""
-    after, done, basis = _reassessment(uow, patient_id)
+    after, done, basis, plan_id = _reassessment(uow, patient_id)
     series: dict[str, dict[date, float]] = {}
     for item in uow.outcomes.for_patient(patient_id):
         if item.score is not None:
@@ -121,7 +144,9 @@ def trajectory_of(uow: UnitOfWork, patient_id: int) -> TrajectoryReport:
                 spec.id, scores, reassess_after_sessions=after, sessions_completed=done
             )
         )
-    return TrajectoryReport(patient_id, after, done, basis, tuple(trajectories), tuple(waiting))
+    return TrajectoryReport(
+        patient_id, after, done, basis, tuple(trajectories), tuple(waiting), plan_id
+    )
 
 
 def patient_trajectory(uow: UnitOfWork, actor: Actor, patient_id: int) -> TrajectoryReport:

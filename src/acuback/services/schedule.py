@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ __all__ = [
     "day_bounds",
     "list_appointments",
     "list_patient_appointments",
+    "split_visits",
     "update_appointment",
 ]
 
@@ -88,3 +89,14 @@ def list_patient_appointments(uow: UnitOfWork, actor: Actor, patient_id: int) ->
     audit(uow, actor, "appointment.list", "patient", patient_id, {"count": len(found)})
     uow.commit()
     return found
+
+
+def split_visits(
+    appointments: Sequence[Appointment], now: datetime
+) -> tuple[list[Appointment], list[Appointment]]:
+    """(upcoming, past) at `now`, judged by the END of each visit: one that has started but
+    not ended (earlier today, still going) is upcoming. Upcoming soonest first, past newest
+    first."""
+    upcoming = sorted((a for a in appointments if a.ends_at > now), key=lambda a: a.starts_at)
+    past = sorted((a for a in appointments if a.ends_at <= now), key=lambda a: a.ends_at)
+    return upcoming, past[::-1]

@@ -70,7 +70,10 @@ def test_needle_count_mismatch_blocks_signing(demo: DemoClinic) -> None:
     with demo.uow() as uow:
         view = charting.chart_session(uow, mei, data)
     assert view.session.needle_count_mismatch
-    with demo.uow() as uow, pytest.raises(Conflict, match="2 needles in but 1 out"):
+    with (
+        demo.uow() as uow,
+        pytest.raises(Conflict, match="2 needles in, 1 out: count the needles again"),
+    ):
         charting.sign_session(uow, mei, view.session.id or 0, view.session.version)
 
 
@@ -117,3 +120,88 @@ def test_prefill_comes_from_the_last_session_else_the_plan(demo: DemoClinic) -> 
     # John Reyes has a proposed (not accepted) plan and no session: nothing to copy.
     assert "source" not in from_plan
     assert from_plan["needles"] == []
+
+
+def test_a_later_refer_screening_overrides_the_accepted_plans_screening(
+    demo: DemoClinic, fresh_patient: Any
+) -> None:
+    """Item 6: once the latest screening says refer, every needle of a chart from the old
+    (proceed) plan needs an override reason, and signing is refused until each has one."""
+    from acuback.services import intakes, plans
+
+    mei = demo.actor("mei")
+    patient_id = fresh_patient()
+    with demo.uow() as uow:
+        (first,) = intakes.list_intakes(uow, mei, patient_id)
+        plan = plans.generate_plan(uow, mei, first.id or 0)
+        plans.accept_plan(uow, mei, plan.id or 0, plan.version)
+        refer = {"age": 40, "sex": "male", "findings": ["fever", "iv_drug_use"],
+                 "pain": {"regions": ["lower_back"], "onset_weeks": 22, "nrs": 7}}  # fmt: skip
+        assert intakes.submit_intake(uow, mei, patient_id, refer).disposition == "refer"
+        draft = charting.prefill_session(uow, mei, patient_id)
+    assert draft["plan_id"] == plan.id
+    count = len(draft["needles"])
+    assert count
+    data = {key: draft[key] for key in ("patient_id", "plan_id", "session_date", "needles")}
+    data |= {"needles_in": count, "needles_out": count}
+    with demo.uow() as uow:
+        view = charting.chart_session(uow, mei, data)
+    assert len(view.unresolved) == count
+    assert all("the screening says refer" in check.problems[0] for check in view.checks)
+    with demo.uow() as uow, pytest.raises(Conflict, match="needs an override reason"):
+        charting.sign_session(uow, mei, view.session.id or 0, view.session.version)
+    reason = "GP reviewed today: infection ruled out, treatment agreed"
+    data["needles"] = [{**n, "override_reason": reason} for n in draft["needles"]]
+    with demo.uow() as uow:
+        updated = charting.update_session(uow, mei, view.session.id or 0, 1, data)
+        signed = charting.sign_session(uow, mei, view.session.id or 0, updated.session.version)
+    assert signed.session.status == "signed"
+
+
+@pytest.mark.parametrize(
+    ("counts", "words"),
+    [((10, 9), "10 needles in, 9 out: count the needles again"),
+     ((None, 3), "count the needles: enter how many went in and how many came out")],
+)  # fmt: skip
+def test_refusal_to_sign_speaks_to_the_practitioner(
+    demo: DemoClinic, counts: tuple[int | None, int], words: str
+) -> None:
+    mei = demo.actor("mei")
+    data = {"patient_id": demo.patient_id("Fenwick"), "session_date": demo.today.isoformat(),
+            "needles": [_needle("BL40", 10)], "needles_in": counts[0],
+            "needles_out": counts[1]}  # fmt: skip
+    with demo.uow() as uow:
+        view = charting.chart_session(uow, mei, data)
+    session_id = view.session.id or 0
+    with demo.uow() as uow, pytest.raises(Conflict) as caught:
+        charting.sign_session(uow, mei, session_id, view.session.version)
+    message = str(caught.value)
+    assert message.startswith(words)
+    assert f"session {session_id}" not in message
+
+
+def test_adverse_events_are_listed_with_permission_and_audit(demo: DemoClinic) -> None:
+    from datetime import UTC, datetime
+
+    from acuback.errors import Forbidden
+
+    mei, reception = demo.actor("mei"), demo.actor("reception")
+    view = _chart(demo, "Fenwick", [_needle("BL40", 10)], 2)
+    patient_id = view.session.patient_id
+    event = {"occurred_at": datetime.now(UTC), "type": "bleeding_haematoma", "severity": "mild",
+             "action_taken": "pressure applied"}  # fmt: skip
+    with demo.uow() as uow:
+        recorded = charting.record_adverse_event(uow, mei, view.session.id or 0, event)
+    with demo.uow() as uow:
+        listed = charting.list_adverse_events(uow, mei, patient_id)
+        entry = uow.audit.entries(actor="mei", limit=1)[0]
+    assert recorded.id in {e.id for e in listed}
+    assert all(e.patient_id == patient_id for e in listed)
+    assert (entry.action, entry.outcome, entry.entity_id) == (
+        "adverse_event.list", "success", str(patient_id),
+    )  # fmt: skip
+    with demo.uow() as uow, pytest.raises(Forbidden):
+        charting.list_adverse_events(uow, reception, patient_id)
+    with demo.uow() as uow:
+        denied = uow.audit.entries(actor="reception", limit=1)[0]
+    assert (denied.entity, denied.outcome) == ("adverse_event", "denied")

@@ -8,10 +8,8 @@ tests/web/conftest.py, on SQLite and PostgreSQL); `browser("mei")` returns a new
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -35,16 +33,14 @@ def page(response: object) -> BeautifulSoup:
 
 
 def body_map_title(soup: BeautifulSoup) -> str:
-    """The <title> of the body map a page shows as a data-URI image (it names the points)."""
-    img = soup.select_one(".bodymap img")
-    assert img is not None, "no body map"
-    prefix = "data:image/svg+xml;base64,"
-    source = str(img["src"])
-    assert source.startswith(prefix)
-    svg = ElementTree.fromstring(base64.b64decode(source[len(prefix) :]))  # well-formed XML
-    title = svg.find("{http://www.w3.org/2000/svg}title")
+    """The accessible name of the body map a page shows inline (it names the points marked)."""
+    svg = soup.select_one(".bodymap svg")
+    assert svg is not None, "no body map"
+    assert soup.select(".bodymap img") == [], "the map is inline, not an image"
+    title = svg.find("title")
     assert title is not None
-    return title.text or ""
+    assert svg["aria-label"] == title.get_text()
+    return title.get_text()
 
 
 def form_token(client: TestClient, url: str = "/login") -> str:

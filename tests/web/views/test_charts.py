@@ -9,7 +9,12 @@ from xml.etree import ElementTree
 import pytest
 
 from acuback.clinical.instruments import load_instruments
-from acuback.web.views.charts import important_level, progress_chart, scores_by_instrument
+from acuback.web.views.charts import (
+    important_level,
+    progress_chart,
+    scores_by_instrument,
+    session_pain,
+)
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 D1, D2, D3 = date(2026, 1, 5), date(2026, 1, 19), date(2026, 2, 2)
@@ -82,3 +87,30 @@ def test_scores_by_instrument_groups_sorts_and_keeps_the_days_last() -> None:
             SimpleNamespace(instrument="nrs", measured_on=D2, score=4.0),
             SimpleNamespace(instrument="rmdq", measured_on=D1, score=None)]  # fmt: skip
     assert scores_by_instrument(rows) == {"nrs": [(D1, 7.0), (D2, 4.0)]}
+
+
+def test_session_pain_is_a_last_panel_of_its_own_without_a_responder_band() -> None:
+    root = parse(progress_chart({"rmdq": [(D1, 12)]}, sessions=[(D2, 3), (D1, 6)]))
+    panels = [g.get("data-instrument") for g in root.iterfind("svg:g", NS)]
+    assert panels == ["rmdq", "session_pain"]  # the questionnaires stay first
+    session = root.find("svg:g[@data-instrument='session_pain']", NS)
+    assert session is not None
+    shown = [
+        (c.get("data-date"), c.get("data-score")) for c in session.iter(f"{{{NS['svg']}}}circle")
+    ]
+    assert shown == [("2026-01-05", "6"), ("2026-01-19", "3")]
+    assert session.find(".//svg:line[@class='target']", NS) is None
+
+
+def test_session_pain_alone_is_not_reported_as_no_scores() -> None:
+    root = parse(progress_chart({}, sessions=[(D1, 6), (D3, 3)]))
+    texts = " ".join(t.text or "" for t in root.iter(f"{{{NS['svg']}}}text"))
+    assert "No pain or function scores" not in texts
+    assert "pain before treatment" in texts
+
+
+def test_session_pain_takes_signed_charts_only() -> None:
+    charts = [SimpleNamespace(status="signed", session_date=D1, pain_before=6),
+              SimpleNamespace(status="draft", session_date=D2, pain_before=9),
+              SimpleNamespace(status="signed", session_date=D3, pain_before=None)]  # fmt: skip
+    assert session_pain(charts) == [(D1, 6.0)]

@@ -201,3 +201,37 @@ def test_malformed_ids_are_404_pages_not_errors(browser: Browser) -> None:
         response = client.get(url)
         assert response.status_code == 404, url
         assert page(response).find("h1") is not None
+
+
+def _record(client: TestClient, family_name: str) -> tuple[str, BeautifulSoup]:
+    link = page(client.get(f"/clinic/patients?q={family_name}")).select_one("table.patients a")
+    return str(link["href"]), page(client.get(str(link["href"])))
+
+
+def test_the_reassessment_is_said_in_plain_words(browser: Browser) -> None:
+    _, record = _record(browser("mei"), "Fenwick")  # demo: an accepted plan, signed sessions
+    words = record.find(id="reassessment").get_text(" ", strip=True)
+    assert re.fullmatch(r"Reassess after \d+ sessions of the current plan; \d+ signed so far\.",
+                        words), words  # fmt: skip
+
+
+def test_no_chart_a_session_while_the_latest_screening_forbids_needling(browser: Browser) -> None:
+    client = browser("mei")
+    url, harte = _record(client, "Harte")  # demo: accepted plan, then a refer questionnaire
+    assert harte.find("a", href=f"{url}/sessions/new") is None
+    notice = harte.find(id="no-charting")
+    assert notice["data-disposition"] == "refer"
+    assert "refer" in notice.get_text()
+    stop = page(client.get(f"{url}/sessions/new")).find(id="screening-stop")
+    assert stop is not None
+    assert "override reason" in stop.get_text()
+    patient_id = new_patient(client)
+    unscreened = page(client.get(f"/clinic/patients/{patient_id}"))
+    assert unscreened.find("a", href=f"/clinic/patients/{patient_id}/sessions/new") is None
+    assert unscreened.find(id="no-charting")["data-disposition"] == "unscreened"
+    screened(client, patient_id, CLEAN | {"findings": ["intoxicated_today"]})
+    deferred = page(client.get(f"/clinic/patients/{patient_id}"))
+    assert deferred.find(id="no-charting")["data-disposition"] == "defer"
+    url, fenwick = _record(client, "Fenwick")
+    assert fenwick.find("a", href=f"{url}/sessions/new") is not None
+    assert fenwick.find(id="no-charting") is None

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import Engine
 from tests.web.views.conftest import Browser, form_token, page
+
+from acuback.records import UnitOfWork
 
 
 def _ids(browser: Browser) -> dict[str, int]:
@@ -70,3 +73,17 @@ def test_clinic_forms_refuse_a_post_without_the_csrf_token(browser: Browser) -> 
         "/clinic/patients/new", data=data | {"csrf_token": token}, follow_redirects=False
     )
     assert good.status_code == 303
+
+
+def test_a_refused_page_is_in_the_audit_log(browser: Browser, web_engine: Engine) -> None:
+    urls = _ids(browser)
+    for username, url in (("reception", urls["session"]), ("ada", "/clinic/patients"),
+                          ("mei", "/portal")):  # fmt: skip
+        assert browser(username).get(str(url)).status_code == 403
+        with UnitOfWork(web_engine) as uow:
+            entry = uow.audit.entries(actor=username, limit=1)[0]
+        assert (entry.action, entry.entity, entry.entity_id, entry.outcome) == (
+            "page.open", "page", str(url), "denied",
+        ), username  # fmt: skip
+        roles = {"reception": "reception", "ada": "patient", "mei": "practitioner"}
+        assert entry.detail["role"] == roles[username]

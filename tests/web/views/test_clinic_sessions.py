@@ -98,6 +98,9 @@ def test_chart_sign_and_mismatch_blocks_signing(browser: Browser) -> None:
     refused_page = page(refused)
     assert refused_page.find(id="needle-alarm") is not None
     assert "Not signed" in refused_page.find("p", attrs={"role": "alert"}).get_text()
+    words = refused_page.find("p", attrs={"role": "alert"}).get_text(" ", strip=True)
+    assert words.startswith("Not signed: 6 needles in, 5 out: count the needles again")
+    assert not re.search(r"session \d", words)  # no internal ids for the practitioner
     assert page(client.get(url)).find(id="session-status").get_text(strip=True) == "draft"
     # fix the count in the draft, then sign
     edit = page(client.get(url)).find("form", action=url)
@@ -274,3 +277,60 @@ def test_every_form_field_has_a_label(browser: Browser) -> None:
     admin = browser("admin")
     for url in ("/admin/users", "/admin/practitioners", "/admin/audit"):
         assert _unlabelled(page(admin.get(url))) == [], url
+
+
+def test_session_pain_alone_is_drawn_on_the_progress_chart(browser: Browser) -> None:
+    """A patient whose only data are session charts sees their pain before treatment."""
+    client = browser("mei")
+    patient_id = accepted_patient(client)
+    for day, pain in (("2026-01-05", "6"), ("2026-01-19", "3")):
+        url, _ = chart(client, patient_id, session_date=day, needles_in="4", needles_out="4",
+                       pain_before=pain, pain_after="2")  # fmt: skip
+        assert sign(client, url).status_code == 303
+    chart(client, patient_id, session_date="2026-01-26", pain_before="9")  # a draft: not drawn
+    figure = page(client.get(f"/clinic/patients/{patient_id}")).select_one("#progress-chart svg")
+    points = figure.select('circle[data-instrument="session_pain"]')
+    assert [(c["data-date"], c["data-score"]) for c in points] == [
+        ("2026-01-05", "6"), ("2026-01-19", "3"),
+    ]  # fmt: skip
+    assert "No pain or function scores" not in figure.get_text()
+    assert "pain before treatment" in figure.get_text()
+
+
+def test_a_saved_outcome_is_a_page_of_its_own_after_a_redirect(browser: Browser) -> None:
+    client = browser("mei")
+    patient_id = new_patient(client)
+    record = f"/clinic/patients/{patient_id}"
+    url = f"{record}/outcomes/new"
+    response = client.post(url, data={"csrf_token": form_token(client, url), "instrument": "nrs",
+                                      "measured_on": "2026-01-05", "q1": "5"},
+                           follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert re.fullmatch(r"/clinic/outcomes/\d+", location)
+    for _ in range(2):  # reloading the result reads it again and stores nothing
+        shown = client.get(location)
+        assert shown.status_code == 200
+        assert page(shown).select_one(".score-value")["data-score"] == "5"
+    outcomes = page(client.get(record)).select('ol.timeline li[data-kind="outcome"]')
+    assert len(outcomes) == 1
+    assert browser("reception").get(location).status_code == 403
+
+
+def test_the_timeline_lists_adverse_events_through_the_audited_use_case(
+    browser: Browser, web_engine: Any
+) -> None:
+    from acuback.records import UnitOfWork
+
+    client = browser("mei")
+    patient_id = accepted_patient(client)
+    chart(client, patient_id, ae_type="needle_pain", ae_severity="mild",
+          ae_action="needle withdrawn")  # fmt: skip
+    record = page(client.get(f"/clinic/patients/{patient_id}"))
+    events = record.select('ol.timeline li[data-kind="adverse"]')
+    assert ["Adverse event: needle pain" in li.get_text() for li in events] == [True]
+    with UnitOfWork(web_engine) as uow:
+        listed = [e for e in uow.audit.entries(actor="mei", entity="patient", limit=30)
+                  if e.action == "adverse_event.list"]  # fmt: skip
+    assert listed
+    assert listed[0].entity_id == str(patient_id)

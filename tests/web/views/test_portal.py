@@ -138,3 +138,41 @@ def test_a_red_flag_before_a_visit_alerts_the_practitioner(
 def test_questionnaires_refuse_a_post_without_the_csrf_token(browser: Browser) -> None:
     client = browser("ada")
     assert client.post("/portal/questionnaires", data={"nrs": "2"}).status_code == 403
+
+
+def test_a_visit_under_way_is_still_coming_up_until_it_ends(
+    browser: Browser, web_engine: Engine
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from acuback.services.schedule import book_appointment
+
+    ada = _patient_id(web_engine, "ada")
+    now = datetime.now(UTC)
+    with UnitOfWork(web_engine) as uow:
+        admin = Actor.of(uow.users.get_by_username("admin"))
+        practitioner = uow.users.get_by_username("mei").practitioner_id
+
+        def book(start: datetime, end: datetime) -> int:
+            data = {"patient_id": ada, "practitioner_id": practitioner, "starts_at": start,
+                    "ends_at": end}  # fmt: skip
+            return book_appointment(uow, admin, data).id or 0
+
+        going = book(now - timedelta(minutes=30), now + timedelta(minutes=30))
+        over = book(now - timedelta(minutes=50), now - timedelta(minutes=5))
+    soup = page(browser("ada").get("/portal/appointments"))
+    upcoming, past = soup.select("table.appointments")
+    coming = {int(tr["data-appointment"]): tr for tr in upcoming.select("tr[data-appointment]")}
+    gone = [int(tr["data-appointment"]) for tr in past.select("tr[data-appointment]")]
+    assert going in coming
+    assert coming[going].select_one('[data-when="now"]') is not None
+    assert over in gone
+    assert over not in coming
+
+
+def test_the_portal_chart_shows_session_pain_after_the_questionnaires(browser: Browser) -> None:
+    chart = page(browser("ada").get("/portal")).select_one("figure.progress-chart svg")
+    panels = [g["data-instrument"] for g in chart.select("g.panel")]
+    assert panels[-1] == "session_pain"
+    assert "nrs" in panels[:-1]
+    assert chart.select('circle[data-instrument="session_pain"][data-score]')

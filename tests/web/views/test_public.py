@@ -104,7 +104,7 @@ def test_a_clean_self_check_explains_what_to_expect(anonymous: TestClient) -> No
     assert expect.find("a", attrs={"href": "/learn/what-to-expect"}) is not None
     assert soup.select(".answer.emergency") == []
     guide = soup.select_one(".guide")
-    assert guide.find("h2").get_text(strip=True) == load_education()["ok-to-try"].title
+    assert guide.find("p").get_text(strip=True) == load_education()["ok-to-try"].summary
 
 
 @pytest.mark.parametrize(
@@ -193,3 +193,18 @@ def test_an_unknown_learn_page_is_a_404_page(anonymous: TestClient) -> None:
     response = anonymous.get("/learn/no-such-page")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_pregnancy_answer_says_what_is_done_instead_and_headings_agree(
+    anonymous: TestClient,
+) -> None:
+    soup = page(_check(anonymous, sex="female", pregnant="yes", pregnancy_weeks="20"))
+    headline = soup.select_one(".answer h2").get_text(strip=True)
+    assert headline == "Acupuncture may suit you, with some precautions"
+    items = soup.select(".tell .constraints li")
+    kinds = [li["data-kind"] for li in items]
+    assert kinds.index("instead") == kinds.index("region") + 1
+    instead = items[kinds.index("instead")].get_text()
+    assert all(word in instead for word in ("legs", "feet", "hands", "gentle"))
+    verdicts = [h.get_text(strip=True) for h in soup.find_all("h2") if "suit you" in h.get_text()]
+    assert verdicts == [headline]  # no second card with a different verdict

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from pydantic import BaseModel, ConfigDict, Field
 
 from acuback import __version__
 from acuback.web.api.schemas.people import TokenOut, UserOut
@@ -23,17 +24,25 @@ def health() -> dict[str, str]:
     return {"status": "ok", "version": __version__}
 
 
+class TokenForm(BaseModel):
+    """The OAuth2 password form fields, as one form model.
+
+    Two separate `Form()` parameters made FastAPI wrap them in a generated body field aliased
+    "body", which pydantic >= 2.12 reports as an `UnsupportedFieldAttributeWarning`.
+    """
+
+    model_config = ConfigDict(extra="ignore")  # OAuth2 clients also send grant_type, scope
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
 @router.post("/auth/token", response_model=TokenOut)
-def token(
-    request: Request,
-    uow: UoW,
-    username: Annotated[str, Form(min_length=1, max_length=64)],
-    password: Annotated[str, Form(min_length=1, max_length=200)],
-) -> TokenOut:
+def token(request: Request, uow: UoW, form: Annotated[TokenForm, Form()]) -> TokenOut:
     """Exchange a username and password for a bearer token (OAuth2 password form fields)."""
     address = request.client.host if request.client else "unknown"
     limiter = request.app.state.login_limiter
-    user = authenticate(uow, limiter, address, username, password)
+    user = authenticate(uow, limiter, address, form.username, form.password)
     signer: TokenSigner = request.app.state.token_signer
     return TokenOut(
         access_token=signer.issue(user.id or 0), expires_in=signer.lifetime, role=user.role

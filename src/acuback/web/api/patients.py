@@ -136,6 +136,7 @@ def trajectory(patient_id: PathId, uow: UoW, actor: CurrentActor) -> TrajectoryO
         reassess_after_sessions=report.reassess_after_sessions,
         sessions_completed=report.sessions_completed,
         basis=report.basis,
+        plan_id=report.plan_id,
         trajectories=[t.model_dump(mode="json") for t in report.trajectories],
         waiting=list(report.waiting),
     )

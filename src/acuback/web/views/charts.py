@@ -8,6 +8,11 @@ responder thresholds (either threshold counts: NRS/PEG 2 points or 30%, RMDQ 5 p
 ODI 10 points). The thresholds come from `acuback.clinical.instruments.load_instruments()`.
 All five instruments run "higher = worse", so improvement is downwards.
 
+Pain before treatment, as charted in each signed session (`session_pain`), is drawn as a panel
+of its own under the questionnaires, on the 0-10 scale and without a responder band: the
+questionnaires stay the primary measure, and a patient whose only data are session charts
+still sees their pain over time.
+
 Every text in the SVG is escaped; each score is a `<circle>` with `data-instrument`,
 `data-date` and `data-score`, and a `<title>` tooltip, so the figure is testable and readable
 by assistive technology. The patient portal uses the same function.
@@ -22,11 +27,21 @@ from typing import Protocol
 
 from acuback.clinical.instruments import Instrument, load_instruments
 
-__all__ = ["CHART_INSTRUMENTS", "ScoredMeasurement", "progress_chart", "scores_by_instrument"]
+__all__ = [
+    "CHART_INSTRUMENTS",
+    "SESSION_PAIN",
+    "ChartedSession",
+    "ScoredMeasurement",
+    "progress_chart",
+    "scores_by_instrument",
+    "session_pain",
+]
 
 # Pain first, then function; STarT Back stratifies risk and has no responder rule.
 CHART_INSTRUMENTS: tuple[str, ...] = ("nrs", "peg", "rmdq", "odi")
-_COLOURS = {"nrs": "#b3261e", "peg": "#8a4300", "rmdq": "#1f4e79", "odi": "#2e7d32"}
+SESSION_PAIN = "session_pain"  # the panel (and data-instrument) of pain charted in sessions
+_COLOURS = {"nrs": "#b3261e", "peg": "#8a4300", "rmdq": "#1f4e79", "odi": "#2e7d32",
+            SESSION_PAIN: "#6a3d9a"}  # fmt: skip
 _PANEL_H = 170
 _TOP, _BOTTOM, _LEFT, _RIGHT = 34, 42, 58, 175
 
@@ -40,6 +55,27 @@ class ScoredMeasurement(Protocol):
     def measured_on(self) -> date: ...
     @property
     def score(self) -> float | None: ...
+
+
+class ChartedSession(Protocol):
+    """Anything with a status, a date and the pain before treatment (a `TreatmentSession`)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def session_date(self) -> date: ...
+    @property
+    def pain_before(self) -> int | None: ...
+
+
+def session_pain(sessions: Iterable[ChartedSession]) -> list[tuple[date, float]]:
+    """Pain before treatment from the signed sessions, oldest first (the day's last wins)."""
+    by_day = {
+        chart.session_date: float(chart.pain_before)
+        for chart in sessions
+        if chart.status == "signed" and chart.pain_before is not None
+    }
+    return sorted(by_day.items())
 
 
 def scores_by_instrument(
@@ -125,7 +161,9 @@ def _axes(frame: _Frame, first: date, last: date) -> list[str]:
     return out
 
 
-def _panel(key: str, series: Sequence[tuple[date, float]], frame: _Frame, last: date) -> list[str]:
+def _panel(
+    key: str, series: Sequence[tuple[date, float]], frame: _Frame, last: date, label: str
+) -> list[str]:
     spec, colour = frame.spec, _COLOURS[key]
     out = _axes(frame, frame.first, last)
     baseline = series[0][1]
@@ -148,18 +186,19 @@ def _panel(key: str, series: Sequence[tuple[date, float]], frame: _Frame, last: 
             f'fill="{colour}" data-instrument="{escape(key)}" data-date="{day.isoformat()}" '
             f'data-score="{value:g}"><title>{escape(tip)}</title></circle>'
         )
-    out += _legend(key, spec, baseline, target, frame)
+    out += _legend(key, label, baseline, target, frame)
     return out
 
 
 def _legend(
-    key: str, spec: Instrument, baseline: float, target: float | None, frame: _Frame
+    key: str, label: str, baseline: float, target: float | None, frame: _Frame
 ) -> list[str]:
+    spec = frame.spec
     x, y = frame.width - _RIGHT + 12, frame.top + _TOP + 4
     out = [
         f'<line x1="{x}" y1="{y}" x2="{x + 18}" y2="{y}" stroke="{_COLOURS[key]}" '
         'stroke-width="2"/>',
-        _text(x + 24, y + 4, f"{spec.short_name} score", "legend"),
+        _text(x + 24, y + 4, label, "legend"),
         f'<line {_look("baseline")} x1="{x}" y1="{y + 18}" x2="{x + 18}" y2="{y + 18}"/>',
         _text(x + 24, y + 22, f"baseline {baseline:g}", "legend"),
     ]
@@ -200,20 +239,37 @@ def _look(cls: str) -> str:
     return f'class="{cls}" {_LOOK[cls]}' if cls in _LOOK else f'class="{cls}"'
 
 
+def _session_spec(catalog_nrs: Instrument) -> Instrument:
+    """Pain before treatment is an NRS charted in the session: same scale, no responder band
+    (the questionnaires carry the verdict)."""
+    return catalog_nrs.model_copy(
+        update={"short_name": "Session pain before treatment", "responder": None}
+    )
+
+
 def progress_chart(
     scores: Mapping[str, Sequence[tuple[date, float]]],
     *,
+    sessions: Sequence[tuple[date, float]] = (),
     title: str = "Progress",
     width: int = 680,
 ) -> str:
-    """An SVG document charting `scores` ({instrument id: [(date, score), ...]}).
+    """An SVG document charting `scores` ({instrument id: [(date, score), ...]}) and, in a
+    last panel of its own, `sessions` (pain before treatment from signed charts, see
+    `session_pain`).
 
     Instruments other than nrs, peg, rmdq and odi are ignored; series are sorted by date. All
-    panels share one date axis (first to last score of any instrument). With no scores the
+    panels share one date axis (first to last point of any series). With nothing to draw the
     figure says so. The result is safe to embed as markup: every text is escaped.
     """
     catalog = load_instruments()
     shown = {key: sorted(scores[key]) for key in CHART_INSTRUMENTS if scores.get(key)}
+    specs = {key: catalog.get(key) for key in shown}
+    labels = {key: f"{specs[key].short_name} score" for key in shown}
+    if sessions:
+        shown[SESSION_PAIN] = sorted(sessions)
+        specs[SESSION_PAIN] = _session_spec(catalog.get("nrs"))
+        labels[SESSION_PAIN] = "pain before treatment"
     height = _TOP + max(len(shown), 1) * _PANEL_H
     label = escape(title)
     body = [f"<title>{label}</title>", _text(8, 20, title, "title")]
@@ -224,8 +280,8 @@ def progress_chart(
         days = [day for series in shown.values() for day, _ in series]
         first, last = min(days), max(days)
         for index, (key, series) in enumerate(shown.items()):
-            frame = _Frame(_TOP + index * _PANEL_H, width, first, last, catalog.get(key))
-            panel = _panel(key, series, frame, last)
+            frame = _Frame(_TOP + index * _PANEL_H, width, first, last, specs[key])
+            panel = _panel(key, series, frame, last, labels[key])
             body.append(f'<g class="panel" data-instrument="{escape(key)}">{"".join(panel)}</g>')
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '

@@ -17,13 +17,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from acuback.errors import InputError
-from acuback.records import Patient, UnitOfWork
+from acuback.records import Patient, TreatmentSession, UnitOfWork
 from acuback.services import Actor, can, intakes, outcomes, people, plans, schedule
 from acuback.services import dashboard as dashboard_service
-from acuback.services.charting import list_sessions
+from acuback.services.charting import list_adverse_events, list_sessions
+from acuback.services.safety import TREATING
 from acuback.web.deps import UoW
 from acuback.web.views import clinic_intake, clinic_outcomes, clinic_plans, clinic_sessions
-from acuback.web.views.charts import progress_chart, scores_by_instrument
 from acuback.web.views.clinic_badges import screening_badges
 from acuback.web.views.clinic_common import (
     FormFields,
@@ -34,6 +34,7 @@ from acuback.web.views.clinic_common import (
     fields,
     redirect,
 )
+from acuback.web.views.figures import progress_figure
 from acuback.web.views.templating import render
 
 __all__ = ["TimelineEntry", "router"]
@@ -136,7 +137,9 @@ def create_patient(request: Request, uow: UoW, user: Staff, form: FormFields) ->
     return redirect(f"/clinic/patients/{patient.id}")
 
 
-def _timeline(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[TimelineEntry]:
+def _timeline(
+    uow: UnitOfWork, actor: Actor, patient_id: int, charts: list[TreatmentSession]
+) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for intake in intakes.list_intakes(uow, actor, patient_id):
         when = (intake.submitted_at or datetime.now()).date()
@@ -156,7 +159,7 @@ def _timeline(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[TimelineEn
         count = len(plan.payload.get("points", []))
         entries.append(TimelineEntry(when, "plan", f"Plan ({plan.status})", f"{count} points",
                                      f"/clinic/plans/{plan.id}", plan.status))  # fmt: skip
-    for chart in list_sessions(uow, actor, patient_id):
+    for chart in charts:
         pain = (
             f"pain {chart.pain_before} → {chart.pain_after}"
             if chart.pain_before is not None
@@ -176,7 +179,7 @@ def _timeline(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[TimelineEn
     for item in outcomes.list_outcomes(uow, actor, patient_id):
         score = "" if item.score is None else f"score {item.score:g}"
         entries.append(TimelineEntry(item.measured_on, "outcome", item.instrument.upper(), score))
-    for event in uow.adverse_events.for_patient(patient_id):  # read under clinical.read above
+    for event in list_adverse_events(uow, actor, patient_id):
         detail = f"{event.severity}; action: {event.action_taken}"
         entries.append(
             TimelineEntry(
@@ -197,12 +200,14 @@ def _clinical(uow: UnitOfWork, actor: Actor, patient_id: int) -> dict[str, Any]:
     badges = screening_badges(latest[1], latest[0].payload) if latest else []
     measured = outcomes.list_outcomes(uow, actor, patient_id)
     report = outcomes.patient_trajectory(uow, actor, patient_id)
+    charts = list_sessions(uow, actor, patient_id)
     return {
         "badges": badges,
         "latest_intake": latest[0] if latest else None,
         "screening": latest[1] if latest else None,
-        "timeline": _timeline(uow, actor, patient_id),
-        "chart_svg": progress_chart(scores_by_instrument(measured), title="Pain and function"),
+        "may_treat": latest is not None and latest[1].disposition in TREATING,
+        "timeline": _timeline(uow, actor, patient_id, charts),
+        "chart_svg": progress_figure(measured, charts, "Pain and function over time"),
         "trajectory": report,
         "accepted_plan": plans.accepted_plan(uow, patient_id),
     }

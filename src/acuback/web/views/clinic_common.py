@@ -23,7 +23,7 @@ from starlette.datastructures import FormData
 from acuback.errors import Conflict, Forbidden, InputError, NotFound
 from acuback.records import User
 from acuback.records.vocabulary import Role
-from acuback.services import Actor
+from acuback.services import Actor, refuse
 from acuback.web.api.schemas.common import MAX_ID, PathId
 from acuback.web.deps import UoW
 from acuback.web.security.sessions import read_session, require_csrf
@@ -147,14 +147,22 @@ def page_user(
 PageUser = Annotated[User | None, Depends(page_user)]
 
 
-def require_roles(*roles: Role) -> Callable[[User | None], User]:
-    """A dependency: the signed-in user when their role is one of `roles`."""
+def require_roles(*roles: Role) -> Callable[..., User]:
+    """A dependency: the signed-in user when their role is one of `roles`.
 
-    def dependency(user: PageUser) -> User:
+    Any other role is refused through `services.refuse`, like a use case's own refusal: the
+    attempt is audited (action `page.open`, the path as entity id) before the 403 page.
+    """
+
+    def dependency(request: Request, uow: UoW, user: PageUser) -> User:
         if user is None:
             raise LoginRequired
         if user.role not in roles:
-            raise Forbidden(f"this page is for {', '.join(roles)} users, not {user.role}")
+            refuse(
+                uow, Actor.of(user), "page.open", entity="page", entity_id=request.url.path,
+                message=f"this page is for {', '.join(roles)} users, not {user.role}",
+                detail={"page_roles": list(roles)},
+            )  # fmt: skip
         return user
 
     return dependency

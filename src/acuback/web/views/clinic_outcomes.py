@@ -3,8 +3,9 @@
 The forms carry short labels of our own, never the licensed item wording: RMDQ-24 as 24
 yes/no statements summarised in a few words, STarT Back with its copyright notice as shipped in
 the instruments data, and the ODI entered as the ten section scores (0-5) read off the paper
-form. `services.outcomes.record_outcome` scores and stores the answers; the page then shows
-the score and the updated progress chart.
+form. `services.outcomes.record_outcome` scores and stores the answers; the browser is then
+redirected (303) to the saved measurement's own page (`services.outcomes.get_outcome`), which
+shows the score and the updated progress chart, so a reload reads and never posts again.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from starlette.datastructures import FormData
 
 from acuback.clinical.instruments import Instrument, instrument, load_instruments, score
 from acuback.errors import InputError
-from acuback.services import outcomes, people
+from acuback.services import charting, outcomes, people
 from acuback.web.deps import UoW
-from acuback.web.views.charts import progress_chart, scores_by_instrument
 from acuback.web.views.clinic_common import (
     Clinician,
     FormFields,
@@ -28,7 +28,9 @@ from acuback.web.views.clinic_common import (
     PathId,
     actor_of,
     field,
+    redirect,
 )
+from acuback.web.views.figures import progress_figure
 from acuback.web.views.templating import render
 
 __all__ = ["RMDQ_LABELS", "responses_from_form", "router"]
@@ -130,10 +132,20 @@ def record_outcome(
     except InputError as exc:
         context = {"patient": patient, **_context(instrument_id, values), "error": exc.message}
         return render(request, "clinic/outcome.html", context, user=user, status_code=422)
-    result = score(instrument_id, stored.responses)
-    series = scores_by_instrument(outcomes.list_outcomes(uow, actor, patient_id))
+    return redirect(f"/clinic/outcomes/{stored.id}")
+
+
+@router.get("/outcomes/{outcome_id}")
+def outcome_page(request: Request, outcome_id: PathId, uow: UoW, user: Clinician) -> Response:
+    """A saved questionnaire: its score and the patient's progress (reloading posts nothing)."""
+    actor = actor_of(user)
+    stored = outcomes.get_outcome(uow, actor, outcome_id)
+    patient = people.get_patient(uow, actor, stored.patient_id)
+    measured = outcomes.list_outcomes(uow, actor, stored.patient_id)
+    charts = charting.list_sessions(uow, actor, stored.patient_id)
     context = {
-        "patient": patient, "spec": instrument(instrument_id), "stored": stored, "result": result,
-        "chart_svg": progress_chart(series, title="Pain and function"),
+        "patient": patient, "spec": instrument(stored.instrument), "stored": stored,
+        "result": score(stored.instrument, stored.responses),
+        "chart_svg": progress_figure(measured, charts, "Pain and function over time"),
     }  # fmt: skip
     return render(request, "clinic/outcome_saved.html", context, user=user)

@@ -9,7 +9,6 @@ the reason and keeps the edits. Points the body map cannot place are listed besi
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -18,8 +17,6 @@ from starlette.datastructures import FormData
 
 from acuback.errors import InputError
 from acuback.knowledge import KnowledgeBase
-from acuback.knowledge.bodymap import placed_codes
-from acuback.knowledge.bodymap_svg import render_map
 from acuback.records import Plan
 from acuback.services import people, plans
 from acuback.services.safety import TREATING
@@ -35,27 +32,13 @@ from acuback.web.views.clinic_common import (
     whole_number,
 )
 from acuback.web.views.clinic_intake import citations
+from acuback.web.views.figures import body_map
 from acuback.web.views.templating import render
 
-__all__ = ["body_map", "router", "svg_data_uri"]
+__all__ = ["router"]
 
 router = APIRouter(route_class=PageRoute)
 _SIDES = ("both", "left", "right", "midline")
-
-
-def svg_data_uri(svg: str) -> str:
-    """An SVG as a `data:` URI for an <img>. The body map styles itself with a <style>
-    element, which the pages' Content-Security-Policy would block inline; as an image it is a
-    document of its own (and the policy allows `img-src data:`)."""
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
-
-
-def body_map(codes: list[str]) -> tuple[str, list[str]]:
-    """The body map (as a data URI) with the placed `codes` highlighted, and the codes it
-    cannot place."""
-    placed = placed_codes()
-    shown = [code for code in codes if code in placed]
-    return svg_data_uri(render_map(shown)), [code for code in codes if code not in placed]
 
 
 def _all_points(kb: KnowledgeBase) -> list[tuple[str, str]]:
@@ -66,12 +49,12 @@ def _context(plan: Plan, kb: KnowledgeBase, edits: dict[str, Any] | None) -> dic
     payload = plan.payload
     screening = payload["screening"]
     codes = [p["code"] for p in payload.get("points", [])]
-    svg, unplaced = body_map(codes)
+    figure, unplaced = body_map(codes, "Body map of the plan, front and back")
     proposed_methods = {m["code"] for m in payload.get("methods", [])}
     return {
         "plan": plan, "payload": payload, "screening": screening,
         "treating": screening["disposition"] in TREATING,
-        "map_uri": svg, "map_codes": [c for c in codes if c not in unplaced], "unplaced": unplaced,
+        "body_map": figure, "unplaced": unplaced,
         "point_sources": {p["code"]: citations(kb, p.get("sources", ()))
                           for p in payload.get("points", [])},
         "methods_all": sorted(kb.methods.values(), key=lambda m: m.name),

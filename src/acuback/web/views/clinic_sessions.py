@@ -20,14 +20,13 @@ from starlette.datastructures import FormData
 from acuback.errors import Conflict, InputError
 from acuback.knowledge import KnowledgeBase
 from acuback.knowledge.bodymap import placed_codes
-from acuback.knowledge.bodymap_svg import render_map
 from acuback.records import NeedleInsertion, Patient, User
 from acuback.records.models import validated
 from acuback.records.vocabulary import ADVERSE_EVENT_TYPES, ANGLES, NEEDLE_SIDES, SEVERITIES
 from acuback.services import charting, people
 from acuback.services.charting import ChartView
 from acuback.services.intakes import latest_screening
-from acuback.services.safety import check_needles
+from acuback.services.safety import TREATING, check_needles
 from acuback.web.deps import Knowledge, UoW
 from acuback.web.views.clinic_common import (
     Clinician,
@@ -39,7 +38,6 @@ from acuback.web.views.clinic_common import (
     redirect,
     whole_number,
 )
-from acuback.web.views.clinic_plans import svg_data_uri
 from acuback.web.views.clinic_session_form import (
     chart_data,
     form_rows,
@@ -47,6 +45,7 @@ from acuback.web.views.clinic_session_form import (
     rows_from_needles,
     session_values,
 )
+from acuback.web.views.figures import body_map
 from acuback.web.views.templating import render
 
 __all__ = ["router"]
@@ -76,8 +75,8 @@ def _form_context(
 ) -> dict[str, Any]:
     codes = _chosen_codes(rows, kb)
     return {
-        "patient": patient, "values": values, "rows": rows, "map_codes": codes,
-        "map_uri": svg_data_uri(render_map(codes)),
+        "patient": patient, "values": values, "rows": rows,
+        "body_map": body_map(codes, "Body map of the points ticked in this chart")[0],
         "all_points": [(c, f"{c} {p.english}") for c, p in sorted(kb.points.items())],
         "sides": NEEDLE_SIDES, "angles": ANGLES, "ae_types": ADVERSE_EVENT_TYPES,
         "severities": SEVERITIES,
@@ -107,7 +106,18 @@ def new_session(
     _row_problems(rows, _prefill_problems(uow, patient_id, draft, kb))
     context = _form_context(kb, patient, session_values(draft), rows)
     context["source"] = draft.get("source")
+    context["stop"] = _stop_reason(uow, patient_id)
     return render(request, "clinic/session_new.html", context, user=user)
+
+
+def _stop_reason(uow: Any, patient_id: int) -> str | None:
+    """Why no needle should go in today (a screening that does not allow treatment), or None."""
+    latest = latest_screening(uow, patient_id)
+    if latest is None:
+        return "this patient has no screening yet: submit an intake first"
+    if latest[1].disposition not in TREATING:
+        return f"the latest screening says {latest[1].disposition}: {latest[1].next_step}"
+    return None
 
 
 def _adverse_event(form: FormData) -> dict[str, Any] | None:

@@ -23,21 +23,20 @@ from starlette.datastructures import FormData
 
 from acuback.clinical import FINDINGS, parse_intake, score
 from acuback.clinical.intake import STARTBACK_ITEM9
-from acuback.errors import Forbidden, InputError, NotFound
+from acuback.errors import InputError, NotFound
 from acuback.knowledge import load_knowledge
-from acuback.knowledge.bodymap import placed_codes
-from acuback.knowledge.bodymap_svg import render_map
-from acuback.records import Appointment, Intake, User
-from acuback.services import Actor
+from acuback.records import Appointment, Intake, UnitOfWork, User
+from acuback.services import Actor, refuse
+from acuback.services.charting import list_sessions
 from acuback.services.intakes import list_intakes, stored_screening, submit_intake
 from acuback.services.outcomes import list_outcomes, patient_trajectory, record_outcome
 from acuback.services.people import get_patient, get_practitioner
 from acuback.services.plans import list_plans
-from acuback.services.schedule import list_patient_appointments
+from acuback.services.schedule import list_patient_appointments, split_visits
 from acuback.web.deps import UoW
-from acuback.web.views.charts import progress_chart, scores_by_instrument
+from acuback.web.views.charts import session_pain
 from acuback.web.views.clinic_common import FormFields, PageRoute, actor_of, field, require_roles
-from acuback.web.views.public import inline_svg
+from acuback.web.views.figures import body_map, progress_figure
 from acuback.web.views.templating import render
 
 __all__ = ["RED_FLAG_GROUPS", "questionnaire_answers", "router", "self_care_points"]
@@ -56,9 +55,11 @@ _VERDICT_WORDS = {
 }
 
 
-def _patient(user: User) -> tuple[Actor, int]:
+def _patient(uow: UnitOfWork, user: User) -> tuple[Actor, int]:
+    """The actor and the patient record this account is linked to (a refusal is audited)."""
     if user.patient_id is None:
-        raise Forbidden("this account is not linked to a patient record")
+        refuse(uow, actor_of(user), "patient.read", entity="patient",
+               message="this account is not linked to a patient record")  # fmt: skip
     return actor_of(user), user.patient_id
 
 
@@ -137,8 +138,8 @@ def _form_again(request: Request, user: User, form: FormData, exc: InputError) -
 
 
 @router.get("/portal/questionnaires")
-def questionnaires(request: Request, user: PatientUser) -> Response:
-    _patient(user)
+def questionnaires(request: Request, uow: UoW, user: PatientUser) -> Response:
+    _patient(uow, user)
     return render(request, "portal/questionnaires.html", {"form": {}}, user=user)
 
 
@@ -146,7 +147,7 @@ def questionnaires(request: Request, user: PatientUser) -> Response:
 def submit_questionnaires(
     request: Request, uow: UoW, user: PatientUser, form: FormFields
 ) -> Response:
-    actor, patient_id = _patient(user)
+    actor, patient_id = _patient(uow, user)
     try:
         answers = questionnaire_answers(form)
         findings = _red_flags(form)
@@ -175,17 +176,15 @@ def submit_questionnaires(
 
 @router.get("/portal")
 def progress(request: Request, uow: UoW, user: PatientUser) -> Response:
-    actor, patient_id = _patient(user)
+    actor, patient_id = _patient(uow, user)
     patient = get_patient(uow, actor, patient_id)
     outcomes = list_outcomes(uow, actor, patient_id)
     report = patient_trajectory(uow, actor, patient_id)
-    series = scores_by_instrument(outcomes)
-    chart = ""
-    if series:
-        svg = progress_chart(series, title="My progress")
-        chart = inline_svg(svg, "progress-", "My progress: scores over time")
+    sessions = list_sessions(uow, actor, patient_id)
+    drawn = any(o.score is not None for o in outcomes) or bool(session_pain(sessions))
+    chart = progress_figure(outcomes, sessions, "My progress: pain and function over time")
     context = {"patient": patient, "outcomes": list(reversed(outcomes)), "report": report,
-               "chart": chart, "verdicts": _VERDICT_WORDS}  # fmt: skip
+               "chart": chart if drawn else "", "verdicts": _VERDICT_WORDS}  # fmt: skip
     return render(request, "portal/progress.html", context, user=user)
 
 
@@ -199,16 +198,15 @@ def self_care_points(plan_payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 @router.get("/portal/home-points")
 def home_points(request: Request, uow: UoW, user: PatientUser) -> Response:
-    actor, patient_id = _patient(user)
+    actor, patient_id = _patient(uow, user)
     accepted = [p for p in list_plans(uow, actor, patient_id) if p.status == "accepted"]
     points = self_care_points(accepted[-1].payload) if accepted else []
     kb = load_knowledge()
-    mapped = [item["code"] for item in points if item["code"] in placed_codes()]
-    body_map = (
-        inline_svg(render_map(mapped), "map-", "Body map of my home points") if mapped else ""
-    )
+    figure, unplaced = body_map([item["code"] for item in points], "Body map of my home points")
+    shown = len(unplaced) < len(points)
     context = {"plan": accepted[-1] if accepted else None, "points": points,
-               "kb_points": kb.points, "body_map": body_map, "sources": kb.sources}  # fmt: skip
+               "kb_points": kb.points, "body_map": figure if shown else "",
+               "sources": kb.sources}  # fmt: skip
     return render(request, "portal/home_points.html", context, user=user)
 
 
@@ -221,18 +219,19 @@ def _visits(uow: UoW, actor: Actor, patient_id: int) -> list[tuple[Appointment, 
 
 @router.get("/portal/appointments")
 def appointments(request: Request, uow: UoW, user: PatientUser) -> Response:
-    actor, patient_id = _patient(user)
+    actor, patient_id = _patient(uow, user)
     visits = _visits(uow, actor, patient_id)
+    staff = {visit.id: practitioner for visit, practitioner in visits}
     now = datetime.now(UTC)
-    upcoming = [v for v in visits if v[0].ends_at >= now]
-    past = [v for v in reversed(visits) if v[0].ends_at < now]
-    context = {"upcoming": upcoming, "past": past, "now": now}
+    upcoming, past = split_visits([visit for visit, _ in visits], now)
+    context = {"upcoming": [(a, staff[a.id]) for a in upcoming], "now": now,
+               "past": [(a, staff[a.id]) for a in past]}  # fmt: skip
     return render(request, "portal/appointments.html", context, user=user)
 
 
 @router.get("/portal/appointments/{appointment_id}")
 def appointment(request: Request, uow: UoW, user: PatientUser, appointment_id: int) -> Response:
-    actor, patient_id = _patient(user)
+    actor, patient_id = _patient(uow, user)
     for visit, practitioner in _visits(uow, actor, patient_id):
         if visit.id == appointment_id:
             context = {

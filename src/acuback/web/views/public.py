@@ -4,16 +4,11 @@ The self-check builds an Intake v1 from a plain-words form and runs the same scr
 clinic (`acuback.clinical.screen`), then explains the disposition in plain words. It stores
 nothing and logs nothing: no unit of work is opened, no audit entry is written; the only state
 is the anonymous session cookie that carries the form's CSRF token.
-
-`inline_svg` makes an SVG we generated (figures, body map, progress chart) safe to place inline
-under the Content-Security-Policy, which forbids inline styles: it folds `<style>` rules and
-`style` attributes into SVG presentation attributes.
 """
 
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +28,6 @@ __all__ = [
     "PlainConstraint",
     "error_words",
     "form_error_field",
-    "inline_svg",
     "intake_from_form",
     "plain_constraints",
     "router",
@@ -65,6 +59,12 @@ _FLAG_WORDS = {
     "pregnancy_forbidden": "Points traditionally avoided in pregnancy",
     "pregnancy_caution": "Points many practitioners leave out in pregnancy",
 }
+# Said whenever the back itself is off limits, so that "no needles on the lower back" does not
+# read as "nothing can be done for my back pain" (distal points are the usual way round it).
+_BACK_REGIONS = {"lower_back", "upper_back", "neck", "sacrum"}
+_INSTEAD = ("This does not rule out treatment for your back pain: practitioners then use points "
+            "away from these areas, for example on the legs, feet and hands (leaving out any "
+            "point named above), and gentle techniques.")  # fmt: skip
 _LIST_AT_MOST = 12  # longer point lists are summarised (the regions already say where)
 
 
@@ -151,7 +151,7 @@ def error_words(error: InputError) -> str:
 class PlainConstraint:
     """One thing the practitioner will do differently, in plain words, with the codes behind it."""
 
-    kind: str  # points | region | method | depth | position | needles
+    kind: str  # points | region | instead | method | depth | position | needles
     text: str
     codes: tuple[str, ...] = ()
 
@@ -189,6 +189,8 @@ def plain_constraints(result: ScreeningResult, kb: KnowledgeBase) -> list[PlainC
         words = [_REGION_WORDS.get(r, r.replace("_", " ")) for r in c.avoid_regions]
         joined = ", ".join(words[:-1]) + (" or " if len(words) > 1 else "") + words[-1]
         out.append(PlainConstraint("region", f"No needles on {joined}.", c.avoid_regions))
+        if _BACK_REGIONS & set(c.avoid_regions):
+            out.append(PlainConstraint("instead", _INSTEAD, c.avoid_regions))
     out += [p for p in _point_lines(result, kb) if p.text.startswith("In all")]
     for method in c.avoid_methods:
         name = kb.methods[method].name if method in kb.methods else method.replace("_", " ")
@@ -223,69 +225,6 @@ def _result_context(result: ScreeningResult, kb: KnowledgeBase) -> dict[str, Any
         "expect": load_education()["what-to-expect"] if treating else None,
         "sources": kb.sources,
     }
-
-
-# ----- SVG placed inline ----------------------------------------------------------------------
-
-_SVG = "http://www.w3.org/2000/svg"
-_XLINK = "http://www.w3.org/1999/xlink"
-_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-_SIMPLE = re.compile(r"\*|[A-Za-z][\w-]*|\.[\w-]+")
-_URL_REF = re.compile(r"url\(#([^)]+)\)")
-
-
-def _declarations(text: str) -> dict[str, str]:
-    pairs = (part.partition(":") for part in text.split(";"))
-    return {name.strip(): value.strip() for name, sep, value in pairs if sep and name.strip()}
-
-
-def _css_rules(root: ET.Element) -> list[tuple[str, dict[str, str]]]:
-    """Remove the `<style>` elements and return their simple rules, type selectors first."""
-    rules: list[tuple[str, dict[str, str]]] = []
-    for parent in list(root.iter()):
-        for child in list(parent):
-            if child.tag in (f"{{{_SVG}}}style", f"{{{_SVG}}}metadata"):
-                css = re.sub(r"/\*.*?\*/", "", child.text or "", flags=re.S)
-                for selectors, body in _RULE.findall(css):
-                    for selector in (s.strip() for s in selectors.split(",")):
-                        if _SIMPLE.fullmatch(selector):
-                            rules.append((selector, _declarations(body)))
-                parent.remove(child)
-    return sorted(rules, key=lambda rule: rule[0].startswith("."))  # classes beat types
-
-
-def _prefix_ids(root: ET.Element, prefix: str) -> None:
-    ids = {el.get("id") for el in root.iter() if el.get("id")}
-    for el in root.iter():
-        for key, value in list(el.attrib.items()):
-            if key == "id":
-                el.set(key, prefix + value)
-            elif key in (f"{{{_XLINK}}}href", "href") and value[1:] in ids:
-                el.set(key, f"#{prefix}{value[1:]}")
-            elif "url(#" in value:
-                el.set(key, _URL_REF.sub(lambda m: f"url(#{prefix}{m.group(1)})", value))
-
-
-def inline_svg(svg: str, prefix: str, title: str | None = None) -> str:
-    """An SVG document we generated, ready to place inside a page (no inline styles, ids
-    prefixed with `prefix` so that two figures on one page do not clash)."""
-    ET.register_namespace("", _SVG)
-    ET.register_namespace("xlink", _XLINK)
-    root = ET.fromstring(svg.strip().encode("utf-8"))
-    rules = _css_rules(root)
-    for el in root.iter():
-        tag, classes = el.tag.rpartition("}")[2], (el.get("class") or "").split()
-        for selector, declarations in rules:
-            if (selector == "*" and el is root) or selector == tag or selector[1:] in classes:
-                el.attrib.update(declarations)
-        el.attrib.update(_declarations(el.attrib.pop("style", "")))
-    _prefix_ids(root, prefix)
-    root.set("role", "img")
-    if title and root.find(f"{{{_SVG}}}title") is None:
-        node = ET.Element(f"{{{_SVG}}}title")
-        node.text = title
-        root.insert(0, node)
-    return ET.tostring(root, encoding="unicode")
 
 
 # ----- routes ---------------------------------------------------------------------------------

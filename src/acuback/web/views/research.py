@@ -4,7 +4,7 @@
 usual care; outcome pain or function; time point) with its pooled mean difference, 95% CI and
 heterogeneity, or says plainly that the bundled data cannot support it; the chosen analysis
 gets its trials, exclusions and forest plot (drawn by `acuback.evidence.report`, placed inline
-through `public.inline_svg`). The bundled data never change while the app runs, so the figures
+through `figures.inline_svg`). The bundled data never change while the app runs, so the figures
 are cached. A signed-in user whose role holds `research.aggregate` (practitioner, admin,
 researcher) also sees the clinic's own results for one instrument (`?instrument=`, NRS by
 default) from `services.research.clinic_outcome_records`: n, mean improvement and responder
@@ -32,7 +32,7 @@ from acuback.services.access import can
 from acuback.services.research import MIN_CELL, clinic_outcome_records, research_aggregates
 from acuback.web.deps import UoW
 from acuback.web.views.clinic_common import LoginRequired, PageRoute, PageUser, actor_of
-from acuback.web.views.public import inline_svg
+from acuback.web.views.figures import inline_svg
 from acuback.web.views.templating import render
 
 if TYPE_CHECKING:

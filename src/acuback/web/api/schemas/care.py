@@ -122,5 +122,6 @@ class TrajectoryOut(Out):
     reassess_after_sessions: int
     sessions_completed: int
     basis: str
+    plan_id: int | None = None
     trajectories: list[dict[str, Any]]
     waiting: list[str]
