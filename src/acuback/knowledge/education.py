@@ -7,7 +7,7 @@ through `load_education()`. Conventions:
   the plain-words explanation around the facts;
 - `verified: false` marks a fact taken from a secondary source or not checked against the source
   itself; pages keep `reviewed: false` until a clinician has read them;
-- the screening dispositions map to three outcome pages (`DISPOSITION_PAGES`).
+- the screening dispositions map to four outcome pages (`DISPOSITION_PAGES`).
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ PAGE_SLUGS: tuple[str, ...] = (
     "see-a-doctor-now",
     "talk-to-your-doctor-first",
     "ok-to-try",
+    "not-today",
 )
 
 # Screening disposition (SPEC section 3) -> the page that explains it in plain words.
@@ -67,7 +68,7 @@ DISPOSITION_PAGES: Mapping[str, str] = MappingProxyType(
         "emergency": "see-a-doctor-now",
         "refer": "talk-to-your-doctor-first",
         "clearance": "talk-to-your-doctor-first",
-        "defer": "ok-to-try",
+        "defer": "not-today",
         "caution": "ok-to-try",
         "proceed": "ok-to-try",
     }

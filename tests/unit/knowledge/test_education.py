@@ -240,3 +240,10 @@ def test_a_file_that_is_not_a_list_is_refused(tmp_path: Path, kb: KnowledgeBase)
     with pytest.raises(KnowledgeError) as err:
         load_copy(tmp_path, {"slug": "risks"}, kb)
     assert err.value.file == EDUCATION_FILE
+
+
+def test_not_today_has_its_own_page() -> None:
+    # A deferred patient must not be told "nothing you told us rules acupuncture out".
+    page = page_for_disposition("defer")
+    assert page.slug == "not-today"
+    assert "rules acupuncture out" not in page.summary
