@@ -281,23 +281,31 @@ def get_session(uow: UnitOfWork, actor: Actor, session_id: int) -> ChartView:
     return view
 
 
-def list_sessions(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[TreatmentSession]:
-    """A patient's charts as they stand now (amendments applied), oldest first."""
+def list_sessions(
+    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
+) -> list[TreatmentSession]:
+    """A patient's charts as they stand now (amendments applied), oldest first
+    (`commit=False` leaves the commit to the caller)."""
     authorize(uow, actor, "clinical.read", entity="session", patient_id=patient_id)
     uow.patients.get(patient_id)
-    charts = [uow.sessions.effective(s.id or 0) for s in uow.sessions.for_patient(patient_id)]
+    charts = uow.sessions.effective_for_patient(patient_id)
     audit(uow, actor, "session.list", "patient", patient_id, {"count": len(charts)})
-    uow.commit()
+    if commit:
+        uow.commit()
     return charts
 
 
-def list_adverse_events(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[AdverseEvent]:
-    """A patient's adverse events (every session), in the order recorded."""
+def list_adverse_events(
+    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
+) -> list[AdverseEvent]:
+    """A patient's adverse events (every session), in the order recorded (`commit=False`
+    leaves the commit to the caller)."""
     authorize(uow, actor, "clinical.read", entity="adverse_event", patient_id=patient_id)
     uow.patients.get(patient_id)
     events = uow.adverse_events.for_patient(patient_id)
     audit(uow, actor, "adverse_event.list", "patient", patient_id, {"count": len(events)})
-    uow.commit()
+    if commit:
+        uow.commit()
     return events
 
 

@@ -9,14 +9,14 @@ roles that read clinical records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from acuback.records import Appointment, UnitOfWork
+from acuback.records import Appointment, Intake, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, can
-from acuback.services.outcomes import trajectory_of
-from acuback.services.plans import accepted_plan
+from acuback.services.outcomes import CourseFacts, course_facts, report_from
 from acuback.services.schedule import day_bounds
 
 __all__ = ["Alert", "Dashboard", "dashboard"]
@@ -47,7 +47,11 @@ class Dashboard:
 
 
 def dashboard(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Dashboard:
-    """Today's appointments and alerts for `actor` (see the module docstring)."""
+    """Today's appointments and alerts for `actor` (see the module docstring).
+
+    The caseload is judged from batched reads (`outcomes.course_facts`), so the number of SQL
+    statements does not grow with the number of patients in it.
+    """
     authorize(uow, actor, "dashboard.read", entity="dashboard")
     day = today or date.today()
     start, end = day_bounds(day)
@@ -56,8 +60,9 @@ def dashboard(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Dashb
     appointments = uow.appointments.between(start, end, actor.practitioner_id)
     alerts: list[Alert] = []
     if can(actor, "clinical.read"):
-        for patient_id in _caseload(uow, actor, day):
-            alerts.extend(_patient_alerts(uow, patient_id, day))
+        facts = course_facts(uow, _caseload(uow, actor, day))
+        for patient_id, patient_facts in facts.items():  # ascending ids
+            alerts.extend(_patient_alerts(patient_id, patient_facts, day))
     alerts.extend(_licence_alerts(uow, day))
     audit(uow, actor, "dashboard.read", "dashboard", None, {"alerts": len(alerts)})
     uow.commit()
@@ -67,13 +72,12 @@ def dashboard(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Dashb
 def _caseload(uow: UnitOfWork, actor: Actor, day: date) -> list[int]:
     start = day_bounds(day - timedelta(days=CASELOAD_PAST_DAYS))[0]
     end = day_bounds(day + timedelta(days=CASELOAD_AHEAD_DAYS))[1]
-    seen = uow.appointments.between(start, end, actor.practitioner_id)
-    return sorted({a.patient_id for a in seen if a.status != "cancelled"})
+    return uow.appointments.patients_between(start, end, actor.practitioner_id)
 
 
-def _patient_alerts(uow: UnitOfWork, patient_id: int, day: date) -> list[Alert]:
-    alerts = _red_flag_alerts(uow, patient_id, day)
-    report = trajectory_of(uow, patient_id)
+def _patient_alerts(patient_id: int, facts: CourseFacts, day: date) -> list[Alert]:
+    alerts = _red_flag_alerts(patient_id, facts.intakes, day)
+    report = report_from(patient_id, facts)
     for trajectory in report.trajectories:
         if trajectory.verdict == "not_improving_reconsider":
             alerts.append(
@@ -85,7 +89,7 @@ def _patient_alerts(uow: UnitOfWork, patient_id: int, day: date) -> list[Alert]:
                     patient_id,
                 )
             )
-    if _reassessment_due(uow, patient_id, report.reassess_after_sessions):
+    if _reassessment_due(facts, report.reassess_after_sessions):
         alerts.append(
             Alert(
                 "reassessment_due",
@@ -99,23 +103,19 @@ def _patient_alerts(uow: UnitOfWork, patient_id: int, day: date) -> list[Alert]:
     return alerts
 
 
-def _reassessment_due(uow: UnitOfWork, patient_id: int, after: int) -> bool:
+def _reassessment_due(facts: CourseFacts, after: int) -> bool:
     """Due once the n-th signed session (since the plan was accepted) has no outcome after it."""
-    plan = accepted_plan(uow, patient_id)
-    since = plan.accepted_at.date() if plan and plan.accepted_at else date.min
-    signed = [
-        s for s in uow.sessions.for_patient(patient_id)
-        if s.status == "signed" and s.session_date >= since
-    ]  # fmt: skip
+    since = facts.plan_since
+    signed = [day for day in facts.signed_dates if day >= since]
     if len(signed) < after:
         return False
-    reached_on = signed[after - 1].session_date
-    outcomes = uow.outcomes.for_patient(patient_id, since=reached_on)
-    return not outcomes
+    reached_on = signed[after - 1]
+    return not any(item.measured_on >= reached_on for item in facts.scores)
 
 
-def _red_flag_alerts(uow: UnitOfWork, patient_id: int, day: date) -> list[Alert]:
-    intakes = uow.intakes.for_patient(patient_id)
+def _red_flag_alerts(patient_id: int, intakes: Sequence[Intake], day: date) -> list[Alert]:
+    """Red flags of the newest intake that the one before it did not have (`intakes`: the
+    newest two or fewer, oldest first)."""
     if not intakes:
         return []
     latest = intakes[-1]

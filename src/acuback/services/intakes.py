@@ -96,10 +96,14 @@ def get_intake(uow: UnitOfWork, actor: Actor, intake_id: int) -> Intake:
     return intake
 
 
-def list_intakes(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Intake]:
+def list_intakes(
+    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
+) -> list[Intake]:
+    """A patient's intakes, oldest first (`commit=False` leaves the commit to the caller)."""
     authorize(uow, actor, "clinical.read", entity="intake", patient_id=patient_id)
     uow.patients.get(patient_id)
     intakes = uow.intakes.for_patient(patient_id)
     audit(uow, actor, "intake.list", "patient", patient_id, {"count": len(intakes)})
-    uow.commit()
+    if commit:
+        uow.commit()
     return intakes

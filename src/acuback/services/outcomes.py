@@ -8,6 +8,7 @@ packaged rules give for the latest intake's pain duration.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,17 +18,20 @@ from acuback.clinical.intake import duration_of
 from acuback.clinical.outcomes import Trajectory, assess_trajectory
 from acuback.clinical.protocols import load_courses
 from acuback.errors import InputError
-from acuback.records import OutcomeMeasurement, UnitOfWork
+from acuback.records import Intake, OutcomeMeasurement, UnitOfWork
+from acuback.records.summaries import AcceptedCourse, OutcomeScore
 from acuback.services.access import Actor, audit, authorize
 from acuback.services.inputs import reject_nul
-from acuback.services.plans import accepted_plan
 
 __all__ = [
+    "CourseFacts",
     "TrajectoryReport",
+    "course_facts",
     "get_outcome",
     "list_outcomes",
     "patient_trajectory",
     "record_outcome",
+    "report_from",
     "trajectory_of",
 ]
 
@@ -94,41 +98,79 @@ def get_outcome(uow: UnitOfWork, actor: Actor, outcome_id: int) -> OutcomeMeasur
 
 
 def list_outcomes(
-    uow: UnitOfWork, actor: Actor, patient_id: int, instrument: str | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    instrument: str | None = None,
+    *,
+    commit: bool = True,
 ) -> list[OutcomeMeasurement]:
+    """A patient's measurements by date; `commit=False` leaves the commit to the caller."""
     authorize(uow, actor, "clinical.read", entity="outcome", patient_id=patient_id)
     uow.patients.get(patient_id)
     found = uow.outcomes.for_patient(patient_id, instrument)
     audit(uow, actor, "outcome.list", "patient", patient_id, {"count": len(found)})
-    uow.commit()
+    if commit:
+        uow.commit()
     return found
 
 
-def _reassessment(uow: UnitOfWork, patient_id: int) -> tuple[int, int, str, int | None]:
+@dataclass(frozen=True)
+class CourseFacts:
+    """What a patient's trajectory and reassessment rest on, read without building records:
+    the dates of the signed charts (originals, oldest first), the accepted plan's course,
+    the newest two intakes (oldest first) and every measurement (by date, then id)."""
+
+    signed_dates: tuple[date, ...] = ()
+    plan: AcceptedCourse | None = None
+    intakes: tuple[Intake, ...] = ()
+    scores: tuple[OutcomeScore, ...] = ()
+
+    @property
+    def plan_since(self) -> date:
+        """The day the accepted plan was accepted (sessions count from it), else any day."""
+        accepted_at = self.plan.accepted_at if self.plan else None
+        return accepted_at.date() if accepted_at else date.min
+
+
+def course_facts(uow: UnitOfWork, patient_ids: Iterable[int]) -> dict[int, CourseFacts]:
+    """`CourseFacts` for every patient in `patient_ids` (internal: no authorisation, no audit),
+    in four statements however many patients there are (per chunk of ids)."""
+    ids = sorted(set(patient_ids))
+    signed = uow.sessions.signed_dates(ids)
+    plans = uow.plans.accepted_courses(ids)
+    intakes = uow.intakes.latest_for(ids, count=2)
+    scores = uow.outcomes.scores_for(ids)
+    facts = {}
+    for pid in ids:
+        facts[pid] = CourseFacts(
+            tuple(signed.get(pid, ())), plans.get(pid), tuple(intakes.get(pid, ())),
+            tuple(scores.get(pid, ())),
+        )  # fmt: skip
+    return facts
+
+
+def _reassessment(facts: CourseFacts) -> tuple[int, int, str, int | None]:
     """(reassess after n sessions, signed sessions so far, where n comes from, plan id)."""
-    signed = [s for s in uow.sessions.for_patient(patient_id) if s.status == "signed"]
-    plan = accepted_plan(uow, patient_id)
-    course = (plan.payload.get("course") or {}) if plan else {}
-    if course.get("reassess_after_sessions"):
-        since = plan.accepted_at.date() if plan and plan.accepted_at else date.min
-        done = sum(s.session_date >= since for s in signed)
-        after = int(course["reassess_after_sessions"])
-        return after, done, "the current plan", plan.id if plan else None
-    intakes = uow.intakes.for_patient(patient_id)
+    plan = facts.plan
+    if plan is not None and plan.reassess_after_sessions:
+        done = sum(day >= facts.plan_since for day in facts.signed_dates)
+        after = int(plan.reassess_after_sessions)
+        return after, done, "the current plan", plan.plan_id
     duration = "chronic"
-    if intakes:
-        onset = intakes[-1].payload.get("pain", {}).get("onset_weeks", 12)
+    if facts.intakes:
+        onset = facts.intakes[-1].payload.get("pain", {}).get("onset_weeks", 12)
         duration = duration_of(float(onset))
     rules = load_courses().course(duration)
     basis = f"the usual course for {duration} pain, until a plan is accepted"
-    return rules.reassess_after_sessions, len(signed), basis, None
+    return rules.reassess_after_sessions, len(facts.signed_dates), basis, None
 
 
-def trajectory_of(uow: UnitOfWork, patient_id: int) -> TrajectoryReport:
-    """The trajectory report (internal: no authorisation, no audit)."""
-    after, done, basis, plan_id = _reassessment(uow, patient_id)
+def report_from(patient_id: int, facts: CourseFacts) -> TrajectoryReport:
+    """The trajectory report of one patient from their `CourseFacts` (pure)."""
+    after, done, basis, plan_id = _reassessment(facts)
     series: dict[str, dict[date, float]] = {}
-    for item in uow.outcomes.for_patient(patient_id):
+    for item in facts.scores:
         if item.score is not None:
             series.setdefault(item.instrument, {})[item.measured_on] = item.score  # latest wins
     trajectories, waiting = [], []
@@ -149,11 +191,20 @@ def trajectory_of(uow: UnitOfWork, patient_id: int) -> TrajectoryReport:
     )
 
 
-def patient_trajectory(uow: UnitOfWork, actor: Actor, patient_id: int) -> TrajectoryReport:
-    """Is the treatment working? One verdict per instrument, at the reassessment point."""
+def trajectory_of(uow: UnitOfWork, patient_id: int) -> TrajectoryReport:
+    """The trajectory report (internal: no authorisation, no audit)."""
+    return report_from(patient_id, course_facts(uow, [patient_id])[patient_id])
+
+
+def patient_trajectory(
+    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
+) -> TrajectoryReport:
+    """Is the treatment working? One verdict per instrument, at the reassessment point
+    (`commit=False` leaves the commit to the caller)."""
     authorize(uow, actor, "clinical.read", entity="trajectory", patient_id=patient_id)
     uow.patients.get(patient_id)
     report = trajectory_of(uow, patient_id)
     audit(uow, actor, "trajectory.read", "patient", patient_id)
-    uow.commit()
+    if commit:
+        uow.commit()
     return report

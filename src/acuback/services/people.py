@@ -7,7 +7,7 @@ carry the `version` the caller read: a record changed since then is a `Conflict`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from acuback.errors import InputError
@@ -19,6 +19,7 @@ __all__ = [
     "create_patient",
     "create_practitioner",
     "get_patient",
+    "get_patients",
     "get_practitioner",
     "list_patients",
     "list_practitioners",
@@ -59,14 +60,33 @@ def update_patient(
     return patient
 
 
-def get_patient(uow: UnitOfWork, actor: Actor, patient_id: int) -> Patient:
+def get_patient(uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True) -> Patient:
+    """One patient's details (`commit=False` leaves the commit to the caller)."""
     authorize(
         uow, actor, "patient.read", entity="patient", entity_id=patient_id, patient_id=patient_id
     )
     patient = uow.patients.get(patient_id)
     audit(uow, actor, "patient.read", "patient", patient_id)
-    uow.commit()
+    if commit:
+        uow.commit()
     return patient
+
+
+def get_patients(uow: UnitOfWork, actor: Actor, patient_ids: Iterable[int]) -> dict[int, Patient]:
+    """Several patients by id (e.g. the names a page shows): each id is authorised as by
+    `get_patient`, the rows are read in one statement, and one audit entry lists the ids."""
+    wanted = sorted(set(patient_ids))
+    if not wanted:
+        return {}
+    for patient_id in wanted:
+        authorize(
+            uow, actor, "patient.read", entity="patient", entity_id=patient_id,
+            patient_id=patient_id,
+        )  # fmt: skip
+    found = uow.patients.get_many(wanted)
+    audit(uow, actor, "patient.read", "patient", None, {"patient_ids": wanted})
+    uow.commit()
+    return found
 
 
 def list_patients(

@@ -56,12 +56,16 @@ def get_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> Plan:
     return found
 
 
-def list_plans(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Plan]:
+def list_plans(
+    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
+) -> list[Plan]:
+    """A patient's plans, oldest first (`commit=False` leaves the commit to the caller)."""
     authorize(uow, actor, "clinical.read", entity="plan", patient_id=patient_id)
     uow.patients.get(patient_id)
     plans = uow.plans.for_patient(patient_id)
     audit(uow, actor, "plan.list", "patient", patient_id, {"count": len(plans)})
-    uow.commit()
+    if commit:
+        uow.commit()
     return plans
 
 

@@ -82,12 +82,16 @@ def list_appointments(
     return found
 
 
-def list_patient_appointments(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Appointment]:
+def list_patient_appointments(
+    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
+) -> list[Appointment]:
+    """A patient's appointments (`commit=False` leaves the commit to the caller)."""
     authorize(uow, actor, "schedule.read", entity="appointment", patient_id=patient_id)
     uow.patients.get(patient_id)
     found = uow.appointments.for_patient(patient_id)
     audit(uow, actor, "appointment.list", "patient", patient_id, {"count": len(found)})
-    uow.commit()
+    if commit:
+        uow.commit()
     return found
 
 

@@ -57,3 +57,25 @@ def test_audit_table_refuses_update_and_delete_in_the_database(db_url: str) -> N
             assert connection.execute(text("SELECT actor FROM audit_log")).scalar_one() == "a"
     finally:
         engine.dispose()
+
+
+def _appointment_indexes(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return {str(index["name"]) for index in inspect(engine).get_indexes("appointments")}
+    finally:
+        engine.dispose()
+
+
+def test_0002_adds_and_removes_the_practitioner_day_index(db_url: str) -> None:
+    index = "ix_appointments_practitioner_id_starts_at"
+    assert upgrade(db_url, "0001") == "0001"
+    assert index not in _appointment_indexes(db_url)
+    assert "ix_appointments_starts_at" in _appointment_indexes(db_url)
+    assert upgrade(db_url) == head_revision() == "0002"
+    assert index in _appointment_indexes(db_url)
+    assert downgrade(db_url, "0001") == "0001"
+    assert index not in _appointment_indexes(db_url)
+    assert "ix_appointments_starts_at" in _appointment_indexes(db_url)
+    assert upgrade(db_url) == "0002"
+    assert index in _appointment_indexes(db_url)

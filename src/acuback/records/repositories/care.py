@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from acuback.errors import Conflict, InputError
 from acuback.records.models import Appointment, Intake, OutcomeMeasurement, Plan
 from acuback.records.repositories.base import Repository
+from acuback.records.summaries import AcceptedCourse, OutcomeScore, in_chunks
 from acuback.records.tables import (
     AppointmentRow,
     IntakeRow,
@@ -45,6 +47,28 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
             .order_by(IntakeRow.submitted_at, IntakeRow.id)
         )
         return self._records(statement)
+
+    def latest_for(self, patient_ids: Iterable[int], count: int = 2) -> dict[int, list[Intake]]:
+        """Per patient, their newest `count` intakes, oldest first (as `for_patient` orders
+        them); patients without an intake are left out. One statement per chunk of ids."""
+        found: dict[int, list[Intake]] = {}
+        for chunk in in_chunks(patient_ids):
+            newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
+            rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
+            ranked = (
+                select(IntakeRow.id, rank.label("rank"))
+                .where(IntakeRow.patient_id.in_(chunk))
+                .subquery()
+            )
+            statement = (
+                select(IntakeRow)
+                .join(ranked, ranked.c.id == IntakeRow.id)
+                .where(ranked.c.rank <= count)
+                .order_by(IntakeRow.patient_id, IntakeRow.submitted_at, IntakeRow.id)
+            )
+            for intake in self._records(statement):
+                found.setdefault(intake.patient_id, []).append(intake)
+        return found
 
     def _check_references(self, record: Intake) -> None:
         self._require(PatientRow, "patient", record.patient_id)
@@ -93,6 +117,21 @@ class PlanRepository(Repository[Plan, PlanRow]):
         )
         return self._records(statement)
 
+    def accepted_courses(self, patient_ids: Iterable[int]) -> dict[int, AcceptedCourse]:
+        """Per patient, the accepted plan `for_patient` lists last, without its payload but for
+        `course.reassess_after_sessions` (read inside the database)."""
+        reassess = PlanRow.payload[("course", "reassess_after_sessions")]
+        found: dict[int, AcceptedCourse] = {}
+        for chunk in in_chunks(patient_ids):
+            statement = (
+                select(PlanRow.patient_id, PlanRow.id, PlanRow.accepted_at, reassess)
+                .where(PlanRow.patient_id.in_(chunk), PlanRow.status == "accepted")
+                .order_by(PlanRow.patient_id, PlanRow.created_at, PlanRow.id)
+            )
+            for patient_id, plan_id, accepted_at, after in self.session.execute(statement):
+                found[patient_id] = AcceptedCourse(patient_id, plan_id, accepted_at, after)
+        return found
+
     def _check_references(self, record: Plan) -> None:
         self._require(PatientRow, "patient", record.patient_id)
         intake = self.session.get(IntakeRow, record.intake_id)
@@ -116,6 +155,21 @@ class AppointmentRepository(Repository[Appointment, AppointmentRow]):
         if practitioner_id is not None:
             statement = statement.where(AppointmentRow.practitioner_id == practitioner_id)
         return self._records(statement.order_by(AppointmentRow.starts_at, AppointmentRow.id))
+
+    def patients_between(
+        self, start: datetime, end: datetime, practitioner_id: int | None = None
+    ) -> list[int]:
+        """The ids (ascending) of patients with an appointment starting in [start, end) that is
+        not cancelled; optionally with one practitioner."""
+        statement = select(AppointmentRow.patient_id).where(
+            AppointmentRow.starts_at >= start,
+            AppointmentRow.starts_at < end,
+            AppointmentRow.status != "cancelled",
+        )
+        if practitioner_id is not None:
+            statement = statement.where(AppointmentRow.practitioner_id == practitioner_id)
+        statement = statement.distinct().order_by(AppointmentRow.patient_id)
+        return list(self.session.scalars(statement))
 
     def for_patient(self, patient_id: int) -> list[Appointment]:
         statement = (
@@ -146,6 +200,22 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
         if since is not None:
             statement = statement.where(OutcomeRow.measured_on >= since)
         return self._records(statement.order_by(OutcomeRow.measured_on, OutcomeRow.id))
+
+    def scores_for(self, patient_ids: Iterable[int]) -> dict[int, list[OutcomeScore]]:
+        """Per patient, every measurement (scored or not) without its answers, by date then id
+        (the order of `for_patient`); patients without one are left out."""
+        found: dict[int, list[OutcomeScore]] = {}
+        columns = (OutcomeRow.patient_id, OutcomeRow.instrument, OutcomeRow.measured_on,
+                   OutcomeRow.score)  # fmt: skip
+        for chunk in in_chunks(patient_ids):
+            statement = (
+                select(*columns)
+                .where(OutcomeRow.patient_id.in_(chunk))
+                .order_by(OutcomeRow.patient_id, OutcomeRow.measured_on, OutcomeRow.id)
+            )
+            for row in self.session.execute(statement):
+                found.setdefault(row[0], []).append(OutcomeScore(*row))
+        return found
 
     def scores_of(self, instrument: str) -> list[tuple[int, date, float]]:
         """(patient_id, measured_on, score) of every scored `instrument` measurement, by

@@ -7,7 +7,8 @@ with its amendments applied in order.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from acuback.records.models import (
     validated,
 )
 from acuback.records.repositories.base import Repository
+from acuback.records.summaries import in_chunks
 from acuback.records.tables import (
     AdverseEventRow,
     AmendmentRow,
@@ -129,10 +131,37 @@ class SessionRepository(Repository[TreatmentSession, SessionRow]):
 
     def effective(self, session_id: int) -> TreatmentSession:
         """The chart as it stands now: the signed original with its amendments applied."""
-        chart = self.get(session_id)
-        for amendment in self.amendments(session_id):
-            chart = validated(TreatmentSession, {**chart.model_dump(), **amendment.changes})
-        return chart
+        return _amended(self.get(session_id), self.amendments(session_id))
+
+    def effective_for_patient(self, patient_id: int) -> list[TreatmentSession]:
+        """A patient's charts as `effective` gives each, in the order of `for_patient`: the
+        charts, their needles and all their amendments in three statements."""
+        charts = self.for_patient(patient_id)
+        statement = (
+            select(AmendmentRow)
+            .join(SessionRow, SessionRow.id == AmendmentRow.session_id)
+            .where(SessionRow.patient_id == patient_id)
+            .order_by(AmendmentRow.amended_at, AmendmentRow.id)
+        )
+        amendments: dict[int, list[SessionAmendment]] = {}
+        for row in self.session.scalars(statement):
+            amendment = SessionAmendment.model_validate(row, from_attributes=True)
+            amendments.setdefault(amendment.session_id, []).append(amendment)
+        return [_amended(chart, amendments.get(chart.id or 0, [])) for chart in charts]
+
+    def signed_dates(self, patient_ids: Iterable[int]) -> dict[int, list[date]]:
+        """Per patient, the dates of their signed charts (the originals), in the order of
+        `for_patient`; no chart is built and no needle read. Patients without one are left out."""
+        found: dict[int, list[date]] = {}
+        for chunk in in_chunks(patient_ids):
+            statement = (
+                select(SessionRow.patient_id, SessionRow.session_date)
+                .where(SessionRow.patient_id.in_(chunk), SessionRow.status == "signed")
+                .order_by(SessionRow.patient_id, SessionRow.session_date, SessionRow.id)
+            )
+            for patient_id, day in self.session.execute(statement):
+                found.setdefault(patient_id, []).append(day)
+        return found
 
     def for_patient(self, patient_id: int) -> list[TreatmentSession]:
         """A patient's charts by session date, oldest first (the originals, not amended)."""
@@ -156,6 +185,13 @@ class SessionRepository(Repository[TreatmentSession, SessionRow]):
         self._require(PractitionerRow, "practitioner", record.practitioner_id)
         self._require(AppointmentRow, "appointment", record.appointment_id)
         self._require(PlanRow, "plan", record.plan_id)
+
+
+def _amended(chart: TreatmentSession, amendments: Iterable[SessionAmendment]) -> TreatmentSession:
+    """`chart` with `amendments` applied in the order given."""
+    for amendment in amendments:
+        chart = validated(TreatmentSession, {**chart.model_dump(), **amendment.changes})
+    return chart
 
 
 class AdverseEventRepository(Repository[AdverseEvent, AdverseEventRow]):

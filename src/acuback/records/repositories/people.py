@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -10,6 +11,7 @@ from sqlalchemy import func, or_, select
 from acuback.errors import Conflict, NotFound
 from acuback.records.models import Patient, Practitioner, User
 from acuback.records.repositories.base import Repository
+from acuback.records.summaries import in_chunks
 from acuback.records.tables import PatientRow, PractitionerRow, UserRow
 
 __all__ = ["PatientRepository", "PractitionerRepository", "UserRepository", "new_public_id"]
@@ -75,6 +77,18 @@ class PatientRepository(Repository[Patient, PatientRow]):
         if record.public_id is None:
             record = record.model_copy(update={"public_id": new_public_id()})
         return super().add(record)
+
+    def get_many(self, patient_ids: Iterable[int]) -> dict[int, Patient]:
+        """The patients with these ids, by id (ascending); `NotFound` names the first missing."""
+        wanted = sorted(set(patient_ids))
+        found: dict[int, Patient] = {}
+        for chunk in in_chunks(wanted):
+            statement = select(PatientRow).where(PatientRow.id.in_(chunk))
+            found.update((p.id, p) for p in self._records(statement) if p.id is not None)
+        for patient_id in wanted:
+            if patient_id not in found:
+                raise NotFound(self.kind, str(patient_id))
+        return {patient_id: found[patient_id] for patient_id in wanted}
 
     def get_by_public_id(self, public_id: str) -> Patient:
         row = self.session.scalar(select(PatientRow).where(PatientRow.public_id == public_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from acuback.records.tables.base import Base, JsonType, Versioned, one_of, utcnow
@@ -52,6 +52,8 @@ class AppointmentRow(Versioned, Base):
     __table_args__ = (
         one_of("status", APPOINTMENT_STATUSES),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # A practitioner's day and caseload (migration 0002).
+        Index("ix_appointments_practitioner_id_starts_at", "practitioner_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

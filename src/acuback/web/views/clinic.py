@@ -17,10 +17,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from acuback.errors import InputError
-from acuback.records import Patient, TreatmentSession, UnitOfWork
-from acuback.services import Actor, can, intakes, outcomes, people, plans, schedule
+from acuback.records import Patient, UnitOfWork
+from acuback.services import Actor, can, people, schedule
 from acuback.services import dashboard as dashboard_service
-from acuback.services.charting import list_adverse_events, list_sessions
+from acuback.services.patient_record import ClinicalRecord
+from acuback.services.patient_record import patient_record as read_patient_record
 from acuback.services.safety import TREATING
 from acuback.web.deps import UoW
 from acuback.web.views import clinic_intake, clinic_outcomes, clinic_plans, clinic_sessions
@@ -62,7 +63,7 @@ class TimelineEntry:
 
 
 def _names(uow: UnitOfWork, actor: Actor, patient_ids: set[int]) -> dict[int, Patient]:
-    return {pid: people.get_patient(uow, actor, pid) for pid in sorted(patient_ids)}
+    return people.get_patients(uow, actor, patient_ids)  # one read and one audit entry for all
 
 
 @router.get("")
@@ -137,11 +138,9 @@ def create_patient(request: Request, uow: UoW, user: Staff, form: FormFields) ->
     return redirect(f"/clinic/patients/{patient.id}")
 
 
-def _timeline(
-    uow: UnitOfWork, actor: Actor, patient_id: int, charts: list[TreatmentSession]
-) -> list[TimelineEntry]:
+def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
-    for intake in intakes.list_intakes(uow, actor, patient_id):
+    for intake in record.intakes:
         when = (intake.submitted_at or datetime.now()).date()
         title = "Intake" if intake.practitioner_id else "Pre-visit questionnaire"
         entries.append(
@@ -154,12 +153,12 @@ def _timeline(
                 intake.disposition,
             )
         )
-    for plan in plans.list_plans(uow, actor, patient_id):
+    for plan in record.plans:
         when = (plan.accepted_at or plan.created_at or datetime.now()).date()
         count = len(plan.payload.get("points", []))
         entries.append(TimelineEntry(when, "plan", f"Plan ({plan.status})", f"{count} points",
                                      f"/clinic/plans/{plan.id}", plan.status))  # fmt: skip
-    for chart in charts:
+    for chart in record.charts:
         pain = (
             f"pain {chart.pain_before} → {chart.pain_after}"
             if chart.pain_before is not None
@@ -176,10 +175,10 @@ def _timeline(
                 chart.status,
             )
         )
-    for item in outcomes.list_outcomes(uow, actor, patient_id):
+    for item in record.outcomes:
         score = "" if item.score is None else f"score {item.score:g}"
         entries.append(TimelineEntry(item.measured_on, "outcome", item.instrument.upper(), score))
-    for event in list_adverse_events(uow, actor, patient_id):
+    for event in record.adverse_events:
         detail = f"{event.severity}; action: {event.action_taken}"
         entries.append(
             TimelineEntry(
@@ -195,34 +194,32 @@ def _timeline(
     return sorted(entries, key=lambda e: (e.when, order[e.kind]), reverse=True)
 
 
-def _clinical(uow: UnitOfWork, actor: Actor, patient_id: int) -> dict[str, Any]:
-    latest = intakes.latest_screening(uow, patient_id)
+def _clinical(record: ClinicalRecord) -> dict[str, Any]:
+    latest = record.latest_screening
     badges = screening_badges(latest[1], latest[0].payload) if latest else []
-    measured = outcomes.list_outcomes(uow, actor, patient_id)
-    report = outcomes.patient_trajectory(uow, actor, patient_id)
-    charts = list_sessions(uow, actor, patient_id)
+    charts = list(record.charts)
     return {
         "badges": badges,
         "latest_intake": latest[0] if latest else None,
         "screening": latest[1] if latest else None,
         "may_treat": latest is not None and latest[1].disposition in TREATING,
-        "timeline": _timeline(uow, actor, patient_id, charts),
-        "chart_svg": progress_figure(measured, charts, "Pain and function over time"),
-        "trajectory": report,
-        "accepted_plan": plans.accepted_plan(uow, patient_id),
+        "timeline": _timeline(record),
+        "chart_svg": progress_figure(list(record.outcomes), charts, "Pain and function over time"),
+        "trajectory": record.trajectory,
+        "accepted_plan": record.accepted_plan,
     }
 
 
 @router.get("/patients/{patient_id}")
 def patient_record(request: Request, patient_id: PathId, uow: UoW, user: Staff) -> Response:
     actor = actor_of(user)
-    patient = people.get_patient(uow, actor, patient_id)
+    record = read_patient_record(uow, actor, patient_id)  # one transaction for every part
     context: dict[str, Any] = {
-        "patient": patient,
-        "clinical": can(actor, "clinical.read"),
+        "patient": record.patient,
+        "clinical": record.clinical is not None,
         "charting": can(actor, "clinical.write"),
-        "appointments": schedule.list_patient_appointments(uow, actor, patient_id),
+        "appointments": list(record.appointments),
     }
-    if context["clinical"]:
-        context |= _clinical(uow, actor, patient_id)
+    if record.clinical is not None:
+        context |= _clinical(record.clinical)
     return render(request, "clinic/patient.html", context, user=user)
