@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 LOAD = (
     "import time; t0 = time.perf_counter(); "
@@ -74,11 +75,14 @@ def main() -> None:
     show = _wall([exe, "points", "show", "BL23", "--json"], runs)
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
         script.write(EMPTY_TYPER_APP)
-    floors = {
-        "import pydantic": _wall([sys.executable, "-c", "import pydantic"], runs),
-        "import typer": _wall([sys.executable, "-c", "import typer"], runs),
-        "empty Typer command": _wall([sys.executable, script.name, "BL23", "--json"], runs),
-    }
+    try:
+        floors = {
+            "import pydantic": _wall([sys.executable, "-c", "import pydantic"], runs),
+            "import typer": _wall([sys.executable, "-c", "import typer"], runs),
+            "empty Typer command": _wall([sys.executable, script.name, "BL23", "--json"], runs),
+        }
+    finally:
+        Path(script.name).unlink()
     base = statistics.median(bare)
     print(f"CLI start-up, wall time, median of {runs}")
     print(f"  python -c pass                        {_ms(bare)}    1.0 x")
