@@ -2,8 +2,9 @@
 
 `db_url` is parametrised over both back ends. SQLite is a file in the test's tmp folder.
 PostgreSQL is found or started by `postgres_server.admin_engine` (ACUBACK_TEST_POSTGRES_URL, the
-local server, Debian's cluster, or a private throw-away cluster). The run creates one database,
-acuback_test_<random>, dropped at the end; each test gets an empty schema of its own in it.
+local server, Debian's cluster, or a private throw-away cluster) behind the session fixture
+`postgres_admin` of tests/conftest.py. The run creates one database (tests/databases.py),
+dropped at the end; each test gets an empty schema of its own in it.
 No server and no way to start one is a failure with instructions, never a silent skip: CI
 must run these tests for real.
 """
@@ -11,7 +12,6 @@ must run these tests for real.
 from __future__ import annotations
 
 import itertools
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,34 +20,18 @@ from sqlalchemy import Engine, create_engine, text
 
 from acuback.records import UnitOfWork, make_engine, upgrade
 
-from .postgres_server import INSTALL_HINT, admin_engine
+from ..databases import BACKENDS, fresh_postgres_database
 
-_RUN = uuid.uuid4().hex[:8]
 _COUNTER = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def postgres_admin() -> Iterator[Engine]:
-    """An AUTOCOMMIT engine on a PostgreSQL server's maintenance database (see postgres_server)."""
-    engine, stop, notes = admin_engine()
-    if engine is None:
-        pytest.fail(f"{INSTALL_HINT} (tried: {notes})", pytrace=False)
-    yield engine
-    engine.dispose()
-    stop()
-
-
-@pytest.fixture(scope="session")
 def postgres_database(postgres_admin: Engine) -> Iterator[Engine]:
-    """A database of this test run, acuback_test_<random>, dropped at the end of the run."""
-    name = f"acuback_test_{_RUN}"
-    with postgres_admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = create_engine(postgres_admin.url.set(database=name), isolation_level="AUTOCOMMIT")
-    yield engine
-    engine.dispose()
-    with postgres_admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    """A database of this test run, acuback_test_<run>_<n>, dropped at the end of the run."""
+    with fresh_postgres_database(postgres_admin, "test") as url:
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture
@@ -65,7 +49,7 @@ def postgres_url(postgres_database: Engine) -> Iterator[str]:
         connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database of each kind: a SQLite file, or a fresh PostgreSQL database."""
     if request.param == "sqlite":

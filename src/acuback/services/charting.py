@@ -115,6 +115,28 @@ def _chart(data: Mapping[str, Any], actor: Actor) -> TreatmentSession:
     return validated(TreatmentSession, fields)
 
 
+def _authorized_session(
+    uow: UnitOfWork, actor: Actor, permission: str, session_id: int
+) -> TreatmentSession:
+    """The stored chart `session_id`, once `actor` holds `permission` on it and its patient."""
+    current = uow.sessions.get(session_id)
+    authorize(
+        uow, actor, permission, entity="session", entity_id=session_id,
+        patient_id=current.patient_id,
+    )  # fmt: skip
+    return current
+
+
+def _audited_view(
+    uow: UnitOfWork, actor: Actor, action: str, session_id: int, detail: dict[str, Any]
+) -> ChartView:
+    """Audit `action` on the chart, read it back as it now stands and commit both."""
+    audit(uow, actor, action, "session", session_id, detail)
+    view = _view(uow, session_id)
+    uow.commit()
+    return view
+
+
 def prefill_session(
     uow: UnitOfWork, actor: Actor, patient_id: int, on: date | None = None
 ) -> dict[str, Any]:
@@ -172,49 +194,34 @@ def chart_session(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> Cha
     _check_links(uow, chart)
     check_needles(chart.needles, None, load_knowledge())  # unknown points fail before saving
     stored = uow.sessions.add(chart)
-    audit(uow, actor, "session.chart", "session", stored.id, {"patient_id": chart.patient_id})
-    view = _view(uow, stored.id or 0)
-    uow.commit()
-    return view
+    return _audited_view(
+        uow, actor, "session.chart", stored.id or 0, {"patient_id": chart.patient_id}
+    )
 
 
 def update_session(
     uow: UnitOfWork, actor: Actor, session_id: int, version: int, data: Mapping[str, Any]
 ) -> ChartView:
     """Rewrite a draft chart read at `version` (a signed one needs an amendment)."""
-    current = uow.sessions.get(session_id)
-    authorize(
-        uow, actor, "clinical.write", entity="session", entity_id=session_id,
-        patient_id=current.patient_id,
-    )  # fmt: skip
+    current = _authorized_session(uow, actor, "clinical.write", session_id)
     chart = _chart({"patient_id": current.patient_id, **data}, actor)
     _check_links(uow, chart)
     check_needles(chart.needles, None, load_knowledge())
     uow.sessions.update(chart.model_copy(update={"id": session_id, "version": version}))
-    audit(uow, actor, "session.update", "session", session_id, {"patient_id": chart.patient_id})
-    view = _view(uow, session_id)
-    uow.commit()
-    return view
+    return _audited_view(uow, actor, "session.update", session_id, {"patient_id": chart.patient_id})
 
 
 def sign_session(uow: UnitOfWork, actor: Actor, session_id: int, version: int) -> ChartView:
     """Sign and lock a draft; refused while a needle lacks its override reason or the counts
     of needles in and out differ."""
-    current = uow.sessions.get(session_id)
-    authorize(
-        uow, actor, "session.sign", entity="session", entity_id=session_id,
-        patient_id=current.patient_id,
-    )  # fmt: skip
+    current = _authorized_session(uow, actor, "session.sign", session_id)
     if actor.user_id is None:
         raise Conflict("a session is signed by a signed-in user")
     view = _view(uow, session_id)
     if (refusal := signing_refusal(view)) is not None:
         raise Conflict(refusal)
     uow.sessions.sign(current.model_copy(update={"version": version}), actor.user_id)
-    audit(uow, actor, "session.sign", "session", session_id, {"patient_id": current.patient_id})
-    signed = _view(uow, session_id)
-    uow.commit()
-    return signed
+    return _audited_view(uow, actor, "session.sign", session_id, {"patient_id": current.patient_id})
 
 
 def signing_refusal(view: ChartView) -> str | None:
@@ -244,11 +251,7 @@ def amend_session(
     uow: UnitOfWork, actor: Actor, session_id: int, reason: str, changes: Mapping[str, Any]
 ) -> ChartView:
     """Amend a signed chart; changed needles must carry any override reason they need."""
-    current = uow.sessions.get(session_id)
-    authorize(
-        uow, actor, "session.sign", entity="session", entity_id=session_id,
-        patient_id=current.patient_id,
-    )  # fmt: skip
+    current = _authorized_session(uow, actor, "session.sign", session_id)
     if actor.user_id is None:
         raise Conflict("a session is amended by a signed-in user")
     reject_nul(dict(changes), "changes")
@@ -263,18 +266,11 @@ def amend_session(
                 f"changes.needles[{check.index}].override_reason", "; ".join(check.problems)
             )
     detail = {"patient_id": current.patient_id, "fields": sorted(changes)}
-    audit(uow, actor, "session.amend", "session", session_id, detail)
-    view = _view(uow, session_id)
-    uow.commit()
-    return view
+    return _audited_view(uow, actor, "session.amend", session_id, detail)
 
 
 def get_session(uow: UnitOfWork, actor: Actor, session_id: int) -> ChartView:
-    current = uow.sessions.get(session_id)
-    authorize(
-        uow, actor, "clinical.read", entity="session", entity_id=session_id,
-        patient_id=current.patient_id,
-    )  # fmt: skip
+    current = _authorized_session(uow, actor, "clinical.read", session_id)
     view = _view(uow, session_id)
     audit(uow, actor, "session.read", "session", session_id, {"patient_id": current.patient_id})
     uow.commit()

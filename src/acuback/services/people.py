@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 _PATIENT_FIXED = ("id", "version", "public_id", "created_at")
+_PRACTITIONER_FIXED = ("id", "version")
 
 
 def _fields(data: Mapping[str, Any], fixed: tuple[str, ...]) -> dict[str, Any]:
@@ -36,6 +37,16 @@ def _fields(data: Mapping[str, Any], fixed: tuple[str, ...]) -> dict[str, Any]:
         if name in data:
             raise InputError(name, "is set by the clinic system and cannot be given")
     return dict(data)
+
+
+def _merged(
+    current: Patient | Practitioner,
+    changes: Mapping[str, Any],
+    fixed: tuple[str, ...],
+    version: int,
+) -> dict[str, Any]:
+    """The stored fields with `changes` over them, carrying the `version` the caller read."""
+    return {**current.model_dump(), **_fields(changes, fixed), "version": version}
 
 
 def create_patient(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> Patient:
@@ -52,8 +63,7 @@ def update_patient(
 ) -> Patient:
     """Change a patient's details, if nobody changed them since `version` was read."""
     authorize(uow, actor, "patient.write", entity="patient", entity_id=patient_id)
-    current = uow.patients.get(patient_id)
-    merged = {**current.model_dump(), **_fields(changes, _PATIENT_FIXED), "version": version}
+    merged = _merged(uow.patients.get(patient_id), changes, _PATIENT_FIXED, version)
     patient = uow.patients.update(validated(Patient, merged))
     audit(uow, actor, "patient.update", "patient", patient_id, {"fields": sorted(changes)})
     uow.commit()
@@ -114,7 +124,9 @@ def search_patients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 50) -
 def create_practitioner(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> Practitioner:
     """Add a practitioner with their credentials (qualification, licence, expiry, years)."""
     authorize(uow, actor, "practitioner.write", entity="practitioner")
-    practitioner = uow.practitioners.add(validated(Practitioner, _fields(data, ("id", "version"))))
+    practitioner = uow.practitioners.add(
+        validated(Practitioner, _fields(data, _PRACTITIONER_FIXED))
+    )
     audit(uow, actor, "practitioner.create", "practitioner", practitioner.id)
     uow.commit()
     return practitioner
@@ -124,8 +136,7 @@ def update_practitioner(
     uow: UnitOfWork, actor: Actor, practitioner_id: int, version: int, changes: Mapping[str, Any]
 ) -> Practitioner:
     authorize(uow, actor, "practitioner.write", entity="practitioner", entity_id=practitioner_id)
-    current = uow.practitioners.get(practitioner_id)
-    merged = {**current.model_dump(), **_fields(changes, ("id", "version")), "version": version}
+    merged = _merged(uow.practitioners.get(practitioner_id), changes, _PRACTITIONER_FIXED, version)
     practitioner = uow.practitioners.update(validated(Practitioner, merged))
     audit(uow, actor, "practitioner.update", "practitioner", practitioner_id)
     uow.commit()

@@ -6,21 +6,18 @@ depend on one another. Password hashes are stand-ins: services never see passwor
 
 from __future__ import annotations
 
-import itertools
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from acuback.records import UnitOfWork, make_engine, upgrade
 from acuback.services import Actor
 from acuback.services.demo import seed_demo
 
-_RUN = uuid.uuid4().hex[:8]
-_COUNTER = itertools.count(1)
+from ...databases import BACKENDS, fresh_database_url
 
 
 @dataclass(frozen=True)
@@ -42,22 +39,12 @@ class DemoClinic:
             return patient.id
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=BACKENDS)
 def demo_db_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('demo') / 'clinic.sqlite3'}"
-        return
-    admin: Engine = request.getfixturevalue("postgres_admin")
-    name = f"acuback_services_{_RUN}_{next(_COUNTER)}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield admin.url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with fresh_database_url(request, tmp_path_factory, "services") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
