@@ -1,6 +1,10 @@
-"""Rewrite src/acuback/knowledge/data/snapshot.json from the YAML sources.
+"""Rewrite the files derived from the knowledge sources; run after editing any of them.
 
-Run after editing any knowledge YAML file: python scripts/snapshot_knowledge.py
+- src/acuback/knowledge/data/snapshot.json: the parsed YAML, so a cold load skips YAML parsing;
+- src/acuback/cli/point_pages.dat: what `acuback points show` prints for every point, for the
+  CLI's quick path (also rewrite it after changing how a point is shown).
+
+Run: python scripts/snapshot_knowledge.py  (in the editable install of this checkout)
 """
 
 from __future__ import annotations
@@ -8,20 +12,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from acuback.knowledge.snapshot import SNAPSHOT, _bytes, source_digest, source_names
+import yaml
 
-DATA = Path(__file__).resolve().parents[1] / "src" / "acuback" / "knowledge" / "data"
+from acuback.cli.quick import PAGES as INSTALLED_PAGES
+from acuback.cli.quick import write_pages
+from acuback.knowledge.snapshot import SNAPSHOT, read_sources, source_digest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "acuback"
+DATA = SRC / "knowledge" / "data"
+PAGES = SRC / "cli" / Path(INSTALLED_PAGES).name
 
 
 def main() -> None:
-    names = source_names(DATA)
-    sources = _bytes(DATA, names)
-    import yaml
-
+    sources = read_sources(DATA)
     files = {name: yaml.safe_load(content.decode("utf-8")) for name, content in sources.items()}
     payload = {"sha256": source_digest(sources), "files": files}
     (DATA / SNAPSHOT).write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-    print(f"wrote {DATA / SNAPSHOT} ({len(names)} files)")
+    print(f"wrote {DATA / SNAPSHOT} ({len(sources)} files)")
+    print(f"wrote {PAGES} ({write_pages(str(PAGES))} points)")
 
 
 if __name__ == "__main__":

@@ -123,11 +123,18 @@ def test_usage_error_is_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> N
     assert len(err.strip().splitlines()) == 1
 
 
-def test_console_script_runs() -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        [str(Path(sys.executable).with_name("acuback"))],  # the installed console script
+        [sys.executable, "-m", "acuback.cli.app"],  # the full CLI, never the quick path
+    ],
+    ids=["console-script", "full-cli"],
+)
+def test_console_script_runs(command: list[str]) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "acuback.cli.app", "points", "show", "GV4", "--json"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [*command, "points", "show", "GV4", "--json"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["code"] == "GV4"
 

@@ -9,17 +9,19 @@ from pathlib import Path
 import yaml
 
 from acuback.knowledge.loader import DATA, build_knowledge
-from acuback.knowledge.snapshot import SNAPSHOT, parse_sources, source_digest, source_names
-
-
-def _sources(root: Path) -> dict[str, bytes]:
-    return {name: (root / name).read_bytes() for name in source_names(root)}
+from acuback.knowledge.snapshot import (
+    SNAPSHOT,
+    parse_sources,
+    read_sources,
+    source_digest,
+    source_names,
+)
 
 
 def test_snapshot_is_fresh() -> None:
     root = Path(str(DATA))
     stored = json.loads((root / SNAPSHOT).read_text(encoding="utf-8"))
-    assert stored["sha256"] == source_digest(_sources(root)), (
+    assert stored["sha256"] == source_digest(read_sources(DATA)), (
         "snapshot.json is stale: run python scripts/snapshot_knowledge.py"
     )
 

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from acuback.cli.output import JsonOption, emit
+from acuback.cli.output import JsonOption, emit, json_text
 from acuback.errors import InputError
 
 if TYPE_CHECKING:
     from acuback.knowledge import Condition, KnowledgeBase, Meridian, Point
 
-__all__ = ["register"]
+__all__ = ["point_page", "register"]
 
 points_app = typer.Typer(help="Acupuncture points: show, search, list, map.", no_args_is_help=True)
 
@@ -59,6 +59,11 @@ def _point_text(kb: KnowledgeBase, point: Point) -> str:
     return "\n".join(lines)
 
 
+def point_page(kb: KnowledgeBase, point: Point, as_json: bool) -> str:
+    """What `points show` prints for one point (the quick path serves the same pages)."""
+    return json_text(_point_data(kb, point)) if as_json else _point_text(kb, point)
+
+
 @points_app.command("show")
 def show(
     code: str = typer.Argument(..., help="Point code, e.g. BL23, bl-23, EX-B2."),
@@ -66,8 +71,7 @@ def show(
 ) -> None:
     """Show one point with its names, location, needling, aliases, cautions and sources."""
     kb = _kb()
-    point = kb.point(code)
-    emit(_point_data(kb, point), as_json, lambda: _point_text(kb, point))
+    typer.echo(point_page(kb, kb.point(code), as_json))
 
 
 @points_app.command("search")

@@ -8,14 +8,19 @@ from typing import Any
 
 import typer
 
-__all__ = ["JsonOption", "emit"]
+__all__ = ["JsonOption", "emit", "json_text"]
 
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+def json_text(data: Any) -> str:
+    """The JSON every command prints for `--json`."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
 def emit(data: Any, as_json: bool, render: Callable[[], str]) -> None:
     """Print `data` as JSON, or the text `render()` makes for a person."""
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        typer.echo(json_text(data))
     else:
         typer.echo(render())

@@ -8,7 +8,6 @@ while it is stale.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -16,8 +15,9 @@ from typing import Any
 import yaml
 
 from acuback.errors import KnowledgeError
+from acuback.fingerprint import fingerprint
 
-__all__ = ["SNAPSHOT", "parse_sources", "source_digest", "source_names"]
+__all__ = ["SNAPSHOT", "parse_sources", "read_sources", "source_digest", "source_names"]
 
 SNAPSHOT = "snapshot.json"
 _TOP = ("bibliography.yaml", "meridians.yaml", "aliases.yaml", "conditions.yaml", "methods.yaml")
@@ -30,15 +30,13 @@ def source_names(root: Traversable) -> list[str]:
     return [*_TOP, *(f"points/{name}" for name in points)]
 
 
-def _bytes(root: Traversable, names: list[str]) -> dict[str, bytes]:
-    return {name: root.joinpath(*name.split("/")).read_bytes() for name in names}
+def read_sources(root: Traversable) -> dict[str, bytes]:
+    """The bytes of every source file, keyed by its name relative to `root`."""
+    return {name: root.joinpath(*name.split("/")).read_bytes() for name in source_names(root)}
 
 
 def source_digest(sources: dict[str, bytes]) -> str:
-    digest = hashlib.sha256()
-    for name, content in sources.items():
-        digest.update(name.encode() + b"\0" + content + b"\0")
-    return digest.hexdigest()
+    return fingerprint(sources.items())
 
 
 def _parse_yaml(name: str, content: bytes) -> Any:
@@ -50,7 +48,7 @@ def _parse_yaml(name: str, content: bytes) -> Any:
 
 def parse_sources(root: Traversable) -> dict[str, Any]:
     """Parsed content of every source file: from the snapshot when fresh, else from YAML."""
-    sources = _bytes(root, source_names(root))
+    sources = read_sources(root)
     snapshot = root / SNAPSHOT
     if snapshot.is_file():
         stored = json.loads(snapshot.read_text(encoding="utf-8"))
