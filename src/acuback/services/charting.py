@@ -157,10 +157,11 @@ def prefill_session(
         draft["needles"] = [
             n.model_dump(mode="json", exclude={"id", "version"}) for n in last.needles
         ]
-        draft["source"] = f"session {last.id} of {last.session_date.isoformat()}"
+        # Shown to the practitioner: the date identifies the chart; record ids mean nothing to them.
+        draft["source"] = f"the last session ({last.session_date.isoformat()})"
     elif plan is not None:
         draft.update(needles_from_plan(plan.payload))
-        draft["source"] = f"plan {plan.id}"
+        draft["source"] = "the accepted plan"
     audit(uow, actor, "session.prefill", "patient", patient_id)
     uow.commit()
     return draft

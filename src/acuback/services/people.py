@@ -138,7 +138,10 @@ def update_practitioner(
     authorize(uow, actor, "practitioner.write", entity="practitioner", entity_id=practitioner_id)
     merged = _merged(uow.practitioners.get(practitioner_id), changes, _PRACTITIONER_FIXED, version)
     practitioner = uow.practitioners.update(validated(Practitioner, merged))
-    audit(uow, actor, "practitioner.update", "practitioner", practitioner_id)
+    audit(
+        uow, actor, "practitioner.update", "practitioner", practitioner_id,
+        {"fields": sorted(changes)},
+    )  # fmt: skip
     uow.commit()
     return practitioner
 

@@ -115,7 +115,8 @@ def test_prefill_comes_from_the_last_session_else_the_plan(demo: DemoClinic) -> 
     with demo.uow() as uow:
         from_session = charting.prefill_session(uow, mei, moreau)
         from_plan = charting.prefill_session(uow, mei, reyes)
-    assert from_session["source"].startswith("session")
+        last_date = uow.sessions.for_patient(moreau)[-1].session_date
+    assert from_session["source"] == f"the last session ({last_date.isoformat()})"
     assert from_session["needles"]
     # John Reyes has a proposed (not accepted) plan and no session: nothing to copy.
     assert "source" not in from_plan

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from acuback.errors import Conflict, InputError
-from acuback.services import dashboard, intakes, outcomes, plans, research
+from acuback.services import dashboard, intakes, outcomes, people, plans, research
 from acuback.services.demo import DEMO_LOGINS, is_empty, seed_demo
 
 from .conftest import DemoClinic
@@ -129,3 +129,18 @@ def test_research_aggregates_carry_no_identifiers(demo: DemoClinic) -> None:
     with demo.uow() as uow:
         strict = research.research_aggregates(uow, demo.actor("researcher"), min_cell=1000)
     assert all(g.suppressed and g.responder_rate is None for g in strict.outcomes)
+
+
+def test_a_practitioner_update_audits_which_fields_changed(demo: DemoClinic) -> None:
+    admin = demo.actor("admin")
+    with demo.uow() as uow:
+        before = uow.practitioners.all()[0]
+        assert before.id is not None
+        people.update_practitioner(
+            uow, admin, before.id, before.version, {"years_in_practice": 12, "licence_body": "BAcC"}
+        )
+    with demo.uow() as uow:
+        entry = uow.audit.entries(actor="admin", limit=1)[0]
+        assert uow.audit.verify().ok
+    assert (entry.action, entry.entity_id) == ("practitioner.update", str(before.id))
+    assert entry.detail["fields"] == ["licence_body", "years_in_practice"]
