@@ -5,6 +5,9 @@ user's data directory, whose folder is created). On SQLite every connection turn
 journaling, foreign keys and a busy timeout, and each transaction starts with `BEGIN IMMEDIATE`:
 nearly every unit of work appends to the audit log, SQLite has one writer, and taking the write
 lock up front makes writers queue instead of failing when another one overtook their snapshot.
+Within one process a file database gets a pool of one connection, so units of work wait in the
+pool's queue and wake as soon as the connection comes back, rather than in SQLite's busy handler,
+which polls with growing sleeps and let some writers wait seconds while later ones went first.
 PostgreSQL URLs use psycopg 3 (`postgresql+psycopg://`; a bare `postgresql://` is mapped to it),
 with the session time zone set to UTC.
 """
@@ -51,9 +54,14 @@ def make_engine(url: str | URL | None = None, **options: Any) -> Engine:
         options.setdefault("connect_args", {}).setdefault("options", utc)
         options.setdefault("pool_pre_ping", True)
         return create_engine(parsed, **options)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, **options)
+    if parsed.database not in {None, "", ":memory:"}:
+        options.setdefault("pool_size", 1)
+        options.setdefault("max_overflow", 0)
+        options.setdefault("pool_timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
     engine = create_engine(parsed, **options)
-    if parsed.get_backend_name() == "sqlite":
-        _configure_sqlite(engine)
+    _configure_sqlite(engine)
     return engine
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.dialects import sqlite
 
 from acuback.records import Appointment, UnitOfWork, make_engine, resolve_url
@@ -24,6 +26,28 @@ def test_sqlite_has_wal_and_foreign_keys(tmp_path: Path) -> None:
             assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_sqlite_units_of_work_in_one_process_queue_for_one_connection(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    connects: list[object] = []
+    event.listen(engine, "connect", lambda connection, _record: connects.append(connection))
+
+    def write(n: int) -> None:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO t VALUES (:n)"), {"n": n})
+            time.sleep(0.002)  # hold the transaction so the other threads must wait
+
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE t (n INTEGER)"))
+        with ThreadPoolExecutor(max_workers=16) as threads:
+            list(threads.map(write, range(64)))
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM t")).scalar() == 64
+    finally:
+        engine.dispose()
+    assert len(connects) == 1
 
 
 def test_default_url_is_a_sqlite_file_in_the_data_folder(
