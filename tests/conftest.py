@@ -36,9 +36,9 @@ def reference_dir() -> Path:
 @pytest.fixture(scope="session")
 def postgres_admin() -> Iterator[Engine]:
     """An AUTOCOMMIT engine on a PostgreSQL server's maintenance database, found or started by
-    tests/integration/postgres_server.py; none is a failure with instructions, never a skip."""
+    tests/postgres_server.py; none is a failure with instructions, never a skip."""
     # Imported here so that tiers without a database never load the server finder.
-    from .integration.postgres_server import INSTALL_HINT, admin_engine
+    from .postgres_server import INSTALL_HINT, admin_engine
 
     engine, stop, notes = admin_engine()
     if engine is None:

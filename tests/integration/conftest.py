@@ -1,7 +1,7 @@
 """Integration fixtures: a real database, SQLite and PostgreSQL, for every records test.
 
 `db_url` is parametrised over both back ends. SQLite is a file in the test's tmp folder.
-PostgreSQL is found or started by `postgres_server.admin_engine` (ACUBACK_TEST_POSTGRES_URL, the
+PostgreSQL is found or started by `tests/postgres_server.py` (ACUBACK_TEST_POSTGRES_URL, the
 local server, Debian's cluster, or a private throw-away cluster) behind the session fixture
 `postgres_admin` of tests/conftest.py. The run creates one database (tests/databases.py),
 dropped at the end; each test gets an empty schema of its own in it.

@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from ..system_packages import ensure_debian_package
+from .system_packages import ensure_debian_package
 
 __all__ = ["INSTALL_HINT", "admin_engine"]
 
