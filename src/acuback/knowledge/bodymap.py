@@ -28,15 +28,30 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from acuback.errors import InputError, KnowledgeError
 from acuback.knowledge import load_knowledge
 
+# Public too: the figure and page layout, which bodymap_svg draws from.
 __all__ = [
+    "BOTTOM_MARGIN",
+    "LABEL_COLUMN",
+    "TOP_MARGIN",
     "VIEWS",
     "Marker",
+    "Node",
     "Spec",
     "View",
+    "beziers",
+    "check_codes",
+    "join_mirrored",
+    "load_figure",
     "midline_x",
+    "mirrored",
+    "outline_nodes",
+    "page_width",
     "place",
     "placed_codes",
+    "resolve_spec",
     "silhouette",
+    "specs_of",
+    "to_document",
 ]
 
 View = Literal["front", "back"]
@@ -45,10 +60,10 @@ _FILE = "bodymap.yaml"
 _DATA = files("acuback.knowledge") / "data"
 
 # Page layout, in document units: a label column either side of the two views.
-_LABEL_COL = 78.0
+LABEL_COLUMN = 78.0
 _GAP = 24.0
-_TOP = 62.0
-_BOTTOM = 40.0
+TOP_MARGIN = 62.0
+BOTTOM_MARGIN = 40.0
 
 Node = tuple[float, float] | tuple[float, float, Literal["corner"]]
 
@@ -126,11 +141,11 @@ class Marker:
     y: float
 
 
-def _specs(entry: Spec | tuple[Spec, ...]) -> tuple[Spec, ...]:
+def specs_of(entry: Spec | tuple[Spec, ...]) -> tuple[Spec, ...]:
     return entry if isinstance(entry, tuple) else (entry,)
 
 
-def _resolve(fig: Figure, spec: Spec) -> list[tuple[float, float]]:
+def resolve_spec(fig: Figure, spec: Spec) -> list[tuple[float, float]]:
     """Right-half (x >= 0) positions of a spec in its view's frame."""
     marks = fig.landmarks(spec.view)
     if spec.landmark is not None:
@@ -160,7 +175,7 @@ def _check(fig: Figure) -> None:
     for code, entry in fig.points.items():
         if code not in known:
             raise KnowledgeError(_FILE, code, "code", "not a point in the knowledge base")
-        for spec in _specs(entry):
+        for spec in specs_of(entry):
             marks = fig.landmarks(spec.view)
             levels = (spec.level,) if spec.level else spec.levels or ()
             for level in levels:
@@ -169,14 +184,14 @@ def _check(fig: Figure) -> None:
             for name in (spec.landmark, *(spec.between or ())):
                 if name is not None and name not in marks:
                     raise KnowledgeError(_FILE, code, "landmark", f"no {spec.view} {name!r}")
-            for x, _ in _resolve(fig, spec):
+            for x, _ in resolve_spec(fig, spec):
                 if spec.bilateral != (x > 0.5):
                     problem = "bilateral must be true exactly when the point is off the midline"
                     raise KnowledgeError(_FILE, code, "bilateral", problem)
 
 
 @lru_cache(maxsize=1)
-def _figure() -> Figure:
+def load_figure() -> Figure:
     """Load and check `data/bodymap.yaml` once."""
     loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     raw: Any = yaml.load((_DATA / _FILE).read_text(encoding="utf-8"), Loader=loader)
@@ -191,52 +206,52 @@ def _figure() -> Figure:
     return fig
 
 
-def _width() -> float:
-    return 2 * _LABEL_COL + 2 * _figure().view_width + _GAP
+def page_width() -> float:
+    return 2 * LABEL_COLUMN + 2 * load_figure().view_width + _GAP
 
 
 def midline_x(view: View) -> float:
     """The document x of a view's midline."""
-    w = _figure().view_width
-    left = _LABEL_COL if view == "front" else _LABEL_COL + w + _GAP
+    w = load_figure().view_width
+    left = LABEL_COLUMN if view == "front" else LABEL_COLUMN + w + _GAP
     return left + w / 2
 
 
-def _doc(view: View, x: float, y: float) -> tuple[float, float]:
-    return midline_x(view) + x, _TOP + y
+def to_document(view: View, x: float, y: float) -> tuple[float, float]:
+    return midline_x(view) + x, TOP_MARGIN + y
 
 
 def placed_codes() -> frozenset[str]:
     """Codes of every point the body map can draw."""
-    return frozenset(_figure().points)
+    return frozenset(load_figure().points)
 
 
 def place(code: str) -> tuple[Marker, ...]:
     """Every drawn location of a placed point (both sides of a bilateral one), top to bottom."""
-    fig = _figure()
+    fig = load_figure()
     out: list[Marker] = []
-    for spec in _specs(fig.points[code]):
-        for x, y in _resolve(fig, spec):
+    for spec in specs_of(fig.points[code]):
+        for x, y in resolve_spec(fig, spec):
             sides = (x, -x) if spec.bilateral else (x,)
-            out.extend(Marker(code, spec.view, *_doc(spec.view, sx, y)) for sx in sides)
+            out.extend(Marker(code, spec.view, *to_document(spec.view, sx, y)) for sx in sides)
     return tuple(sorted(out, key=lambda m: (m.y, m.x)))
 
 
-def _mirror(nodes: Sequence[Node]) -> list[Node]:
+def mirrored(nodes: Sequence[Node]) -> list[Node]:
     return [(-n[0], n[1], *n[2:]) for n in nodes]
 
 
-def _join(right: Sequence[Node]) -> list[Node]:
+def join_mirrored(right: Sequence[Node]) -> list[Node]:
     """A right half that starts and ends on the midline, joined with its mirror into one loop."""
     if right[0][0] != 0 or right[-1][0] != 0:
         return list(right)
-    return [*right, *_mirror(right[1:-1])[::-1]]
+    return [*right, *mirrored(right[1:-1])[::-1]]
 
 
-def _outline_nodes(view: View) -> list[Node]:
+def outline_nodes(view: View) -> list[Node]:
     """The closed outline: right half top to bottom, then the mirrored half back up."""
-    fig = _figure()
-    return _join([node for name in fig.views[view].outline for node in fig.segments[name]])
+    fig = load_figure()
+    return join_mirrored([node for name in fig.views[view].outline for node in fig.segments[name]])
 
 
 def _tangents(nodes: Sequence[Node], closed: bool) -> list[tuple[float, float]]:
@@ -252,7 +267,7 @@ def _tangents(nodes: Sequence[Node], closed: bool) -> list[tuple[float, float]]:
     return out
 
 
-def _beziers(nodes: Sequence[Node], closed: bool) -> Iterator[tuple[tuple[float, float], ...]]:
+def beziers(nodes: Sequence[Node], closed: bool) -> Iterator[tuple[tuple[float, float], ...]]:
     """Cubic Bezier segments (p0, c1, c2, p1) through the nodes."""
     tans = _tangents(nodes, closed)
     count = len(nodes) if closed else len(nodes) - 1
@@ -267,12 +282,12 @@ def _beziers(nodes: Sequence[Node], closed: bool) -> Iterator[tuple[tuple[float,
 def silhouette(view: View, steps: int = 8) -> tuple[tuple[float, float], ...]:
     """The drawn outline of a view as a polygon in document coordinates (curves sampled)."""
     out: list[tuple[float, float]] = []
-    for p0, c1, c2, p1 in _beziers(_outline_nodes(view), closed=True):
+    for p0, c1, c2, p1 in beziers(outline_nodes(view), closed=True):
         for k in range(steps):
             t, u = k / steps, 1 - k / steps
             x = u**3 * p0[0] + 3 * u * u * t * c1[0] + 3 * u * t * t * c2[0] + t**3 * p1[0]
             y = u**3 * p0[1] + 3 * u * u * t * c1[1] + 3 * u * t * t * c2[1] + t**3 * p1[1]
-            out.append(_doc(view, x, y))
+            out.append(to_document(view, x, y))
     return tuple(out)
 
 
@@ -289,7 +304,7 @@ def _ranges(codes: frozenset[str]) -> str:
     return ", ".join(out)
 
 
-def _check_codes(codes: Sequence[str]) -> list[str]:
+def check_codes(codes: Sequence[str]) -> list[str]:
     """The canonical codes, each once, in the order first given.
 
     Raises `NotFound` (from the knowledge base, with suggestions) for a code that is no point,

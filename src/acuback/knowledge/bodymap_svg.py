@@ -10,29 +10,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-# The drawing half of one model: it reads the loaded figure and the page layout directly.
 from acuback.knowledge.bodymap import (
-    _BOTTOM,
-    _LABEL_COL,
-    _TOP,
+    BOTTOM_MARGIN,
+    LABEL_COLUMN,
+    TOP_MARGIN,
     VIEWS,
     Marker,
     Node,
     View,
-    _beziers,
-    _check_codes,
-    _doc,
-    _figure,
-    _join,
-    _mirror,
-    _outline_nodes,
-    _resolve,
-    _specs,
-    _width,
+    beziers,
+    check_codes,
+    join_mirrored,
+    load_figure,
     midline_x,
+    mirrored,
+    outline_nodes,
+    page_width,
     place,
     placed_codes,
+    resolve_spec,
     silhouette,
+    specs_of,
+    to_document,
 )
 
 __all__ = ["render_map"]
@@ -61,22 +60,22 @@ def _text(cls: str, x: float, y: float, text: str, anchor: str = "middle") -> st
 
 def _path_d(view: View, nodes: Sequence[Node], closed: bool) -> str:
     def pt(p: tuple[float, float]) -> str:
-        x, y = _doc(view, *p)
+        x, y = to_document(view, *p)
         return f"{x:.1f},{y:.1f}"
 
     parts = [f"M{pt(nodes[0][:2])}"]
-    parts += [f"C{pt(c1)} {pt(c2)} {pt(p1)}" for _, c1, c2, p1 in _beziers(nodes, closed)]
+    parts += [f"C{pt(c1)} {pt(c2)} {pt(p1)}" for _, c1, c2, p1 in beziers(nodes, closed)]
     return " ".join(parts) + (" Z" if closed else "")
 
 
 def _figure_svg(view: View) -> list[str]:
-    fig = _figure()
-    out = [f'<path class="outline" d="{_path_d(view, _outline_nodes(view), True)}"/>']
+    fig = load_figure()
+    out = [f'<path class="outline" d="{_path_d(view, outline_nodes(view), True)}"/>']
     for d in fig.views[view].details:
         if d.mirror and d.closed and d.path[0][0] == d.path[-1][0] == 0:
-            halves = [_join(d.path)]  # a shape across the midline: one loop, no seam
+            halves = [join_mirrored(d.path)]  # a shape across the midline: one loop, no seam
         else:
-            halves = [list(d.path), _mirror(d.path)] if d.mirror else [list(d.path)]
+            halves = [list(d.path), mirrored(d.path)] if d.mirror else [list(d.path)]
         cls = "hair" if d.filled else "detail"
         out += [f'<path class="{cls}" d="{_path_d(view, h, d.closed)}"/>' for h in halves]
     return out
@@ -84,21 +83,21 @@ def _figure_svg(view: View) -> list[str]:
 
 def _back_guides() -> list[str]:
     """The 1.5 and 3 cun Bladder lines, spanning the points placed on them, and level ticks."""
-    fig, out = _figure(), []
+    fig, out = load_figure(), []
     for cun in (1.5, 3.0):
         ys = [
             y
             for entry in fig.points.values()
-            for spec in _specs(entry)
+            for spec in specs_of(entry)
             if spec.view == "back" and spec.level and spec.lateral_cun == cun
-            for _, y in _resolve(fig, spec)
+            for _, y in resolve_spec(fig, spec)
         ]
         for side in (1, -1):
-            x0, y0 = _doc("back", side * cun * fig.b_cun, min(ys))
-            y1 = _TOP + max(ys)
+            x0, y0 = to_document("back", side * cun * fig.b_cun, min(ys))
+            y1 = TOP_MARGIN + max(ys)
             out.append(f'<path class="bl-line" d="M{x0:.1f},{y0:.1f} V{y1:.1f}"/>')
     for level, y in fig.spine.items():
-        x, yy = _doc("back", 0, y)
+        x, yy = to_document("back", 0, y)
         half = 4.5 if level in _TICKS else 2.0
         out.append(f'<path class="spine" d="M{x - half:.1f},{yy:.1f} H{x + half:.1f}"/>')
         if level in _TICKS:  # labelled just outside the trunk, a faint guide back to the tick
@@ -141,15 +140,15 @@ def _anchor(markers: Sequence[Marker], view: View) -> Marker:
 
 def _highlights(codes: Sequence[str], labels: bool) -> list[str]:
     """Leader lines first (so markers sit on top of them), then one group per code."""
-    fig = _figure()
+    fig = load_figure()
     markers = {code: place(code) for code in codes}
     leaders: list[str] = []
     texts: dict[str, list[str]] = {code: [] for code in codes}
     for view in VIEWS if labels else ():
         shown = [(c, ms) for c, ms in markers.items() if any(m.view == view for m in ms)]
         anchors = sorted(((c, _anchor(ms, view)) for c, ms in shown), key=lambda a: a[1].y)
-        ys = _label_rows(anchors, _TOP + 8, _TOP + fig.height)
-        col = _LABEL_COL - 4 if view == "front" else _width() - _LABEL_COL + 4
+        ys = _label_rows(anchors, TOP_MARGIN + 8, TOP_MARGIN + fig.height)
+        col = LABEL_COLUMN - 4 if view == "front" else page_width() - LABEL_COLUMN + 4
         side, end = ("end", col + 2) if view == "front" else ("start", col - 2)
         for (code, m), y in zip(anchors, ys, strict=True):
             leaders.append(
@@ -167,8 +166,8 @@ def _highlights(codes: Sequence[str], labels: bool) -> list[str]:
 
 
 def _compose(codes: Sequence[str], labels: bool) -> str:
-    fig = _figure()
-    width, height = _width(), _TOP + fig.height + _BOTTOM
+    fig = load_figure()
+    width, height = page_width(), TOP_MARGIN + fig.height + BOTTOM_MARGIN
     shown = ", ".join(codes[:10]) + (f" and {len(codes) - 10} more" if len(codes) > 10 else "")
     title = f"Acupuncture points: {shown}" if codes else "Acupuncture body map"
     body: list[str] = [f'<rect width="{width:.0f}" height="{height:.0f}" fill="#fff"/>']
@@ -209,4 +208,4 @@ def render_map(codes: Sequence[str], labels: bool = True) -> str:
     Raises `NotFound` for a code that is no point at all and `InputError` for a real point that
     the map does not place. Codes may be given in any common spelling (`bl23`, `BL-23`).
     """
-    return _compose(_check_codes(codes), labels)
+    return _compose(check_codes(codes), labels)

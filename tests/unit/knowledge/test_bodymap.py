@@ -200,7 +200,7 @@ def test_a_spec_needs_exactly_one_base() -> None:
 
 
 def test_a_bad_placement_refuses_to_load() -> None:
-    fig = bodymap._figure()
+    fig = bodymap.load_figure()
     stray = bodymap.Spec(view="back", landmark="no_such_landmark")
     with pytest.raises(KnowledgeError, match="no_such_landmark"):
         bodymap._check(fig.model_copy(update={"points": {"BL23": stray}}))
