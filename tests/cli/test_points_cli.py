@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -137,6 +138,22 @@ def test_console_script_runs(command: list[str]) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["code"] == "GV4"
+
+
+def test_both_paths_print_utf8_to_an_ascii_terminal() -> None:
+    ascii_env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    outputs = [
+        subprocess.run(
+            [*command, "points", "show", "BL23"], capture_output=True, env=ascii_env, check=False
+        )
+        for command in (
+            [str(Path(sys.executable).with_name("acuback"))],
+            [sys.executable, "-m", "acuback.cli.app"],
+        )
+    ]
+    assert [done.returncode for done in outputs] == [0, 0], [done.stderr for done in outputs]
+    assert outputs[0].stdout == outputs[1].stdout
+    assert "腎俞" in outputs[0].stdout.decode("utf-8")
 
 
 def test_map_without_labels(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

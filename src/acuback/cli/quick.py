@@ -81,11 +81,22 @@ def quick_page(args: list[str], pages: str | None = None) -> str | None:
         return None
 
 
+def _write_utf8(text: str) -> None:
+    """Write UTF-8 whatever the stream's encoding says, as the full CLI's click.echo does."""
+    stream = getattr(sys.stdout, "buffer", None)
+    if stream is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    stream.write(text.encode())
+    stream.flush()
+
+
 def main(argv: list[str] | None = None) -> int:
     """The `acuback` console script: the quick path when it applies, else the full CLI."""
     page = quick_page(sys.argv[1:] if argv is None else argv)
     if page is not None:
-        sys.stdout.write(page + "\n")
+        _write_utf8(page + "\n")
         return 0
     from acuback.cli.app import main as full_main
 
