@@ -65,10 +65,11 @@ def quick_page(args: list[str], pages: str | None = None) -> str | None:
     code, as_json = request
     try:
         data = _read(pages or PAGES)
+        current = _HEADER + fingerprint(page_sources()).encode()
     except OSError:
         return None
     header, _, body = data.partition(b"\n")
-    if header != _HEADER + fingerprint(page_sources()).encode():
+    if header != current:
         return None
     start = body.find(_RS + code.encode() + _US)
     if start < 0:
