@@ -83,6 +83,9 @@ def test_list_bad_meridian(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "points", "list", "--meridian", "XX")
     assert code == 2
     assert "meridian" in err
+    assert err.startswith("acuback: --meridian:")
+    for allowed in ("LU", "GV", "EX-B"):
+        assert allowed in err
 
 
 def test_map_writes_an_svg_with_the_points(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from acuback.cli.output import JsonOption, emit, json_text
-from acuback.errors import InputError
+from acuback.errors import InputError, NotFound
 
 if TYPE_CHECKING:
     from acuback.knowledge import Condition, KnowledgeBase, Meridian, Point
@@ -115,12 +115,16 @@ def list_points(
     points = list(kb.points.values())
     if meridian is not None:
         wanted = meridian.strip().upper()
+        groups = sorted({p.meridian for p in points if p.code.startswith("EX-")})
         if wanted.startswith("EX"):
-            groups = sorted({p.meridian for p in points if p.code.startswith("EX-")})
             if wanted not in groups and wanted != "EX":
                 raise InputError("--meridian", f"unknown extra-point group {meridian!r}", groups)
         else:
-            wanted = kb.meridian(meridian).code
+            try:
+                wanted = kb.meridian(meridian).code
+            except NotFound:
+                allowed = [*kb.meridians, *groups]
+                raise InputError("--meridian", f"unknown meridian {meridian!r}", allowed) from None
         points = [
             p
             for p in points
