@@ -28,6 +28,7 @@ __all__ = [
     "authorize",
     "can",
     "load_permissions",
+    "read_clinical_record",
     "refuse",
 ]
 
@@ -123,6 +124,17 @@ def authorize(
     if can(actor, action, patient_id):
         return
     refuse(uow, actor, action, entity=entity, entity_id=entity_id, patient_id=patient_id)
+
+
+def read_clinical_record(
+    uow: UnitOfWork, actor: Actor, entity: str, record_id: int, patient_id: int
+) -> None:
+    """Authorize reading one of a patient's clinical records; audit the read and commit it."""
+    authorize(
+        uow, actor, "clinical.read", entity=entity, entity_id=record_id, patient_id=patient_id
+    )
+    audit(uow, actor, f"{entity}.read", entity, record_id, {"patient_id": patient_id})
+    uow.commit()
 
 
 def refuse(

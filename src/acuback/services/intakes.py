@@ -17,7 +17,7 @@ from acuback.clinical.screening_rules import Policy, parse_policy
 from acuback.errors import InputError
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import Intake, UnitOfWork
-from acuback.services.access import Actor, audit, authorize
+from acuback.services.access import Actor, audit, authorize, read_clinical_record
 from acuback.services.inputs import reject_nul
 
 __all__ = [
@@ -87,12 +87,7 @@ def submit_intake(
 
 def get_intake(uow: UnitOfWork, actor: Actor, intake_id: int) -> Intake:
     intake = uow.intakes.get(intake_id)
-    authorize(
-        uow, actor, "clinical.read", entity="intake", entity_id=intake_id,
-        patient_id=intake.patient_id,
-    )  # fmt: skip
-    audit(uow, actor, "intake.read", "intake", intake_id, {"patient_id": intake.patient_id})
-    uow.commit()
+    read_clinical_record(uow, actor, "intake", intake_id, intake.patient_id)
     return intake
 
 

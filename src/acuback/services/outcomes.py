@@ -20,7 +20,7 @@ from acuback.clinical.protocols import load_courses
 from acuback.errors import InputError
 from acuback.records import Intake, OutcomeMeasurement, UnitOfWork
 from acuback.records.summaries import AcceptedCourse, OutcomeScore
-from acuback.services.access import Actor, audit, authorize
+from acuback.services.access import Actor, audit, authorize, read_clinical_record
 from acuback.services.inputs import reject_nul
 
 __all__ = [
@@ -88,12 +88,7 @@ def record_outcome(
 def get_outcome(uow: UnitOfWork, actor: Actor, outcome_id: int) -> OutcomeMeasurement:
     """One stored measurement (to show a saved questionnaire again, e.g. after a redirect)."""
     found = uow.outcomes.get(outcome_id)
-    authorize(
-        uow, actor, "clinical.read", entity="outcome", entity_id=outcome_id,
-        patient_id=found.patient_id,
-    )  # fmt: skip
-    audit(uow, actor, "outcome.read", "outcome", outcome_id, {"patient_id": found.patient_id})
-    uow.commit()
+    read_clinical_record(uow, actor, "outcome", outcome_id, found.patient_id)
     return found
 
 

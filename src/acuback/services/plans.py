@@ -16,7 +16,7 @@ from acuback.clinical.screening import ScreeningResult
 from acuback.errors import Conflict, InputError
 from acuback.knowledge import KnowledgeBase, Point, load_knowledge
 from acuback.records import Plan, UnitOfWork
-from acuback.services.access import Actor, audit, authorize
+from acuback.services.access import Actor, audit, authorize, read_clinical_record
 from acuback.services.intakes import clinic_policy, stored_screening
 from acuback.services.safety import TREATING, check_plan_methods, check_plan_points
 
@@ -48,11 +48,7 @@ def generate_plan(
 
 def get_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> Plan:
     found = uow.plans.get(plan_id)
-    authorize(
-        uow, actor, "clinical.read", entity="plan", entity_id=plan_id, patient_id=found.patient_id
-    )
-    audit(uow, actor, "plan.read", "plan", plan_id, {"patient_id": found.patient_id})
-    uow.commit()
+    read_clinical_record(uow, actor, "plan", plan_id, found.patient_id)
     return found
 
 
