@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from acuback.records import UnitOfWork, make_engine, upgrade
-from acuback.services.demo import seed_demo
+from acuback.services.demo import DEMO_LOGINS, seed_demo
 from acuback.settings import Settings
 from acuback.web.app import create_app
 from acuback.web.security.passwords import hash_password
@@ -24,11 +24,7 @@ from acuback.web.security.passwords import hash_password
 from ..databases import BACKENDS, fresh_database_url
 
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
-PASSWORDS = {
-    "admin": "admin-demo-2026", "mei": "mei-demo-2026", "daniel": "daniel-demo-2026",
-    "reception": "reception-demo-2026", "researcher": "researcher-demo-2026",
-    "ada": "ada-demo-2026", "grace": "grace-demo-2026",
-}  # fmt: skip
+DEMO_PASSWORDS = {login.username: login.password for login in DEMO_LOGINS}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -70,7 +66,7 @@ def auth(client: TestClient) -> Callable[[str], dict[str, str]]:
         if username not in tokens:
             response = client.post(
                 "/api/v1/auth/token",
-                data={"username": username, "password": PASSWORDS[username]},
+                data={"username": username, "password": DEMO_PASSWORDS[username]},
             )
             assert response.status_code == 200, response.text
             tokens[username] = response.json()["access_token"]

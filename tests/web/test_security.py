@@ -27,7 +27,7 @@ from acuback.web.security import (
     verify_password,
 )
 
-from .conftest import PASSWORDS, make_app
+from .conftest import DEMO_PASSWORDS, make_app
 
 Auth = Callable[[str], dict[str, str]]
 
@@ -127,7 +127,7 @@ def test_login_rate_limit(fresh: TestClient) -> None:
         failed = fresh.post("/api/v1/auth/token", data={"username": "mei", "password": "nope"})
         assert failed.status_code == 401
     blocked = fresh.post(
-        "/api/v1/auth/token", data={"username": "mei", "password": PASSWORDS["mei"]}
+        "/api/v1/auth/token", data={"username": "mei", "password": DEMO_PASSWORDS["mei"]}
     )
     assert blocked.status_code == 429
     assert 1 <= int(blocked.headers["retry-after"]) <= 300

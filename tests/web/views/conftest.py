@@ -17,12 +17,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from acuback.services.demo_data import DEMO_LOGINS
 from acuback.settings import Settings
 from acuback.web.app import create_app
 
+from ..conftest import DEMO_PASSWORDS
+
 SECRET = "test-secret-key-for-the-html-views-0123456789"
-DEMO_PASSWORDS = {login.username: login.password for login in DEMO_LOGINS}
 
 Browser = Callable[[str], TestClient]
 
