@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
@@ -29,6 +29,11 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir"
     )
     secret_key: str | None = None
+    research_key: SecretStr | None = Field(
+        default=None,
+        description="the clinic's secret for research pseudonyms and date shifts "
+        "(default: derived from secret_key); keep it, or pseudonyms change",
+    )
     environment: Literal["development", "test", "production"] = Field(
         default="development",
         description="outside development a strong ACUBACK_SECRET_KEY is required",

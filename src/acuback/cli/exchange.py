@@ -1,4 +1,9 @@
-"""CLI commands that move data in and out: `acuback db backup FILE`, `acuback db restore FILE`."""
+"""CLI commands that move data in and out.
+
+`acuback db backup FILE` and `acuback db restore FILE` (on the `db` group of `cli.records`),
+and `acuback research export --format parquet|csv --out DIR`. These run with direct access to
+the database, so they act as the operator `cli:<login name>` with the admin role, audited.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,11 @@ from acuback.cli.records import DbOption, db_app, shown_url
 
 if TYPE_CHECKING:
     from acuback.interop.manifest import Manifest
+    from acuback.services.access import Actor
 
-__all__ = ["backup_command", "restore_command"]
+__all__ = ["backup_command", "register", "restore_command"]
+
+research_app = typer.Typer(help="De-identified data for research.", no_args_is_help=True)
 
 
 @db_app.command("backup")
@@ -71,3 +79,42 @@ def _line(manifest: Manifest) -> str:
         f"{facts.audit_entries} audit entries (head {facts.audit_head_hash or 'none'}), "
         f"sha256 {manifest.database_sha256}"
     )
+
+
+@research_app.command("export")
+def research_export_command(
+    out: Path = typer.Option(..., "--out", help="Folder to write the tables and dictionary.json."),
+    fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
+    db: str | None = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Write the de-identified research export: one table per kind and a data dictionary."""
+    from acuback.cli.progress import progress_bar
+    from acuback.records import UnitOfWork, make_engine
+    from acuback.services.exchange import research_export, research_keys
+    from acuback.settings import get_settings
+
+    keys = research_keys(get_settings())
+    engine = make_engine(db)
+    try:
+        with progress_bar(as_json) as progress, UnitOfWork(engine) as uow:
+            summary = research_export(uow, _operator(), keys, out, fmt, progress)
+    finally:
+        engine.dispose()
+    data = {"out": str(out), "format": summary.format, "rows": summary.rows,
+            "files": [str(path) for path in summary.files]}  # fmt: skip
+    rows = ", ".join(f"{name} {count}" for name, count in summary.rows.items())
+    emit(data, as_json, lambda: f"wrote {len(summary.files)} files to {out} ({rows} rows)")
+
+
+def _operator() -> Actor:
+    import getpass
+
+    from acuback.services.access import Actor
+
+    return Actor(None, f"cli:{getpass.getuser()}", "admin")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `research` group (the `db` commands ride on `cli.records`' group)."""
+    app.add_typer(research_app, name="research")

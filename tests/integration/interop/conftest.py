@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
-from acuback.records import UnitOfWork, make_engine, upgrade
+from acuback.records import AdverseEvent, UnitOfWork, make_engine, upgrade
 from acuback.services.demo import seed_demo
 
 from ...databases import BACKENDS, fresh_database_url
@@ -65,6 +65,24 @@ def seed_clinic(url: str) -> None:
         with UnitOfWork(engine) as uow:
             for index in range(5):
                 uow.audit.record("mei", "read", "patient", index, detail={"n": index})
+            # The demo has no adverse event: one with free text, which must never leave.
+            session = next(
+                s
+                for p in uow.patients.all(limit=100)
+                for s in uow.sessions.for_patient(p.id or 0)
+                if s.status == "signed"
+            )
+            uow.adverse_events.add(
+                AdverseEvent(
+                    session_id=session.id or 0,
+                    patient_id=session.patient_id,
+                    occurred_at=datetime(2026, 2, 20, 10, 30, tzinfo=UTC),
+                    type="bleeding_haematoma",
+                    severity="mild",
+                    action_taken="Pressed the Zanzibar site for two minutes",
+                    description="Bruise noticed by Quentinella after BL40",
+                )
+            )
             uow.commit()
     finally:
         engine.dispose()

@@ -6,19 +6,23 @@ the packaged table says exactly this and that the use cases enforce it.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from acuback.errors import Forbidden
+from acuback.interop.research_export import ResearchKeys
 from acuback.records import TreatmentSession, UnitOfWork
 from acuback.services import (
     Actor,
     accounts,
     charting,
     dashboard,
+    exchange,
     intakes,
     load_permissions,
     outcomes,
@@ -35,7 +39,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
         "practitioner.read": ALL, "practitioner.write": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL, "user.admin": ALL, "audit.read": ALL,
+        "research.aggregate": ALL, "research.export": ALL, "user.admin": ALL, "audit.read": ALL,
     },
     "practitioner": {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
@@ -51,7 +55,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
         "schedule.read": OWN, "practitioner.read": ALL,
     },
-    "researcher": {"research.aggregate": ALL},
+    "researcher": {"research.aggregate": ALL, "research.export": ALL},
 }  # fmt: skip
 USERS = {
     "admin": "admin",
@@ -108,6 +112,9 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         ),
         "dashboard.read": lambda: dashboard.dashboard(uow, actor),
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
+        "research.export": lambda: exchange.research_export(
+            uow, actor, ResearchKeys(b"k" * 32), Path(tempfile.mkdtemp()), "csv"
+        ),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
     }

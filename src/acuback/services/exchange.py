@@ -1,0 +1,76 @@
+"""Use cases that move data out of the clinic: the de-identified research export.
+
+`research_export` checks the `research.export` permission, builds the tables of
+`acuback.interop.research_export` with the clinic's research key, writes them with the data
+dictionary, and audits what was written (tables and row counts, never a key or a value).
+The key is ACUBACK_RESEARCH_KEY, else derived from ACUBACK_SECRET_KEY (HMAC-SHA256 with a fixed
+label, so it is as secret as that key and changes with it); with neither set there is no
+export, because pseudonyms from a public key could be reversed by anyone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from pathlib import Path
+
+from acuback.errors import InputError
+from acuback.interop.progress import SILENT, Progress
+from acuback.interop.research_export import ResearchKeys, build_tables
+from acuback.interop.research_files import FORMATS, write_tables
+from acuback.records import UnitOfWork
+from acuback.services.access import Actor, audit, authorize
+from acuback.settings import Settings
+
+__all__ = ["MIN_RESEARCH_KEY", "ExportSummary", "research_export", "research_keys"]
+
+MIN_RESEARCH_KEY = 32
+_DEVELOPMENT_KEY = "acuback-development-key-not-secret"  # as web/security/keys.py: never used
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    files: tuple[Path, ...]
+    rows: dict[str, int]
+    format: str
+
+
+def research_keys(settings: Settings) -> ResearchKeys:
+    """The clinic's research keys (see the module docstring); InputError when there is none."""
+    if settings.research_key is not None:
+        secret = settings.research_key.get_secret_value()
+        if len(secret) < MIN_RESEARCH_KEY:
+            raise InputError(
+                "ACUBACK_RESEARCH_KEY", f"must be at least {MIN_RESEARCH_KEY} characters"
+            )
+        return ResearchKeys(secret.encode())
+    base = settings.secret_key
+    if not base or base == _DEVELOPMENT_KEY or len(base) < MIN_RESEARCH_KEY:
+        raise InputError(
+            "ACUBACK_RESEARCH_KEY",
+            "not set, and no ACUBACK_SECRET_KEY to derive it from: set a random value of "
+            f"at least {MIN_RESEARCH_KEY} characters and keep it",
+        )
+    derived = hmac.new(base.encode(), b"acuback research key v1", hashlib.sha256).digest()
+    return ResearchKeys(derived)
+
+
+def research_export(
+    uow: UnitOfWork,
+    actor: Actor,
+    keys: ResearchKeys,
+    out: Path,
+    fmt: str = "parquet",
+    progress: Progress = SILENT,
+) -> ExportSummary:
+    """Write the de-identified export of the whole clinic into the folder `out`."""
+    if fmt not in FORMATS:
+        raise InputError("--format", f"unknown {fmt!r}", FORMATS)
+    authorize(uow, actor, "research.export", entity="research")
+    tables = build_tables(uow, keys, progress)
+    files = write_tables(tables, out, fmt, progress)
+    rows = {name: len(table) for name, table in tables.items()}
+    audit(uow, actor, "research.export", "research", None, {"format": fmt, "rows": rows})
+    uow.commit()
+    return ExportSummary(tuple(files), rows, fmt)
