@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acuback.cli import clinical, evidence, exchange, knowledge, outcomes, records, serve
+from acuback.cli import analytics, clinical, evidence, exchange, knowledge, outcomes, records, serve
 from acuback.errors import AcubackError, InputError, NotFound
 
 __all__ = ["app", "main"]
@@ -20,6 +20,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 knowledge.register(app)
+analytics.register(app)
 clinical.register(app)
 evidence.register(app)
 outcomes.register(app)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from acuback.clinical.instruments import load_instruments
+from acuback.clinical.instruments import load_instruments, score
 from acuback.clinical.intake import duration_of, match_medications
 from acuback.clinical.outcomes import classify_response
 from acuback.interop.progress import SILENT, Progress
@@ -82,6 +82,7 @@ class IntakeFacts:
     medications: tuple[str, ...]
     expectation: int | None
     prior_acupuncture: bool | None
+    startback: tuple[object, ...] | None
 
 
 def _intake_facts(intake: Intake) -> IntakeFacts:
@@ -102,7 +103,13 @@ def _intake_facts(intake: Intake) -> IntakeFacts:
         medications=tuple(payload.get("medications") or ()),
         expectation=payload.get("expectation"),
         prior_acupuncture=payload.get("prior_acupuncture"),
+        startback=None if payload.get("startback") is None else tuple(payload["startback"]),
     )
+
+
+def _startback_group(answers: tuple[object, ...] | None) -> str | None:
+    """The STarT Back risk group of intake answers (None when the form was not answered)."""
+    return None if answers is None else score("startback", list(answers)).category
 
 
 @dataclass(frozen=True)
@@ -126,8 +133,9 @@ def _age(age: int) -> int:
 
 
 class _Builder:
-    def __init__(self, keys: ResearchKeys) -> None:
+    def __init__(self, keys: ResearchKeys, years: dict[int, int | None]) -> None:
         self.keys = keys
+        self.years = years  # practitioner id -> years in practice
         self.tables: dict[str, list[Row]] = {
             name: [] for name in ("patients", "intakes", "courses", "sessions", "outcomes")
         }
@@ -227,6 +235,9 @@ class _Builder:
             "chronicity": duration_of(facts.onset_weeks),
             "expectation": facts.expectation,
             "prior_acupuncture": facts.prior_acupuncture,
+            "condition": facts.diagnoses[0] if facts.diagnoses else "unspecified",
+            "startback": _startback_group(facts.startback),
+            "practitioner_years": self.years.get(practitioner or 0),
         }
 
     def _scored(self, instrument: str | None, scores: list[float]) -> Row:
@@ -285,7 +296,8 @@ def build_tables(
     uow: UnitOfWork, keys: ResearchKeys, progress: Progress = SILENT
 ) -> dict[str, list[Row]]:
     """Every table of the export for the whole clinic (patients without an intake are left out)."""
-    builder = _Builder(keys)
+    years = {p.id or 0: p.years_in_practice for p in uow.practitioners.all()}
+    builder = _Builder(keys, years)
     total = uow.patients.count()
     progress.start(total + 6, "reading records")
     for offset in range(0, total, _PAGE):

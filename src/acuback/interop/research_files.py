@@ -22,7 +22,17 @@ from pydantic import BaseModel, ConfigDict
 from acuback.errors import AcubackError
 from acuback.interop.progress import SILENT, Progress
 
-__all__ = ["FORMATS", "Column", "Dictionary", "TableSpec", "load_dictionary", "write_tables"]
+__all__ = [
+    "FORMATS",
+    "Column",
+    "Dictionary",
+    "TableSpec",
+    "arrow_schema",
+    "arrow_table",
+    "load_dictionary",
+    "write_dictionary",
+    "write_tables",
+]
 
 FORMATS = ("parquet", "csv")
 ColumnType = Literal["string", "integer", "number", "boolean", "date"]
@@ -77,9 +87,15 @@ def write_tables(
         (_write_parquet if fmt == "parquet" else _write_csv)(path, spec, rows)
         written.append(path)
         progress.advance(f"wrote {name}")
+    return [*written, write_dictionary(out)]
+
+
+def write_dictionary(out: Path) -> Path:
+    """`dictionary.json`: the packaged dictionary as JSON, beside the tables it describes."""
     target = out / "dictionary.json"
-    target.write_text(json.dumps(dictionary.model_dump(), indent=2, ensure_ascii=False) + "\n")
-    return [*written, target]
+    text = json.dumps(load_dictionary().model_dump(), indent=2, ensure_ascii=False)
+    target.write_text(text + "\n", encoding="utf-8")
+    return target
 
 
 def _write_csv(path: Path, spec: TableSpec, rows: Sequence[Row]) -> None:
@@ -100,30 +116,41 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _write_parquet(path: Path, spec: TableSpec, rows: Sequence[Row]) -> None:
+_ARROW_TYPES = {
+    "string": "string",
+    "integer": "int64",
+    "number": "float64",
+    "boolean": "bool_",
+    "date": "date32",
+}
+
+
+def arrow_schema(table: str) -> Any:
+    """The Arrow schema of one export table, each field with its unit and meaning."""
     import pyarrow as pa
+
+    spec = load_dictionary().tables[table]
+    return pa.schema(
+        [
+            pa.field(name, getattr(pa, _ARROW_TYPES[column.type])(), metadata=_metadata(column))
+            for name, column in spec.columns.items()
+        ]
+    )
+
+
+def arrow_table(table: str, rows: Sequence[Row]) -> Any:
+    """One export table's rows as an Arrow table of the dictionary's schema."""
+    import pyarrow as pa
+
+    schema = arrow_schema(table)
+    arrays = [pa.array([row[field.name] for row in rows], type=field.type) for field in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _write_parquet(path: Path, spec: TableSpec, rows: Sequence[Row]) -> None:
     import pyarrow.parquet as pq
 
-    types = {
-        "string": pa.string(),
-        "integer": pa.int64(),
-        "number": pa.float64(),
-        "boolean": pa.bool_(),
-        "date": pa.date32(),
-    }
-    fields = [
-        pa.field(
-            name,
-            types[column.type],
-            metadata={"unit": column.unit or "", "meaning": column.meaning},
-        )
-        for name, column in spec.columns.items()
-    ]
-    arrays = [
-        pa.array([row[name] for row in rows], type=field.type)
-        for name, field in zip(spec.columns, fields, strict=True)
-    ]
-    pq.write_table(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), path)
+    pq.write_table(arrow_table(path.stem, rows), path)
 
 
 def _metadata(column: Column) -> dict[str, str]:
