@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -118,8 +119,8 @@ def _report_from_source(source: Path, engine: str, master: str, instrument: str)
 
 
 def _report_from_db(db: str, engine: str, master: str, instrument: str) -> Report:
-    from acuback.cli.exchange import _operator
     from acuback.records import UnitOfWork, make_engine
+    from acuback.services.access import Actor
     from acuback.services.analytics import clinic_analytics
     from acuback.services.exchange import research_keys
     from acuback.settings import get_settings
@@ -128,7 +129,9 @@ def _report_from_db(db: str, engine: str, master: str, instrument: str) -> Repor
     database = make_engine(db)
     try:
         with UnitOfWork(database) as uow:
-            return clinic_analytics(uow, _operator(), keys, engine, instrument, master)
+            # Whoever can open the database file runs the CLI; the report is a researcher's.
+            operator = Actor(None, f"cli:{getpass.getuser()}", "researcher")
+            return clinic_analytics(uow, operator, keys, engine, instrument, master)
     finally:
         database.dispose()
 

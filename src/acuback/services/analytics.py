@@ -26,8 +26,8 @@ def clinic_analytics(
     instrument: str = "nrs",
     spark_master: str = "local[2]",
 ) -> Report:
-    """The analytics report of the whole clinic (researchers and administrators)."""
-    authorize(uow, actor, "research.export", entity="research")
+    """The analytics report of the whole clinic (the researcher role)."""
+    authorize(uow, actor, "research.analytics", entity="research")
     rows = build_tables(uow, keys)
     tables = {name: arrow_table(name, rows[name]) for name in ("courses", "sessions")}
     with connect(engine, spark_master) as con:

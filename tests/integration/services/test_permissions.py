@@ -20,6 +20,7 @@ from acuback.records import TreatmentSession, UnitOfWork
 from acuback.services import (
     Actor,
     accounts,
+    analytics,
     charting,
     dashboard,
     exchange,
@@ -55,7 +56,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
         "schedule.read": OWN, "practitioner.read": ALL,
     },
-    "researcher": {"research.aggregate": ALL, "research.export": ALL},
+    "researcher": {"research.aggregate": ALL, "research.export": ALL, "research.analytics": ALL},
 }  # fmt: skip
 USERS = {
     "admin": "admin",
@@ -114,6 +115,9 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
         "research.export": lambda: exchange.research_export(
             uow, actor, ResearchKeys(b"k" * 32), Path(tempfile.mkdtemp()), "csv"
+        ),
+        "research.analytics": lambda: analytics.clinic_analytics(
+            uow, actor, ResearchKeys(b"k" * 32)
         ),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),

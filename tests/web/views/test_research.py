@@ -232,3 +232,24 @@ def test_the_researcher_downloads_the_de_identified_export(
 @pytest.mark.parametrize("user", ["mei", "ada", "reception"])
 def test_the_export_is_refused_to_other_roles(browser: Browser, user: str) -> None:
     assert browser(user).get("/research/export.zip").status_code == 403
+
+
+def test_the_researcher_sees_the_analytics_factors_and_model(browser: Browser) -> None:
+    soup = page(browser("researcher").get("/research"))
+    section = soup.select_one("section[data-section=analytics]")
+    assert section is not None
+    factors = {t["data-factor"] for t in section.select("table[data-factor]")}
+    expected = {"condition", "chronicity", "sessions_per_week", "expectation"}
+    assert expected | {"prior_acupuncture", "startback", "practitioner"} <= factors
+    text = section.get_text(" ")
+    assert "no control arm" in text
+    assert "Adjusted model" in text
+
+
+@pytest.mark.parametrize("user", ["mei", "admin", "reception"])
+def test_other_roles_see_no_analytics(browser: Browser, user: str) -> None:
+    response = browser(user).get("/research")
+    if response.status_code == 200:
+        assert page(response).select_one("section[data-section=analytics]") is None
+    else:
+        assert response.status_code == 403

@@ -181,8 +181,33 @@ def research(request: Request, uow: UoW, user: PageUser) -> Response:
 
     names = {spec.id: spec.short_name for spec in load_instruments().instruments}
     context = {"figures": figures, "condition_words": _condition_words, "instruments": names,
-               "can_export": can(actor_of(user), "research.export")}  # fmt: skip
+               "can_export": can(actor_of(user), "research.export"),
+               **_analytics(request, uow, user)}  # fmt: skip
     return render(request, "research/aggregates.html", context, user=user)
+
+
+def _analytics(request: Request, uow: UnitOfWork, user: User) -> dict[str, Any]:
+    """The analytics report and its model figure, for a role that may see them (else none)."""
+    from acuback.analytics.factors import load_analysis_spec
+    from acuback.analytics.figures import odds_ratio_svg
+    from acuback.services.analytics import clinic_analytics
+    from acuback.services.exchange import research_keys
+
+    actor = actor_of(user)
+    if not can(actor, "research.analytics"):
+        return {"analytics": None}
+    report = clinic_analytics(uow, actor, research_keys(request.app.state.settings))
+    svg = odds_ratio_svg(report)
+    labels = {f.name: f.label for f in load_analysis_spec().factors}
+    return {
+        "analytics": report,
+        "factor_labels": labels,
+        "model_svg": None
+        if svg is None
+        else inline_svg(
+            svg, "analytics-model", "Odds ratios of responding from the adjusted model"
+        ),
+    }
 
 
 @router.get("/research/export.zip")
