@@ -17,7 +17,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from acuback.clinical.intake import Intake, MedicationMatch, match_medications
+from acuback.clinical.intake import Intake
+from acuback.clinical.medications import (
+    MedicationMatch,
+    MedicationReading,
+    UnrecognisedMedication,
+    read_medications,
+)
 from acuback.clinical.screening_rules import (
     Disposition,
     Policy,
@@ -102,6 +108,8 @@ class ScreeningResult(_Frozen):
     next_step: str
     patient_message: str
     medications: tuple[MedicationMatch, ...] = ()
+    # entries the recogniser could not read: never dropped, the practitioner asks the patient
+    unrecognised_medications: tuple[UnrecognisedMedication, ...] = ()
     startback: StartBackSummary | None = None
 
 
@@ -270,12 +278,25 @@ def _startback(intake: Intake) -> StartBackSummary | None:
     )
 
 
+def _medication_notes(builder: _Builder, reading: MedicationReading) -> None:
+    """Say what each entry was read as, so the practitioner can confirm it."""
+    for match in reading.matches:
+        read = f"; {match.read_as}" if match.read_as else ""
+        drug = "" if match.via == "class_word" else f" ({match.drug})"
+        builder.notes[f"Medication {match.text!r}: {match.label}{drug}{read}."] = None
+    for note in reading.notes:
+        builder.notes[note] = None
+    for entry in reading.unrecognised:
+        builder.notes[f"Medication {entry.text!r}: {entry.message}."] = None
+
+
 def screen(
     intake: Intake, kb: KnowledgeBase | None = None, policy: Policy | None = None
 ) -> ScreeningResult:
     """Screen an intake against the packaged rules (and a clinic policy, if given)."""
     kb = kb if kb is not None else load_knowledge()
-    medications = match_medications(intake.medications)
+    reading = read_medications(intake.medications)
+    medications = reading.matches
     workup = tuple(
         d for d in intake.diagnoses if d in kb.conditions and kb.conditions[d].needs_workup
     )
@@ -296,8 +317,7 @@ def screen(
     for code in workup:
         condition = kb.conditions[code]
         builder.notes[f"{condition.name}: {condition.workup_reason}"] = None
-    for match in medications:
-        builder.notes[f"Medication {match.text!r}: {match.label} ({match.drug})."] = None
+    _medication_notes(builder, reading)
     reasons.sort(key=lambda r: rank(r.disposition))  # stable: rule order within a level
     disposition = reasons[0].disposition if reasons else "proceed"
     text = load_rule_table().text(disposition)
@@ -308,5 +328,6 @@ def screen(
         next_step=text.practitioner.strip(),
         patient_message=text.patient.strip(),
         medications=medications,
+        unrecognised_medications=reading.unrecognised,
         startback=_startback(intake),
     )

@@ -29,6 +29,7 @@ __all__ = [
     "error_words",
     "form_error_field",
     "intake_from_form",
+    "medicine_lines",
     "plain_constraints",
     "router",
 ]
@@ -206,6 +207,31 @@ def plain_constraints(result: ScreeningResult, kb: KnowledgeBase) -> list[PlainC
     return out
 
 
+_MEDICINE_WORDS = {
+    "anticoagulant_therapy": "a blood thinner",
+    "antiplatelet_therapy": "a medicine that thins the blood",
+    "long_term_corticosteroids": "a steroid medicine taken by mouth or injection",
+}
+_UNREAD = (
+    "we did not recognise this medicine. Tell your practitioner about it, and bring the "
+    "packet or the prescription."
+)
+
+
+def medicine_lines(result: ScreeningResult) -> list[PlainConstraint]:
+    """Each medicine line that changes the answer, in plain words with what it was read as,
+    and every line that could not be read (never left out)."""
+    out = []
+    for match in result.medications:
+        text = f"{match.text}: counted as {_MEDICINE_WORDS.get(match.finding, match.label)}."
+        if match.via == "near_miss":
+            text += f" We read it as {match.drug}: please check the spelling."
+        out.append(PlainConstraint("medicine", text, (match.drug_class,)))
+    for entry in result.unrecognised_medications:
+        out.append(PlainConstraint("unrecognised", f"{entry.text}: {_UNREAD}"))
+    return out
+
+
 def _result_context(result: ScreeningResult, kb: KnowledgeBase) -> dict[str, Any]:
     """What the result template shows; the more serious answers hide everything reassuring."""
     serious = result.disposition in ("emergency", "refer", "clearance")
@@ -219,6 +245,7 @@ def _result_context(result: ScreeningResult, kb: KnowledgeBase) -> dict[str, Any
     treating = result.disposition in ("caution", "proceed")
     return {
         "result": result,
+        "medicines": medicine_lines(result),
         "reasons": reasons,
         "constraints": plain_constraints(result, kb) if treating else [],
         "guide": page_for_disposition(result.disposition),
