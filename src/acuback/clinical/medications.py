@@ -161,9 +161,10 @@ _UNITS = {"mg": 1.0, "g": 1000.0, "mcg": 0.001, "ug": 0.001, "microgram": 0.001}
 
 def _plain(text: str) -> str:
     """Lower case, accents and trade marks gone, a dose cut off a name ("eliquis5mg")."""
-    text = unicodedata.normalize("NFKD", _MARKS.sub(" ", text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return _GLUED.sub(" ", text.replace("µ", "u"))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", _MARKS.sub(" ", text.replace("µ", "u")))
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _GLUED.sub(" ", text.lower())
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -206,11 +207,11 @@ class _Entry:
     via: Via
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity, for the near-miss cache
 class _Index:
     phrases: dict[tuple[str, ...], _Entry]  # word sequences -> what they name
     longest: int
-    singles: dict[int, tuple[str, ...]]  # one-word names by length, for near misses
+    deletes: dict[str, tuple[str, ...]]  # deletion variants -> one-word names, for near misses
     non_systemic: dict[str, frozenset[str]]  # class key -> qualifier words
     systemic: dict[str, frozenset[str]]  # class key -> words that override the qualifiers
     indication: frozenset[str]
@@ -230,14 +231,15 @@ def _index() -> _Index:
                     phrases.setdefault(_words(brand), _Entry(cls, drug, group.atc, "brand"))
         for word in cls.class_words:
             phrases.setdefault(_words(word), _Entry(cls, None, None, "class_word"))
-    singles: dict[int, list[str]] = {}
+    deletes: dict[str, set[str]] = {}
     for key in phrases:
-        if len(key) == 1 and key[0].isalpha():
-            singles.setdefault(len(key[0]), []).append(key[0])
+        if len(key) == 1 and key[0].isalpha() and _allowed_distance(len(key[0])):
+            for variant in _deletes(key[0], _allowed_distance(len(key[0]))):
+                deletes.setdefault(variant, set()).add(key[0])
     return _Index(
         phrases=phrases,
         longest=max(len(k) for k in phrases),
-        singles={n: tuple(sorted(words)) for n, words in singles.items()},
+        deletes={variant: tuple(sorted(names)) for variant, names in deletes.items()},
         non_systemic={
             c.key: frozenset(w for q in c.non_systemic for w in _words(q)) for c in vocab.classes
         },
@@ -248,17 +250,34 @@ def _index() -> _Index:
     )
 
 
+def _deletes(word: str, depth: int) -> set[str]:
+    """`word` and every string made from it by deleting up to `depth` letters."""
+    found = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
+
+
+@lru_cache(maxsize=8192)
 def _near_miss(word: str, index: _Index) -> str | None:
-    """The vocabulary word closest to `word` within the allowed distance (ties: alphabetical)."""
+    """The vocabulary word closest to `word` within the allowed distance (ties: alphabetical).
+
+    Candidates come from shared deletions: two words within distance k share a string reached
+    by at most k deletions from each, and k is at most the allowed distance of either word, so
+    only a few distances are computed per word. Cached: the same words recur across entries."""
+    depth = _allowed_distance(len(word))
+    if depth == 0:
+        return None
+    variants = _deletes(word, depth)
+    candidates = {name for variant in variants for name in index.deletes.get(variant, ())}
     best: tuple[int, str] | None = None
-    for length in range(len(word) - 2, len(word) + 3):
-        for name in index.singles.get(length, ()):
-            limit = _allowed_distance(min(len(word), len(name)))
-            if limit == 0:
-                continue
-            distance = edit_distance(word, name, limit)
-            if distance <= limit and (best is None or (distance, name) < best):
-                best = (distance, name)
+    for name in candidates:
+        limit = _allowed_distance(min(len(word), len(name)))
+        distance = edit_distance(word, name, limit)
+        if distance <= limit and (best is None or (distance, name) < best):
+            best = (distance, name)
     return best[1] if best else None
 
 
