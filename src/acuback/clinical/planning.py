@@ -39,7 +39,7 @@ from acuback.clinical.protocols import (
     load_protocols,
 )
 from acuback.clinical.screening import Constraints, ScreeningResult, screen
-from acuback.clinical.screening_rules import Policy
+from acuback.clinical.screening_rules import POSITION_WORDS, Policy
 from acuback.knowledge import KnowledgeBase, Point, load_knowledge
 from acuback.knowledge.models import POSITION_FLAG_KINDS
 
@@ -367,7 +367,7 @@ def plan(
         )
     notes = [*constraints.notes, *point_notes, *guideline_notes]
     if constraints.position:
-        notes.insert(0, f"Treat the patient {constraints.position} down.")
+        notes.insert(0, f"Treat the patient {POSITION_WORDS[constraints.position]}.")
     return Plan(
         screening=result, points=tuple(points), methods=tuple(methods), course=_course(intake),
         excluded=(*point_excluded, *method_excluded, *care_excluded), self_care=tuple(self_care),

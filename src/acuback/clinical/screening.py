@@ -6,14 +6,14 @@ the most severe of the matching rules' dispositions, in the order emergency > re
 > defer > caution > proceed. Constraints gather what the matching rules add, expanded against
 the knowledge base: a rule that avoids a safety flag (say `lumbosacral`) avoids every point
 carrying it, and the method contraindications of `methods.yaml` that match the intake's
-findings remove those methods. The function is pure and deterministic.
+findings remove those methods. An emergency has no constraints: nothing is to be needled. The
+function is pure and deterministic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,6 +27,7 @@ from acuback.clinical.medications import (
 from acuback.clinical.screening_rules import (
     Disposition,
     Policy,
+    Position,
     Rule,
     When,
     effective_rules,
@@ -76,7 +77,7 @@ class Constraints(_Frozen):
     avoid_regions: tuple[str, ...] = ()
     avoid_methods: tuple[str, ...] = ()
     max_depth_mm: dict[str, float] = Field(default_factory=dict)
-    position: Literal["lying"] | None = None
+    position: Position | None = None
     max_needles: int | None = None
     notes: tuple[str, ...] = ()
     # why each region and method is avoided: used for the plan's `excluded`, not printed
@@ -148,6 +149,14 @@ def _holds(when: When, facts: _Facts) -> bool:
         return False
     if when.leg_signs_any and not any(getattr(intake.pain, s) for s in when.leg_signs_any):
         return False
+    if when.leg_signs_all and not all(getattr(intake.pain, s) for s in when.leg_signs_all):
+        return False
+    if when.pain_side_in and intake.pain.side not in when.pain_side_in:
+        return False
+    if when.pain_regions_any and not set(when.pain_regions_any) & set(intake.pain.regions):
+        return False
+    if when.no_finding and not found.isdisjoint(when.no_finding):
+        return False
     if when.duration_in and intake.duration not in when.duration_in:
         return False
     if (
@@ -168,7 +177,7 @@ class _Builder:
     regions: dict[str, str] = field(default_factory=dict)
     methods: dict[str, str] = field(default_factory=dict)
     depth: dict[str, float] = field(default_factory=dict)
-    position: Literal["lying"] | None = None
+    position: Position | None = None
     max_needles: int | None = None
     notes: dict[str, None] = field(default_factory=dict)
 
@@ -194,7 +203,7 @@ class _Builder:
             self.methods.setdefault(method, _because(rule))
         for key, limit in spec.max_depth_mm.items():
             self.depth[key] = min(limit, self.depth.get(key, limit))
-        if spec.position:
+        if spec.position and self.position != "side_lying":
             self.position = spec.position
         if spec.max_needles is not None:
             self.max_needles = min(spec.max_needles, self.max_needles or spec.max_needles)
@@ -321,10 +330,12 @@ def screen(
     reasons.sort(key=lambda r: rank(r.disposition))  # stable: rule order within a level
     disposition = reasons[0].disposition if reasons else "proceed"
     text = load_rule_table().text(disposition)
+    # an emergency is not treated at all: needling limits would only read as if it were
+    constraints = Constraints() if disposition == "emergency" else builder.build()
     return ScreeningResult(
         disposition=disposition,
         reasons=tuple(reasons),
-        constraints=builder.build(),
+        constraints=constraints,
         next_step=text.practitioner.strip(),
         patient_message=text.patient.strip(),
         medications=medications,

@@ -141,8 +141,21 @@ def test_refer_findings_dominate_all_but_emergency(data: dict[str, Any], red_fla
     kept = [f for f in data.get("findings", []) if f not in EMERGENCY]
     data["findings"] = list(dict.fromkeys([*kept, red_flag]))
     result = plan(parse_intake(data))
-    assert result.screening.disposition == "refer"
+    assert result.screening.disposition == (
+        "emergency" if fields_imply_emergency(data) else "refer"
+    )
     assert result.points == ()
+
+
+def fields_imply_emergency(data: dict[str, Any]) -> bool:
+    """Pain on both sides below the knee with numbness or weakness reads as bilateral sciatica
+    with a deficit, a cauda equina sign (the screening's cross-check)."""
+    pain = data["pain"]
+    return (
+        pain.get("side") == "both"
+        and pain.get("radiates_below_knee", False)
+        and (pain.get("leg_numbness", False) or pain.get("leg_weakness", False))
+    )
 
 
 def _break(data: dict[str, Any], how: str) -> dict[str, Any]:

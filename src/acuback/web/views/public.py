@@ -202,6 +202,9 @@ def plain_constraints(result: ScreeningResult, kb: KnowledgeBase) -> list[PlainC
                                             f"{depth:g} mm.", (code,)))  # fmt: skip
     if c.position == "lying":
         out.append(PlainConstraint("position", "You will be treated lying down."))
+    elif c.position == "side_lying":
+        text = "You will be treated lying on your side, or well supported."
+        out.append(PlainConstraint("position", text))
     if c.max_needles is not None:
         out.append(PlainConstraint("needles", f"No more than {c.max_needles} needles."))
     return out
