@@ -39,12 +39,27 @@ from acuback.clinical.screening import screen
 from acuback.knowledge import KnowledgeBase, load_knowledge
 
 MEDICATIONS = (
-    "warfarin 5 mg", "Eliquis", "aspirin 75 mg", "clopidogrel", "paracetamol", "blood thinner",
-    "takes blood thinners (not sure of the name)", "DOAC", "Xarelto20mg", "warfrin 3mg",
-    "apixiban 5 mg", "Coumadine", "Marcoumar", "prednisolone 20mg daily (for a skin rash)",
-    "prednisolone 5mg + nasal spray", "hydrocortisone cream", "aspirin 600 mg", "ramipril 5mg",
-    "Deltacortril 5mg", "amlodipine 10 mg once daily and atorvastatin 40mg at night",
-)  # fmt: skip
+    "warfarin 5 mg",
+    "Eliquis",
+    "aspirin 75 mg",
+    "clopidogrel",
+    "paracetamol",
+    "blood thinner",
+    "takes blood thinners (not sure of the name)",
+    "DOAC",
+    "Xarelto20mg",
+    "warfrin 3mg",
+    "apixiban 5 mg",
+    "Coumadine",
+    "Marcoumar",
+    "prednisolone 20mg daily (for a skin rash)",
+    "prednisolone 5mg + nasal spray",
+    "hydrocortisone cream",
+    "aspirin 600 mg",
+    "ramipril 5mg",
+    "Deltacortril 5mg",
+    "amlodipine 10 mg once daily and atorvastatin 40mg at night",
+)
 
 
 def random_intake(rng: random.Random, conditions: list[str]) -> dict[str, Any]:

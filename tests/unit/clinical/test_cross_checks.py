@@ -31,15 +31,21 @@ def rules(result: ScreeningResult) -> set[str]:
 @pytest.mark.parametrize(
     ("pain", "disposition", "rule"),
     [
-        ({"side": "both", "radiates_below_knee": True, "leg_numbness": True}, "emergency",
-         "bilateral_sciatica_with_deficit"),
-        ({"side": "both", "radiates_below_knee": True, "leg_weakness": True}, "emergency",
-         "bilateral_sciatica_with_deficit"),
+        (
+            {"side": "both", "radiates_below_knee": True, "leg_numbness": True},
+            "emergency",
+            "bilateral_sciatica_with_deficit",
+        ),
+        (
+            {"side": "both", "radiates_below_knee": True, "leg_weakness": True},
+            "emergency",
+            "bilateral_sciatica_with_deficit",
+        ),
         ({"side": "both", "radiates_below_knee": True}, "refer", "bilateral_sciatica_to_ask"),
         ({"side": "left", "radiates_below_knee": True, "leg_numbness": True}, "proceed", None),
         ({"side": "both", "leg_numbness": True}, "proceed", None),
     ],
-)  # fmt: skip
+)
 def test_leg_fields_imply_the_red_flag_the_findings_do_not_state(
     kb: KnowledgeBase, pain: dict[str, Any], disposition: str, rule: str | None
 ) -> None:
@@ -55,9 +61,19 @@ def test_leg_fields_imply_the_red_flag_the_findings_do_not_state(
 
 
 def test_the_cross_check_stays_quiet_when_the_finding_is_stated(kb: KnowledgeBase) -> None:
-    data = {"age": 45, "sex": "male", "findings": ["bilateral_leg_symptoms"],
-            "pain": {"regions": ["lower_back"], "onset_weeks": 2, "nrs": 7, "side": "both",
-                     "radiates_below_knee": True, "leg_weakness": True}}  # fmt: skip
+    data = {
+        "age": 45,
+        "sex": "male",
+        "findings": ["bilateral_leg_symptoms"],
+        "pain": {
+            "regions": ["lower_back"],
+            "onset_weeks": 2,
+            "nrs": 7,
+            "side": "both",
+            "radiates_below_knee": True,
+            "leg_weakness": True,
+        },
+    }
     result = screen(parse_intake(data), kb)
     assert result.disposition == "emergency"
     assert "cauda_equina" in rules(result)
@@ -85,9 +101,14 @@ def test_thoracic_pain_in_the_reference_age_bands_is_referred(
 
 
 def test_an_emergency_lists_no_needling_constraints(kb: KnowledgeBase) -> None:
-    data = {"age": 30, "sex": "female", "pregnancy_weeks": 20, "medications": ["warfarin"],
-            "findings": ["saddle_anaesthesia", "pacemaker_or_icd"],
-            "pain": {"regions": ["lower_back"], "onset_weeks": 2, "nrs": 7}}  # fmt: skip
+    data = {
+        "age": 30,
+        "sex": "female",
+        "pregnancy_weeks": 20,
+        "medications": ["warfarin"],
+        "findings": ["saddle_anaesthesia", "pacemaker_or_icd"],
+        "pain": {"regions": ["lower_back"], "onset_weeks": 2, "nrs": 7},
+    }
     result = screen(parse_intake(data), kb)
     assert result.disposition == "emergency"
     c = result.constraints
@@ -99,9 +120,14 @@ def test_an_emergency_lists_no_needling_constraints(kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize("prior", [None, False, True])
 def test_a_pregnant_patient_gets_one_position(kb: KnowledgeBase, prior: bool | None) -> None:
-    data = {"age": 30, "sex": "female", "pregnancy_weeks": 20, "prior_acupuncture": prior,
-            "findings": ["fainting_history"],
-            "pain": {"regions": ["neck"], "onset_weeks": 20, "nrs": 5}}  # fmt: skip
+    data = {
+        "age": 30,
+        "sex": "female",
+        "pregnancy_weeks": 20,
+        "prior_acupuncture": prior,
+        "findings": ["fainting_history"],
+        "pain": {"regions": ["neck"], "onset_weeks": 20, "nrs": 5},
+    }
     result = plan(parse_intake(data), kb)
     assert result.screening.constraints.position == "side_lying"
     positions = [n for n in result.notes if n.startswith("Treat") or "lying" in n.lower()]

@@ -102,8 +102,11 @@ def test_implants_remove_the_method_with_its_reason(
 
 
 def test_electroacupuncture_needs_a_pair_away_from_chest_and_head(kb: KnowledgeBase) -> None:
-    result = planned(kb, ["lower_back"], pain={"regions": ["lower_back"], "onset_weeks": 30,
-                                               "nrs": 5, "radiates_below_knee": True})  # fmt: skip
+    result = planned(
+        kb,
+        ["lower_back"],
+        pain={"regions": ["lower_back"], "onset_weeks": 30, "nrs": 5, "radiates_below_knee": True},
+    )
     points, regions = methods(result)["electroacupuncture"]
     assert len(points) >= 2
     assert not {"chest", "head", "face", "neck"} & set(regions)
