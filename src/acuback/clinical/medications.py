@@ -192,6 +192,9 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+_LOOSE_FROM = 6  # words this long get one more letter of slack when the first letters agree
+
+
 def _allowed_distance(length: int) -> int:
     """Near misses scale with word length and never apply to short words (ASA, ASS, DOAC)."""
     if length < 5:
@@ -234,7 +237,8 @@ def _index() -> _Index:
     deletes: dict[str, set[str]] = {}
     for key in phrases:
         if len(key) == 1 and key[0].isalpha() and _allowed_distance(len(key[0])):
-            for variant in _deletes(key[0], _allowed_distance(len(key[0]))):
+            slack = 1 if len(key[0]) >= _LOOSE_FROM else 0
+            for variant in _deletes(key[0], _allowed_distance(len(key[0])) + slack):
                 deletes.setdefault(variant, set()).add(key[0])
     return _Index(
         phrases=phrases,
@@ -270,15 +274,23 @@ def _near_miss(word: str, index: _Index) -> str | None:
     depth = _allowed_distance(len(word))
     if depth == 0:
         return None
-    variants = _deletes(word, depth)
+    variants = _deletes(word, depth + 1 if len(word) >= _LOOSE_FROM else depth)
     candidates = {name for variant in variants for name in index.deletes.get(variant, ())}
     best: tuple[int, str] | None = None
     for name in candidates:
         limit = _allowed_distance(min(len(word), len(name)))
+        if min(len(word), len(name)) >= _LOOSE_FROM and word[0] == name[0]:
+            limit += 1  # one more letter when the first letters agree: a doubt counts
         distance = edit_distance(word, name, limit)
         if distance <= limit and (best is None or (distance, name) < best):
             best = (distance, name)
     return best[1] if best else None
+
+
+def _loose(word: str, name: str) -> bool:
+    """True when `word` is within the looser limit only (said "may be", not "read as")."""
+    limit = _allowed_distance(min(len(word), len(name)))
+    return edit_distance(word, name, limit) > limit
 
 
 # ----- reading --------------------------------------------------------------------------------
@@ -393,7 +405,9 @@ def _read_mention(
 
 def _read_as(hit: _Hit, name: str, cls: DrugClass) -> str | None:
     if hit.near is not None:
-        return f"{hit.written!r} read as {name}: confirm"
+        verb = "may be" if _loose(hit.written, hit.near) else "read as"
+        named = name if hit.near == name else f"{hit.near} ({name})"
+        return f"{hit.written!r} {verb} {named}: confirm"
     if hit.entry.via == "class_word":
         return f"{hit.written!r} read as the class {cls.label}: confirm which drug"
     return None

@@ -122,6 +122,7 @@ class _Facts:
     intake: Intake
     findings: frozenset[str]
     workup: tuple[str, ...]  # diagnoses whose condition needs a physician's work-up
+    unread: bool = False  # a medication entry the recogniser could not read
 
 
 def findings_of(intake: Intake, medications: Iterable[MedicationMatch] = ()) -> frozenset[str]:
@@ -156,6 +157,8 @@ def _holds(when: When, facts: _Facts) -> bool:
     if when.pain_regions_any and not set(when.pain_regions_any) & set(intake.pain.regions):
         return False
     if when.no_finding and not found.isdisjoint(when.no_finding):
+        return False
+    if when.unrecognised_medication is not None and facts.unread != when.unrecognised_medication:
         return False
     if when.duration_in and intake.duration not in when.duration_in:
         return False
@@ -309,7 +312,7 @@ def screen(
     workup = tuple(
         d for d in intake.diagnoses if d in kb.conditions and kb.conditions[d].needs_workup
     )
-    facts = _Facts(intake, findings_of(intake, medications), workup)
+    facts = _Facts(intake, findings_of(intake, medications), workup, bool(reading.unrecognised))
     reasons: list[Reason] = []
     builder = _Builder()
     for rule in effective_rules(policy):

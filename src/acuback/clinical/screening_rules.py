@@ -82,6 +82,7 @@ class When(_Frozen):
     pain_side_in: tuple[Side, ...] = ()
     pain_regions_any: tuple[PainRegion, ...] = ()
     no_finding: tuple[Finding, ...] = ()
+    unrecognised_medication: bool | None = None
     duration_in: tuple[Duration, ...] = ()
     diagnosis_needs_workup: bool | None = None
     any: tuple[When, ...] = ()

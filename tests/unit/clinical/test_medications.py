@@ -72,6 +72,9 @@ ANTICOAGULANT, ANTIPLATELET, STEROID = (
         ("prednisolone for eye inflammation", STEROID, "prednisolone"),  # why, not how
         ("dexamethasone 4 mg tablets and eye drops", STEROID, "dexamethasone"),
         ("fluticasone nasal spray; prednisolone tablets", STEROID, "prednisolone"),
+        ("pred 5mg", STEROID, "prednisolone"),
+        ("INR checks at the clinic", ANTICOAGULANT, None),  # an INR means a vitamin K antagonist
+        ("Duoplavin", ANTIPLATELET, "clopidogrel"),
     ],
 )
 def test_entries_count_as_their_class(text: str, finding: str, drug: str | None) -> None:
@@ -86,12 +89,18 @@ def test_entries_count_as_their_class(text: str, finding: str, drug: str | None)
         assert matches[0].drug == drug
 
 
+def test_a_looser_near_miss_with_the_same_first_letter_says_may_be() -> None:
+    (match,) = match_medications(["Xeralto 20mg"])
+    assert match.finding == ANTICOAGULANT
+    assert match.read_as == "'xeralto' may be xarelto (rivaroxaban): confirm"
+
+
 @pytest.mark.parametrize(
     ("text", "written", "drug"),
     [
         ("warfrin 3mg", "warfrin", "warfarin"),
         ("apixiban 5 mg", "apixiban", "apixaban"),
-        ("Coumadine", "coumadine", "warfarin"),
+        ("Coumadine", "coumadine", "coumadin (warfarin)"),
         ("clopidogral", "clopidogral", "clopidogrel"),
     ],
 )
@@ -162,3 +171,21 @@ def test_every_group_is_keyed_to_an_atc_code_and_a_known_source(kb: KnowledgeBas
             assert set(group.sources) <= set(kb.sources), group.atc
             codes.add(group.atc)
     assert {"B01AA", "B01AB", "B01AE", "B01AF", "B01AC", "H02AB"} <= codes
+
+
+def test_an_unread_entry_is_screened_with_a_blood_thinners_care(kb: KnowledgeBase) -> None:
+    """When in doubt, count it: until the practitioner knows what it is."""
+    from acuback.clinical import parse_intake, screen
+
+    data = {
+        "age": 72,
+        "sex": "male",
+        "medications": ["Zyloric 100"],
+        "pain": {"regions": ["lower_back"], "onset_weeks": 30, "nrs": 5},
+    }
+    result = screen(parse_intake(data), kb)
+    assert result.disposition == "caution"
+    assert [r.rule for r in result.reasons][:1] == ["unrecognised_medication"]
+    assert result.constraints.max_depth_mm == {"*": 5}
+    assert "BL40" in {a.code for a in result.constraints.avoid_points}
+    assert [u.text for u in result.unrecognised_medications] == ["Zyloric 100"]
