@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from acuback.clinical.intake import Intake
 from acuback.clinical.protocols import MethodOffer, MethodSite, load_protocols
@@ -27,8 +28,13 @@ _LEVEL_REGIONS = {"C": "neck", "T": "upper_back", "L": "lower_back", "S": "sacru
 def point_regions(point: Point) -> tuple[str, ...]:
     """The point's body region, plus every region its vertebral levels reach (EX-B2 Jiaji runs
     from T1 to L5, so it lies in the upper back as well as the lower back)."""
-    extra = (_LEVEL_REGIONS[level[0]] for level in point.levels)
-    return tuple(dict.fromkeys((point.region, *extra)))
+    return _regions(point.region, point.levels)
+
+
+@lru_cache(maxsize=512)
+def _regions(region: str, levels: tuple[str, ...]) -> tuple[str, ...]:
+    extra = (_LEVEL_REGIONS[level[0]] for level in levels)
+    return tuple(dict.fromkeys((region, *extra)))
 
 
 def why_not(point: Point, constraints: Constraints) -> str | None:
@@ -80,7 +86,13 @@ def _site(
     if site.points == "none":
         return Site((), ())
     pool = {"planned": placed.points, "local": placed.local, "self_care": placed.self_care}
-    codes = [c for c in pool[site.points] if why_not(kb.points[c], constraints) is None]
+    avoided = {a.code for a in constraints.avoid_points}
+    regions_off = set(constraints.avoid_regions)
+    codes = [  # the plan's points are already safe; checked again, cheaply, as a second guard
+        c
+        for c in pool[site.points]
+        if c not in avoided and regions_off.isdisjoint(point_regions(kb.points[c]))
+    ]
     if site.regions:
         codes = [c for c in codes if set(point_regions(kb.points[c])) & set(site.regions)]
     codes = codes[: site.at_most]

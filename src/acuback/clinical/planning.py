@@ -24,6 +24,7 @@ and policy always give the same plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -163,21 +164,26 @@ class _Candidate:
     sources: tuple[str, ...]
 
 
-def _candidates(intake: Intake) -> list[_Candidate]:
+def _candidates(intake: Intake) -> tuple[_Candidate, ...]:
     """Protocol points for the intake, best first (priority, then region and protocol order)."""
+    regions = tuple(dict.fromkeys(intake.pain.regions))
+    return _ranked(regions, intake.duration, intake.pain.radiates_below_knee)
+
+
+@lru_cache(maxsize=256)  # a few dozen presentations cover every intake
+def _ranked(regions: tuple[str, ...], duration: str, sciatica: bool) -> tuple[_Candidate, ...]:
     book = load_protocols()
-    sciatica = intake.pain.radiates_below_knee
     ranked: dict[str, tuple[tuple[int, int, int, int], _Candidate]] = {}
-    for r_index, region in enumerate(dict.fromkeys(intake.pain.regions)):
+    for r_index, region in enumerate(regions):
         for p_index, protocol in enumerate(book.protocols):
-            if not protocol.applies(region, intake.duration, sciatica):
+            if not protocol.applies(region, duration, sciatica):
                 continue
             for e_index, entry in enumerate(protocol.points):
                 key = (entry.priority, r_index, p_index, e_index)
                 if entry.code not in ranked or key < ranked[entry.code][0]:
                     sources = entry.sources or protocol.sources
                     ranked[entry.code] = (key, _Candidate(entry, sources))
-    return [candidate for _, candidate in sorted(ranked.values(), key=lambda item: item[0])]
+    return tuple(candidate for _, candidate in sorted(ranked.values(), key=lambda item: item[0]))
 
 
 def _side(point: Point, intake: Intake) -> Side:
