@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -21,12 +21,15 @@ from pydantic import (
     model_validator,
 )
 
+from acuback.clinical.intake import Intake as IntakeForm
+from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.screening import ScreeningResult
 from acuback.errors import InputError
 from acuback.records.vocabulary import (
-    DISPOSITIONS,
     AdverseEventType,
     Angle,
     AppointmentStatus,
+    Disposition,
     NeedleSide,
     PlanStatus,
     Role,
@@ -128,23 +131,21 @@ class Patient(VersionedRecord):
 
 
 class Intake(VersionedRecord):
-    """An intake v1 and its screening result, kept exactly as given.
+    """An Intake v1 (the core's model) and the screening result computed for it.
 
-    `disposition` is the screening's own; it is filled from `screening["disposition"]`.
+    `disposition` is the screening's own; it is filled from `screening.disposition`.
     """
 
     patient_id: int
     practitioner_id: int | None = None
     submitted_at: UtcDatetime | None = None
-    payload: dict[str, Any]
-    screening: dict[str, Any]
-    disposition: str = ""
+    payload: IntakeForm
+    screening: ScreeningResult
+    disposition: Disposition | Literal[""] = ""
 
     @model_validator(mode="after")
     def _disposition_from_screening(self) -> Self:
-        given = self.screening.get("disposition")
-        if given not in DISPOSITIONS:
-            raise ValueError(f"screening disposition must be one of {', '.join(DISPOSITIONS)}")
+        given = self.screening.disposition
         if self.disposition and self.disposition != given:
             raise ValueError(f"disposition {self.disposition!r} differs from screening {given!r}")
         object.__setattr__(self, "disposition", given)
@@ -157,7 +158,7 @@ class Plan(VersionedRecord):
     patient_id: int
     intake_id: int
     created_at: UtcDatetime | None = None
-    payload: dict[str, Any]
+    payload: PlanResult
     status: PlanStatus = "proposed"
     accepted_by: int | None = None
     accepted_at: UtcDatetime | None = None

@@ -122,16 +122,14 @@ def _red_flag_alerts(patient_id: int, intakes: Sequence[Intake], day: date) -> l
     submitted = latest.submitted_at.date() if latest.submitted_at else day
     if submitted < day - timedelta(days=RED_FLAG_DAYS):
         return []
-    before = (
-        {r["rule"] for r in intakes[-2].screening.get("reasons", [])} if len(intakes) > 1 else set()
-    )
+    before = {r.rule for r in intakes[-2].screening.reasons} if len(intakes) > 1 else set()
     new = [
-        r for r in latest.screening.get("reasons", [])
-        if r["disposition"] in _RED_FLAG_DISPOSITIONS and r["rule"] not in before
+        r for r in latest.screening.reasons
+        if r.disposition in _RED_FLAG_DISPOSITIONS and r.rule not in before
     ]  # fmt: skip
     if not new:
         return []
-    rules = ", ".join(sorted({r["rule"] for r in new}))
+    rules = ", ".join(sorted({r.rule for r in new}))
     severity: Literal["warning", "urgent"] = (
         "urgent" if latest.disposition in ("emergency", "refer") else "warning"
     )

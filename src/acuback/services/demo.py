@@ -111,10 +111,10 @@ def _intake(
     uow: UnitOfWork, kb: KnowledgeBase, patient_id: int, practitioner_id: int | None,
     payload: dict[str, Any], at: datetime,
 ) -> Intake:  # fmt: skip
-    result = screen(parse_intake(payload, conditions=kb.conditions), kb)
+    form = parse_intake(payload, conditions=kb.conditions)
     record = Intake(
-        patient_id=patient_id, practitioner_id=practitioner_id, submitted_at=at, payload=payload,
-        screening=result.model_dump(mode="json"),
+        patient_id=patient_id, practitioner_id=practitioner_id, submitted_at=at, payload=form,
+        screening=screen(form, kb),
     )  # fmt: skip
     return uow.intakes.add(record)
 
@@ -126,10 +126,10 @@ def _story(
     sessions = len(story.pain)
     first_day = today - timedelta(days=_DAYS_BETWEEN_SESSIONS * max(sessions, 1))
     intake = _intake(uow, kb, patient_id, practitioner_id, story.intake, _at(first_day, 8))
-    result = plan(parse_intake(story.intake, conditions=kb.conditions), kb)
+    result = plan(intake.payload, kb)
     stored = uow.plans.add(
         Plan(patient_id=patient_id, intake_id=intake.id or 0, created_at=_at(first_day, 8, 30),
-             payload=result.model_dump(mode="json"))
+             payload=result)
     )  # fmt: skip
     if story.accept_plan and intake.disposition in TREATING:
         stored = uow.plans.accept(stored, signer, at=_at(first_day, 8, 45))

@@ -15,7 +15,7 @@ __all__ = ["AppointmentRow", "IntakeRow", "OutcomeRow", "PlanRow"]
 
 
 class IntakeRow(Versioned, Base):
-    """An intake v1 and its screening result, both stored exactly as given."""
+    """An intake v1 and its screening result, as the JSON of the core's models."""
 
     __tablename__ = "intakes"
     __table_args__ = (one_of("disposition", DISPOSITIONS),)
@@ -26,6 +26,8 @@ class IntakeRow(Versioned, Base):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     payload: Mapped[dict[str, Any]]
     screening: Mapped[dict[str, Any]]
+    # The shape payload and screening were written in (records.payloads; migration 0003).
+    payload_version: Mapped[int] = mapped_column(server_default="1")
     disposition: Mapped[str] = mapped_column(String(20), index=True)
 
 
@@ -40,6 +42,8 @@ class PlanRow(Versioned, Base):
     intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     payload: Mapped[dict[str, Any]]
+    # The shape payload was written in (records.payloads; migration 0003).
+    payload_version: Mapped[int] = mapped_column(server_default="1")
     status: Mapped[str] = mapped_column(String(20))
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     accepted_at: Mapped[datetime | None]

@@ -155,7 +155,7 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
         )
     for plan in record.plans:
         when = (plan.accepted_at or plan.created_at or datetime.now()).date()
-        count = len(plan.payload.get("points", []))
+        count = len(plan.payload.points)
         entries.append(TimelineEntry(when, "plan", f"Plan ({plan.status})", f"{count} points",
                                      f"/clinic/plans/{plan.id}", plan.status))  # fmt: skip
     for chart in record.charts:

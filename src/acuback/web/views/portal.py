@@ -39,7 +39,7 @@ from acuback.web.views.clinic_common import FormFields, PageRoute, actor_of, fie
 from acuback.web.views.figures import body_map, progress_figure
 from acuback.web.views.templating import render
 
-__all__ = ["RED_FLAG_GROUPS", "questionnaire_answers", "router", "self_care_points"]
+__all__ = ["RED_FLAG_GROUPS", "questionnaire_answers", "router"]
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PatientUser = Annotated[User, Depends(require_roles("patient"))]
@@ -121,10 +121,10 @@ def _red_flags(form: FormData) -> list[str]:
 
 def _follow_up_intake(latest: Intake, findings: list[str], nrs: int | None) -> dict[str, Any]:
     """The latest intake again, with the new red-flag findings and today's pain added."""
-    payload = dict(latest.payload)
-    payload["findings"] = sorted(set(payload.get("findings") or []) | set(findings))
-    if nrs is not None:
-        payload["pain"] = {**payload.get("pain", {}), "nrs": nrs}
+    form = latest.payload
+    pain = form.pain if nrs is None else form.pain.model_copy(update={"nrs": nrs})
+    found = tuple(sorted(set(form.findings) | set(findings)))
+    payload = form.model_copy(update={"findings": found, "pain": pain}).model_dump(mode="json")
     parse_intake(payload)  # the stored intake was valid; make sure the follow-up is too
     return payload
 
@@ -188,21 +188,14 @@ def progress(request: Request, uow: UoW, user: PatientUser) -> Response:
     return render(request, "portal/progress.html", context, user=user)
 
 
-def self_care_points(plan_payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """The plan's home points, less any the plan's own screening forbids (defence in depth:
-    planning already leaves them out)."""
-    avoid = plan_payload.get("screening", {}).get("constraints", {}).get("avoid_points", [])
-    forbidden = {item["code"] for item in avoid}
-    return [item for item in plan_payload.get("self_care", []) if item["code"] not in forbidden]
-
-
 @router.get("/portal/home-points")
 def home_points(request: Request, uow: UoW, user: PatientUser) -> Response:
     actor, patient_id = _patient(uow, user)
     accepted = [p for p in list_plans(uow, actor, patient_id) if p.status == "accepted"]
-    points = self_care_points(accepted[-1].payload) if accepted else []
+    # Planning leaves out every home point the screening forbids (clinical.planning._self_care).
+    points = list(accepted[-1].payload.self_care) if accepted else []
     kb = load_knowledge()
-    figure, unplaced = body_map([item["code"] for item in points], "Body map of my home points")
+    figure, unplaced = body_map([item.code for item in points], "Body map of my home points")
     shown = len(unplaced) < len(points)
     context = {"plan": accepted[-1] if accepted else None, "points": points,
                "kb_points": kb.points, "body_map": figure if shown else "",

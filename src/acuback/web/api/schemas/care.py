@@ -7,6 +7,9 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
+from acuback.clinical.intake import Intake as IntakeForm
+from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.screening import ScreeningResult
 from acuback.records.vocabulary import Angle, AppointmentStatus
 from acuback.web.api.schemas.common import Id, In, Out, Text, Version
 
@@ -37,8 +40,8 @@ class IntakeOut(Out):
     practitioner_id: int | None
     submitted_at: AwareDatetime | None
     disposition: str
-    payload: dict[str, Any]
-    screening: dict[str, Any]
+    payload: IntakeForm = Field(description="the Intake v1 as validated (SPEC section 3)")
+    screening: ScreeningResult
 
 
 class PlanOut(Out):
@@ -50,7 +53,7 @@ class PlanOut(Out):
     created_at: AwareDatetime | None
     accepted_by: int | None
     accepted_at: AwareDatetime | None
-    payload: dict[str, Any] = Field(description="the plan result (SPEC section 3)")
+    payload: PlanResult = Field(description="the plan result (SPEC section 3)")
 
 
 class PlanPointEdit(In):
