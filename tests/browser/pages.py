@@ -13,7 +13,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .steps import fill_self_check, submit
+from .steps import (
+    accept_plan,
+    chart_session,
+    fill_self_check,
+    new_patient,
+    propose_plan,
+    submit,
+    submit_intake,
+    unique_family_name,
+)
 
 __all__ = ["PAGES", "Visit", "visit_path"]
 
@@ -52,6 +61,15 @@ def _send_questionnaire(page: Any) -> None:
     submit(page, "Send my answers")
 
 
+def _draft_with_needle_alarm(page: Any) -> None:
+    """A new patient through to a draft session whose needle count does not match."""
+    patient_id = new_patient(page, "Robin", unique_family_name("Layout"))
+    submit_intake(page, patient_id)
+    propose_plan(page)
+    accept_plan(page)
+    chart_session(page, patient_id, needles_in=6, needles_out=5)
+
+
 PAGES: dict[str | None, list[str | Visit]] = {
     None: [
         "/", "/self-check", "/learn", "/learn/risks", "/learn/qualifications", "/evidence",
@@ -74,6 +92,7 @@ PAGES: dict[str | None, list[str | Visit]] = {
         "/clinic/plans/{holloway.plans[0]}",
         "/clinic/patients/{fenwick.patient}/sessions/new", "/clinic/sessions/{fenwick.sessions[0]}",
         "/clinic/patients/{fenwick.patient}/outcomes/new", "/clinic/outcomes/{fenwick.outcomes[0]}",
+        Visit("draft session with a needle alarm", "/clinic", _draft_with_needle_alarm),
         Visit("patient not found", "/clinic/patients/999999", status=404),
     ],
     "reception": [

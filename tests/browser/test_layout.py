@@ -83,8 +83,10 @@ def _open(page: Any, entry: str | Visit, path: str) -> list[str]:
         return [f"status {status}, expected {visit.status}"]
     if visit.step is not None:
         visit.step(page)
-    # An error status is itself logged as a console error; only a 200 page must show none.
-    return page_errors(page)[before:] if visit.status == 200 else []
+    # A page answered with an error status (a form sent back with its errors, a 404) logs
+    # that status as a console error about the page's own address: that one is no fault.
+    own = f"{page.url}: Failed to load resource: the server responded with a status of"
+    return [error for error in page_errors(page)[before:] if not error.startswith(own)]
 
 
 def _check(page: Any, name: str, folder: Path, axe_script: str) -> list[str]:
@@ -121,3 +123,18 @@ def test_every_page_fits_a_phone_and_passes_axe(
             problems[name] = found
     report = "\n".join(f"{name}:\n  " + "\n  ".join(lines) for name, lines in problems.items())
     assert not problems, f"as {user or 'a visitor'} (screenshots in {tmp_path}):\n{report}"
+
+
+def test_the_checks_see_a_missing_label_and_a_page_too_wide(
+    page: Any, axe_script: str, tmp_path: Path
+) -> None:
+    """The tour above can fail: an input without a label and a box wider than a phone."""
+    page.goto("/login")
+    page.evaluate(
+        "() => { const box = document.createElement('div'); box.style.width = '800px';"
+        " box.append(document.createElement('input'));"
+        " document.querySelector('main').append(box); }"
+    )
+    problems = _check(page, "broken", tmp_path, axe_script)
+    assert any(line.startswith("390 px: the page is") for line in problems), problems
+    assert any(line.startswith("1366 px: label ") for line in problems), problems
