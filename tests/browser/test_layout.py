@@ -27,6 +27,7 @@ from .steps import page_errors
 WIDTHS = (1366, 390)  # a common laptop, and a current phone held upright
 HEIGHT = 900
 PHONE = 390
+TOUR_TIMEOUT_MS = 20_000
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 _AXE_RUN = "options => axe.run(document, options)"
 _OVERFLOW = """width => [...document.querySelectorAll('body *')]
@@ -113,6 +114,10 @@ def test_every_page_fits_a_phone_and_passes_axe(
     user: str | None,
 ) -> None:
     page = new_page(user=user)
+    # The tour loads the heaviest pages (pooled evidence, full-page screenshots) back to back;
+    # on a busy machine one of them may take longer than the suite's short default.
+    page.set_default_timeout(TOUR_TIMEOUT_MS)
+    page.set_default_navigation_timeout(TOUR_TIMEOUT_MS)
     ids = _ids(demo_clinic)
     problems: dict[str, list[str]] = {}
     for entry in PAGES[user]:
