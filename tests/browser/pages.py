@@ -39,10 +39,14 @@ class Visit:
 
 
 def _self_check_emergency(page: Any) -> None:
-    fill_self_check(page, age=50, ticks=(
-        "Numbness or tingling between my legs, around my bottom or genitals",
-        "I cannot pass urine, or my bladder does not empty properly",
-    ))  # fmt: skip
+    fill_self_check(
+        page,
+        age=50,
+        ticks=(
+            "Numbness or tingling between my legs, around my bottom or genitals",
+            "I cannot pass urine, or my bladder does not empty properly",
+        ),
+    )
 
 
 def _self_check_missing_answers(page: Any) -> None:
@@ -72,49 +76,79 @@ def _draft_with_needle_alarm(page: Any) -> None:
 
 PAGES: dict[str | None, list[str | Visit]] = {
     None: [
-        "/", "/self-check", "/learn", "/learn/risks", "/learn/qualifications", "/evidence",
+        "/",
+        "/self-check",
+        "/learn",
+        "/learn/risks",
+        "/learn/qualifications",
+        "/evidence",
         "/login",
         Visit("self-check result", "/", lambda page: fill_self_check(page)),
-        Visit("self-check result in pregnancy", "/",
-              lambda page: fill_self_check(page, age=31, pregnancy_weeks=20)),
+        Visit(
+            "self-check result in pregnancy",
+            "/",
+            lambda page: fill_self_check(page, age=31, pregnancy_weeks=20),
+        ),
         Visit("self-check emergency", "/", _self_check_emergency),
         Visit("self-check with missing answers", "/self-check", _self_check_missing_answers),
         Visit("login with a wrong password", "/login", _wrong_password),
     ],
     "mei": [
-        "/clinic", "/clinic/patients", "/clinic/patients?q=Fenwick", "/clinic/patients/new",
-        "/clinic/patients/{fenwick.patient}", "/clinic/patients/{holloway.patient}",
+        "/clinic",
+        "/clinic/patients",
+        "/clinic/patients?q=Fenwick",
+        "/clinic/patients/new",
+        "/clinic/patients/{fenwick.patient}",
+        "/clinic/patients/{holloway.patient}",
         "/clinic/patients/{duval.patient}",
         "/clinic/patients/{fenwick.patient}/intake",
-        "/clinic/intakes/{fenwick.intakes[0]}", "/clinic/intakes/{duval.intakes[0]}",
-        "/clinic/intakes/{okonjo.intakes[0]}", "/clinic/intakes/{holloway.intakes[0]}",
-        "/clinic/plans/{fenwick.plans[0]}", "/clinic/plans/{reyes.plans[0]}",
+        "/clinic/intakes/{fenwick.intakes[0]}",
+        "/clinic/intakes/{duval.intakes[0]}",
+        "/clinic/intakes/{okonjo.intakes[0]}",
+        "/clinic/intakes/{holloway.intakes[0]}",
+        "/clinic/plans/{fenwick.plans[0]}",
+        "/clinic/plans/{reyes.plans[0]}",
         "/clinic/plans/{holloway.plans[0]}",
-        "/clinic/patients/{fenwick.patient}/sessions/new", "/clinic/sessions/{fenwick.sessions[0]}",
-        "/clinic/patients/{fenwick.patient}/outcomes/new", "/clinic/outcomes/{fenwick.outcomes[0]}",
+        "/clinic/patients/{fenwick.patient}/sessions/new",
+        "/clinic/sessions/{fenwick.sessions[0]}",
+        "/clinic/patients/{fenwick.patient}/outcomes/new",
+        "/clinic/outcomes/{fenwick.outcomes[0]}",
+        *(
+            f"/clinic/patients/{{fenwick.patient}}/outcomes/new?instrument={instrument}"
+            for instrument in ("peg", "rmdq", "startback", "odi")
+        ),
         Visit("draft session with a needle alarm", "/clinic", _draft_with_needle_alarm),
         Visit("patient not found", "/clinic/patients/999999", status=404),
     ],
     "reception": [
-        "/clinic", "/clinic/patients", "/clinic/patients/{fenwick.patient}",
+        "/clinic",
+        "/clinic/patients",
+        "/clinic/patients/{fenwick.patient}",
         Visit("not allowed", "/clinic/intakes/{fenwick.intakes[0]}", status=403),
     ],
     "admin": [
         "/clinic",
-        "/admin", "/admin/users", "/admin/practitioners", "/admin/practitioners/{practitioners[0]}",
+        "/admin",
+        "/admin/users",
+        "/admin/practitioners",
+        "/admin/practitioners/{practitioners[0]}",
         "/admin/audit",
     ],
     "researcher": ["/research"],
     "ada": [
-        "/portal", "/portal/questionnaires", "/portal/home-points", "/portal/appointments",
+        "/portal",
+        "/portal/questionnaires",
+        "/portal/home-points",
+        "/portal/appointments",
         "/portal/appointments/{fenwick.appointments[0]}",
     ],
     # Grace sends a questionnaire (Ada's progress is asserted elsewhere and stays as seeded).
     "grace": [
-        "/portal", "/portal/home-points",
+        "/portal",
+        "/portal/home-points",
         Visit("questionnaires sent", "/portal/questionnaires", _send_questionnaire),
     ],
-}  # fmt: skip
+}
 
 
 def visit_path(page: str | Visit, ids: dict[str, Any]) -> str:

@@ -43,8 +43,10 @@ def axe_script() -> str:
     try:
         from axe_playwright_python.base import AXE_FILE_PATH
     except ImportError:
-        pytest.fail("the layout tests need axe-core: pip install 'axe-playwright-python>=0.1.8'",
-                    pytrace=False)  # fmt: skip
+        pytest.fail(
+            "the layout tests need axe-core: pip install 'axe-playwright-python>=0.1.8'",
+            pytrace=False,
+        )
     return Path(AXE_FILE_PATH).read_text(encoding="utf-8")
 
 
