@@ -230,14 +230,19 @@ class Score(_Frozen):
 # ----- answer validation --------------------------------------------------------------------
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 item', '24 items'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _as_list(responses: object, spec: Instrument) -> list[object]:
     if not isinstance(responses, list | tuple):
-        raise InputError("responses", f"expected a list of {spec.items} answers", spec.answers)
+        expected = f"expected a list of {_count(spec.items, 'answer')}"
+        raise InputError("responses", expected, spec.answers)
     if len(responses) != spec.items:
-        raise InputError(
-            "responses", f"{spec.short_name} has {spec.items} items; got {len(responses)}",
-            spec.answers,
-        )  # fmt: skip
+        got = _count(len(responses), "answer")
+        problem = f"{spec.short_name} has {_count(spec.items, 'item')}; got {got}"
+        raise InputError("responses", problem, spec.answers)
     return list(responses)
 
 
