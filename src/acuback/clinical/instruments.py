@@ -121,6 +121,7 @@ class Instrument(_Frozen):
     copyright: str | None
     licence: str
     item_text_shipped: Literal[False]  # acuback ships no official item wording (COMMON rule 7)
+    patient_form: bool  # the portal can put every item to a patient in acuback's own words
     sources: tuple[str, ...] = Field(min_length=1)
     verified: bool
 
@@ -128,6 +129,8 @@ class Instrument(_Frozen):
     def _consistent(self) -> Instrument:
         if self.item_labels and len(self.item_labels) != self.items:
             raise ValueError(f"{len(self.item_labels)} item_labels for {self.items} items")
+        if self.patient_form and self.items > 1 and len(self.item_labels) != self.items:
+            raise ValueError("a patient form needs a label of our own for every item")
         if self.max_missing > self.items:
             raise ValueError("max_missing is larger than the number of items")
         if self.bands and self.bands[-1].max != self.score.max:
