@@ -62,16 +62,19 @@ def heterogeneity(yi: Array, vi: Array, tau2: float | None) -> Heterogeneity:
     return Heterogeneity(q, df, pval, 100 * tau2 / (tau2 + s2), tau2 / s2 + 1)
 
 
-def q_profile_ci(yi: Array, vi: Array, level: float = 95.0) -> tuple[float, float] | None:
+def q_profile_ci(
+    yi: Array, vi: Array, level: float = 95.0, near: float = 0.0
+) -> tuple[float, float] | None:
     """Q-profile confidence interval for tau^2 (None when k < 2).
 
-    Each bound is a Newton root of Q(tau^2) = target (`q_root`), the upper one started from
-    the lower, so the interval costs a few O(k) passes rather than a bracketing search.
+    Each bound is a Newton root of Q(tau^2) = target (`q_root`) started from `near` (the
+    fit's tau^2 estimate, which usually lies between them) or, for the upper bound, from the
+    lower one if that is larger, so the interval costs a few O(k) passes.
     """
     df = yi.size - 1
     if df < 1:
         return None
     alpha = 1 - level / 100
-    lower = q_root(yi, vi, float(special.chdtri(df, alpha / 2)))
-    upper = q_root(yi, vi, float(special.chdtri(df, 1 - alpha / 2)), start=lower)
+    lower = q_root(yi, vi, float(special.chdtri(df, alpha / 2)), near)
+    upper = q_root(yi, vi, float(special.chdtri(df, 1 - alpha / 2)), max(near, lower))
     return lower, upper

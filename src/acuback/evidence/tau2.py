@@ -136,18 +136,22 @@ def _he(yi: Array, vi: Array) -> Tau2Estimate:
     return Tau2Estimate(tau2, float(se))
 
 
-def q_root(yi: Array, vi: Array, target: float, start: float = 0.0) -> float:
-    """The tau^2 >= start where Q(tau^2) = target (Q is decreasing); `start` when Q(start) is
-    already at or below it. `start` must lie left of the root (e.g. 0, or a smaller root).
+def q_root(yi: Array, vi: Array, target: float, guess: float = 0.0) -> float:
+    """The tau^2 >= 0 where Q(tau^2) = target (Q is decreasing), or 0 when Q(0) <= target.
 
-    Q is decreasing and convex in tau^2, so Newton steps (dQ/dtau^2 = -y'PPy) from the left
-    climb monotonically to the root, to 1e-12; brentq is the fallback should that ever stall.
+    Q is decreasing and convex in tau^2, so Newton steps (dQ/dtau^2 = -y'PPy) taken left of
+    the root climb monotonically to it, to 1e-12; from a `guess` right of the root (say a tau^2
+    estimate) the first step lands left of it, or at 0. brentq is the fallback should that
+    ever stall.
     """
     scorer = _Scorer(yi, vi)
-    tau2 = start
+    tau2 = max(0.0, guess)
     _, _, _, q, ypppy = scorer.at(tau2)
+    if q <= target and tau2 > 0:  # right of the root: one step back, then from the left
+        tau2 = max(0.0, tau2 + (q - target) / ypppy)
+        _, _, _, q, ypppy = scorer.at(tau2)
     if q <= target:
-        return start
+        return 0.0
     for _ in range(100):
         step = (q - target) / ypppy
         tau2 += step
@@ -161,7 +165,7 @@ def q_root(yi: Array, vi: Array, target: float, start: float = 0.0) -> float:
     upper = max(100.0, 10 * float(np.var(yi)), 2 * tau2)
     while excess(upper) > 0:
         upper *= 10
-    return float(brentq(excess, start, upper, xtol=1e-12, rtol=1e-14))
+    return float(brentq(excess, 0.0, upper, xtol=1e-12, rtol=1e-14))
 
 
 def _pm(yi: Array, vi: Array) -> Tau2Estimate:
