@@ -6,8 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from acuback.errors import InputError
 
 __all__ = ["Settings", "get_settings"]
 
@@ -35,6 +37,12 @@ class Settings(BaseSettings):
     )
     policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
     data_dir: Path = Field(default_factory=_default_data_dir)
+    access_log: Literal["on", "off"] = Field(
+        default="on", description="`acuback serve` logs every request"
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="`acuback serve` logs as text lines or one JSON object a line"
+    )
 
     @property
     def effective_database_url(self) -> str:
@@ -43,4 +51,10 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings; a bad ACUBACK_* value is an InputError naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "ACUBACK_" + "_".join(str(part) for part in error["loc"]).upper()
+        raise InputError(name, error["msg"]) from None

@@ -209,3 +209,18 @@ def test_dashboard_lists_today_and_alerts(client: TestClient, auth: Auth) -> Non
     assert board["appointments"]
     kinds = {alert["kind"] for alert in board["alerts"]}
     assert {"not_improving", "reassessment_due", "red_flags", "licence_expiring"} <= kinds
+
+
+def test_an_ambiguous_point_code_in_a_plan_is_a_422_naming_both(
+    client: TestClient, auth: Auth
+) -> None:
+    patient_id = _patient(client, auth)
+    intake = _intake(client, auth, patient_id, CLEAN).json()
+    plan = client.post(f"/api/v1/intakes/{intake['id']}/plans", headers=auth("mei")).json()
+    body = {"version": plan["version"], "points": [{"code": "Bl-54", "side": "both"}]}
+    refused = client.post(f"/api/v1/plans/{plan['id']}/accept", json=body, headers=auth("mei"))
+    assert refused.status_code == 422
+    error = refused.json()
+    assert error["field"] == "points[0].code"
+    assert "ambiguous" in error["detail"]
+    assert error["allowed"] == ["BL54", "BL40"]

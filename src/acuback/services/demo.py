@@ -34,7 +34,7 @@ from acuback.services.charting import needles_from_plan
 from acuback.services.demo_data import DEMO_LOGINS, PATIENTS, PRACTITIONERS, DemoLogin, PatientStory
 from acuback.services.safety import TREATING
 
-__all__ = ["DEMO_LOGINS", "DemoLogin", "is_empty", "seed_demo"]
+__all__ = ["DEMO_LOGINS", "DemoLogin", "is_demo", "is_empty", "seed_demo"]
 
 _NEEDLE = {"needle_gauge_mm": 0.25, "needle_length_mm": 40.0, "needle_make": "Demo single-use"}
 _DAYS_BETWEEN_SESSIONS = 3
@@ -43,6 +43,12 @@ _DAYS_BETWEEN_SESSIONS = 3
 def is_empty(uow: UnitOfWork) -> bool:
     """True when the database holds no patients and no users (safe to seed)."""
     return uow.patients.count() == 0 and not uow.users.all()
+
+
+def is_demo(uow: UnitOfWork) -> bool:
+    """True when the database holds the demo clinic: its audit log records the demo's seeding."""
+    seeds = uow.audit.entries(entity="clinic", actor="demo", limit=10)
+    return any(entry.action == "demo.seed" for entry in seeds)
 
 
 def seed_demo(

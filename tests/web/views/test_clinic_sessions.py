@@ -208,6 +208,10 @@ def test_outcome_forms_show_licence_notices_and_no_item_text(browser: Browser) -
     assert len(startback.select("input[type=radio][value=yes]")) == 8
     rmdq = page(client.get(f"{url}?instrument=rmdq"))
     assert len(rmdq.select("input[type=checkbox][name^=q]")) == 24
+    paper = rmdq.select_one("[data-paper-only=rmdq]")  # the practitioner is told why
+    assert paper is not None
+    assert "not offered the RMDQ-24 in the portal" in paper.get_text()
+    assert startback.select_one("[data-paper-only]") is None
     odi = page(client.get(f"{url}?instrument=odi"))
     sections = odi.select("select[name^=q]")
     assert len(sections) == 10

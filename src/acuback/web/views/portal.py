@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from acuback.clinical import FINDINGS, parse_intake, score
+from acuback.clinical.instruments import Instrument, load_instruments
 from acuback.clinical.intake import STARTBACK_ITEM9
 from acuback.errors import InputError, NotFound
 from acuback.knowledge import load_knowledge
@@ -46,7 +47,7 @@ PatientUser = Annotated[User, Depends(require_roles("patient"))]
 
 # The finding groups of the self-check asked again before each visit (public/_findings.html).
 RED_FLAG_GROUPS: tuple[str, ...] = ("emergency", "chest", "bones", "serious")
-_RMDQ_ITEMS = 24
+_PAPER = "your clinic gives it to you on paper"
 _VERDICT_WORDS = {
     "improving": "Improving: the change is large enough to matter.",
     "not_yet": "Too early to say: the check comes later in the course.",
@@ -85,6 +86,12 @@ def _all_or_none(form: FormData, names: list[str], what: str) -> list[str] | Non
     return given
 
 
+def paper_only() -> list[Instrument]:
+    """Instruments a patient cannot answer in the portal: their item wording is licensed and
+    not shipped, so the portal could show only numbers (the RMDQ, the ODI)."""
+    return [spec for spec in load_instruments().instruments if not spec.patient_form]
+
+
 def questionnaire_answers(form: FormData) -> dict[str, Any]:
     """The instruments answered on the form, as the responses `score()` reads (checked)."""
     answers: dict[str, Any] = {}
@@ -94,9 +101,9 @@ def questionnaire_answers(form: FormData) -> dict[str, Any]:
     peg_names = [f"peg.{i}" for i in (1, 2, 3)]
     if _all_or_none(form, peg_names, "PEG") is not None:
         answers["peg"] = [_int(form, name, 0, 10) for name in peg_names]
-    if field(form, "rmdq.include") == "yes":
-        ticked = set(form.getlist("rmdq"))
-        answers["rmdq"] = [str(i) in ticked for i in range(1, _RMDQ_ITEMS + 1)]
+    for spec in paper_only():
+        if field(form, f"{spec.id}.include") or form.getlist(spec.id):
+            raise InputError(spec.id, f"the {spec.short_name} is not answered here: {_PAPER}")
     start_names = [f"startback.{i}" for i in range(1, 10)]
     given = _all_or_none(form, start_names, "STarT Back")
     if given is not None:
@@ -132,15 +139,17 @@ def _follow_up_intake(latest: Intake, findings: list[str], nrs: int | None) -> d
 def _form_again(request: Request, user: User, form: FormData, exc: InputError) -> Response:
     """The questionnaire form again with what the patient typed and the field named, 422."""
     typed: dict[str, Any] = {key: field(form, key) for key in form}
-    typed |= {"findings": form.getlist("findings"), "rmdq": form.getlist("rmdq")}
-    context = {"form": typed, "error": f"{exc.field}: {exc.problem}", "error_field": exc.field}
+    typed |= {"findings": form.getlist("findings")}
+    context = {"form": typed, "error": f"{exc.field}: {exc.problem}", "error_field": exc.field,
+               "paper_only": paper_only()}  # fmt: skip
     return render(request, "portal/questionnaires.html", context, user=user, status_code=422)
 
 
 @router.get("/portal/questionnaires")
 def questionnaires(request: Request, uow: UoW, user: PatientUser) -> Response:
     _patient(uow, user)
-    return render(request, "portal/questionnaires.html", {"form": {}}, user=user)
+    context = {"form": {}, "paper_only": paper_only()}
+    return render(request, "portal/questionnaires.html", context, user=user)
 
 
 @router.post("/portal/questionnaires")
