@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "AcubackError",
+    "ConfigurationError",
     "Conflict",
     "Forbidden",
     "InputError",
@@ -73,3 +74,8 @@ class Conflict(AcubackError):
 
 class Forbidden(AcubackError):
     """The caller's role does not allow this action."""
+
+
+class ConfigurationError(AcubackError):
+    """The installation's configuration is unsafe or incomplete (a missing or weak secret):
+    entrypoints refuse to start with one line (the CLI exits 2)."""

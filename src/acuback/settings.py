@@ -29,6 +29,11 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir"
     )
     secret_key: str | None = None
+    audit_key: str | None = Field(
+        default=None,
+        description="HMAC key of the audit chain; required outside development, "
+        "different from secret_key",
+    )
     environment: Literal["development", "test", "production"] = Field(
         default="development",
         description="outside development a strong ACUBACK_SECRET_KEY is required",

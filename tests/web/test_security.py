@@ -3,6 +3,7 @@ passwords and the secret key."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -170,10 +171,13 @@ def test_passwords_are_argon2id() -> None:
 
 def test_unsafe_secret_key_refused_outside_development(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACUBACK_ENVIRONMENT", "production")
-    for key in (None, "short", "acuback-development-key-not-secret"):
+    weak = [None, "short", "acuback-development-key-not-secret", " " * 32, "s" * 48,
+            "password" * 4, "ab" * 24, "0123456789" * 4]  # fmt: skip
+    for key in weak:
         with pytest.raises(UnsafeSecretKey):
             secret_key(Settings(secret_key=key))
-    assert secret_key(Settings(secret_key="s" * 48)) == "s" * 48
+    strong = secrets.token_urlsafe(32)
+    assert secret_key(Settings(secret_key=strong)) == strong
     monkeypatch.setenv("ACUBACK_ENVIRONMENT", "development")
     with pytest.warns(UserWarning, match="development key"):
         assert secret_key(Settings(secret_key=None))

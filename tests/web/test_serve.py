@@ -41,3 +41,44 @@ def test_serve_demo_seeds_once_and_prints_logins(
     with UnitOfWork(engine) as uow:
         assert uow.patients.count() == 12  # not seeded twice
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("secret", "audit", "named"),
+    [
+        (" " * 32, "a-strong-audit-key-" + "Qx7pLm2Rv9Tz4Wk8Hs3Nd6" * 2, "ACUBACK_SECRET_KEY"),
+        ("s" * 48, None, "ACUBACK_SECRET_KEY"),
+        ("Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1", None, "ACUBACK_AUDIT_KEY"),
+        ("Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1", "ab" * 20, "ACUBACK_AUDIT_KEY"),
+        ("Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1",
+         "Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1", "must differ"),
+    ],
+)  # fmt: skip
+def test_serve_refuses_unsafe_secrets_with_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    secret: str,
+    audit: str | None,
+    named: str,
+) -> None:
+    from acuback.cli.app import main
+
+    started: list[object] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: started.append(options))
+    monkeypatch.setenv("ACUBACK_ENVIRONMENT", "production")
+    monkeypatch.setenv("ACUBACK_SECRET_KEY", secret)
+    if audit is None:
+        monkeypatch.delenv("ACUBACK_AUDIT_KEY", raising=False)
+    else:
+        monkeypatch.setenv("ACUBACK_AUDIT_KEY", audit)
+    get_settings.cache_clear()
+    try:
+        code = main(["serve", "--db", "sqlite://"])
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert code == 2
+    assert started == []
+    assert len(err.strip().splitlines()) == 1
+    assert named in err
+    assert "internal error" not in err

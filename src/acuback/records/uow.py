@@ -31,6 +31,8 @@ from acuback.records.repositories import (
     UserRepository,
 )
 from acuback.records.repositories.base import translate_errors
+from acuback.secrets import audit_key as _audit_key
+from acuback.settings import get_settings
 
 __all__ = ["UnitOfWork"]
 
@@ -55,11 +57,14 @@ class UnitOfWork:
         *,
         url: str | None = None,
         session_factory: sessionmaker[Session] | None = None,
+        audit_key: bytes | None = None,
     ) -> None:
-        """Use `session_factory`, else `engine`, else the shared engine for `url` (or settings)."""
+        """Use `session_factory`, else `engine`, else the shared engine for `url` (or settings);
+        `audit_key` keys the audit chain (default: from the settings, acuback/secrets.py)."""
         if session_factory is None:
             session_factory = make_session_factory(engine or get_engine(url))
         self._factory = session_factory
+        self._audit_key = audit_key if audit_key is not None else _audit_key(get_settings())
         self._session: Session | None = None
 
     @property
@@ -79,7 +84,7 @@ class UnitOfWork:
         self.sessions = SessionRepository(session)
         self.outcomes = OutcomeRepository(session)
         self.adverse_events = AdverseEventRepository(session)
-        self.audit = AuditLog(session)
+        self.audit = AuditLog(session, self._audit_key)
         return self
 
     def __exit__(

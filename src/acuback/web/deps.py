@@ -35,7 +35,7 @@ _bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/au
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
-    with UnitOfWork(request.app.state.engine) as uow:
+    with UnitOfWork(request.app.state.engine, audit_key=request.app.state.audit_key) as uow:
         yield uow
 
 
