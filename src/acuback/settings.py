@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         default="development",
         description="outside development a strong ACUBACK_SECRET_KEY is required",
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="largest request body accepted (413 beyond)"
+    )
     policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
     data_dir: Path = Field(default_factory=_default_data_dir)
 

@@ -28,6 +28,7 @@ from acuback.web.security import (
     TokenSigner,
     secret_key,
 )
+from acuback.web.security.bodylimit import BodyLimitMiddleware
 from acuback.web.views import install_views
 
 __all__ = ["create_app"]
@@ -75,5 +76,6 @@ def create_app(
     app.include_router(api_router)
     install_views(app)
     app.add_middleware(SessionCookieMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)  # added last: outermost, so on every response
     return app
