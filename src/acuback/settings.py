@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="largest request body accepted (413 beyond)"
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses whose X-Forwarded-For/-Proto are believed; "
+        "empty: none, the client address is the connection's",
+    )
     policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
     data_dir: Path = Field(default_factory=_default_data_dir)
 

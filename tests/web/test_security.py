@@ -28,7 +28,7 @@ from acuback.web.security import (
     verify_password,
 )
 
-from .conftest import DEMO_PASSWORDS, make_app
+from .conftest import DEMO_PASSWORDS, SECRET, make_app
 
 Auth = Callable[[str], dict[str, str]]
 
@@ -134,21 +134,36 @@ def test_login_rate_limit(fresh: TestClient) -> None:
     assert 1 <= int(blocked.headers["retry-after"]) <= 300
 
 
-def test_limiter_counts_per_address_and_username_within_the_window() -> None:
+def test_limiter_delays_grow_per_account_and_spare_the_shared_address() -> None:
     now = [1000.0]
     limiter = LoginRateLimiter(max_failures=3, window_seconds=60, clock=lambda: now[0])
     for _ in range(3):
         assert limiter.retry_after("1.1.1.1", "ann") is None
         limiter.failed("1.1.1.1", "ann")
-        now[0] += 10
-    assert limiter.retry_after("1.1.1.1", "bob") == 30  # the address is blocked
-    assert limiter.retry_after("2.2.2.2", "ANN") == 30  # and so is the username
-    assert limiter.retry_after("2.2.2.2", "bob") is None
-    now[0] += 31
-    assert limiter.retry_after("1.1.1.1", "ann") is None
+    waits = []
+    for _ in range(4):  # each failure past the allowance doubles the wait
+        waits.append(limiter.retry_after("1.1.1.1", "ann"))
+        now[0] += waits[-1] or 0
+        limiter.failed("1.1.1.1", "ann")
+    assert waits == [1, 2, 4, 8]
+    assert limiter.retry_after("1.1.1.1", "ANN") == 16  # usernames count case-insensitively
+    # Colleagues behind the same router are not locked out by ann's typing.
+    assert limiter.retry_after("1.1.1.1", "bob") is None
+    # From another address the account's own count (7 failures, allowance 6) still applies.
+    assert limiter.retry_after("2.2.2.2", "ann") == 2
+    now[0] += 61
+    assert limiter.retry_after("1.1.1.1", "ann") is None  # the window forgets
     limiter.failed("1.1.1.1", "ann")
     limiter.succeeded("ann")
-    assert limiter.retry_after("3.3.3.3", "ann") is None
+    assert limiter.retry_after("1.1.1.1", "ann") is None
+
+
+def test_one_address_is_limited_only_after_many_failures() -> None:
+    limiter = LoginRateLimiter(max_failures=3, address_failures=20, clock=lambda: 5.0)
+    for index in range(20):
+        assert limiter.retry_after("9.9.9.9", f"user{index}") is None
+        limiter.failed("9.9.9.9", f"user{index}")
+    assert limiter.retry_after("9.9.9.9", "someone_new") == 1
 
 
 def test_tokens_expire_and_resist_tampering() -> None:
@@ -190,3 +205,20 @@ def test_openapi_lists_the_resources(client: TestClient) -> None:
                  "/api/v1/sessions/{session_id}/sign", "/api/v1/patients/{patient_id}/trajectory",
                  "/api/v1/dashboard", "/api/v1/research/aggregates"):  # fmt: skip
         assert path in paths
+
+
+def test_the_session_cookie_is_secure_in_production_even_over_http(web_engine: Engine) -> None:
+    from acuback.web.app import create_app
+
+    settings = Settings(
+        database_url=web_engine.url.render_as_string(hide_password=False),
+        secret_key=SECRET,
+        audit_key="a-different-audit-key-Zq8Lm2Rv9Tz4Wk8Hs3Nd6Yb1",
+        environment="production",
+    )
+    app = create_app(settings, engine=web_engine, migrate=False)
+    with TestClient(app) as plain:  # http://testserver, as behind a TLS-terminating proxy
+        cookie = plain.get("/login").headers["set-cookie"]
+    assert "Secure" in cookie
+    with TestClient(make_app(web_engine)) as development:
+        assert "Secure" not in development.get("/login").headers["set-cookie"]

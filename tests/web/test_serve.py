@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 import typer
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from acuback.cli import serve
@@ -34,7 +37,8 @@ def test_serve_demo_seeds_once_and_prints_logins(
     for login in DEMO_LOGINS:
         assert f"{login.username} " in first.output
         assert login.password in first.output
-    assert started == [{"host": "127.0.0.1", "port": 8765, "log_level": "info"}]
+    assert started == [{"host": "127.0.0.1", "port": 8765, "log_level": "info",
+                        "proxy_headers": False, "forwarded_allow_ips": None}]  # fmt: skip
     second = runner.invoke(app, ["serve", "--demo", "--db", url])
     assert "already present" in second.output
     engine = make_engine(url)
@@ -82,3 +86,38 @@ def test_serve_refuses_unsafe_secrets_with_one_line_and_exit_2(
     assert len(err.strip().splitlines()) == 1
     assert named in err
     assert "internal error" not in err
+
+
+def test_forwarded_headers_are_believed_only_from_configured_proxies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: started.append(options))
+    monkeypatch.setenv("ACUBACK_TRUSTED_PROXIES", "10.0.0.5")
+    get_settings.cache_clear()
+    app = typer.Typer()
+    app.command()(lambda: None)
+    serve.register(app)
+    try:
+        url = f"sqlite:///{tmp_path / 'proxied.sqlite3'}"
+        assert CliRunner().invoke(app, ["serve", "--db", url]).exit_code == 0
+    finally:
+        get_settings.cache_clear()
+    assert started[0]["proxy_headers"] is True
+    assert started[0]["forwarded_allow_ips"] == "10.0.0.5"
+
+
+def test_uvicorn_without_trusted_proxies_ignores_a_spoofed_forwarded_for() -> None:
+    """What `proxy_headers=False` means for a local client that claims another address."""
+    inner = FastAPI()
+
+    @inner.get("/who")
+    def who(request: Request) -> str:
+        return request.client.host if request.client else "none"
+
+    for proxy_headers, expected in ((False, "testclient"), (True, "6.6.6.6")):
+        config = uvicorn.Config(inner, proxy_headers=proxy_headers, forwarded_allow_ips="*")
+        config.load()
+        with TestClient(config.loaded_app) as client:
+            seen = client.get("/who", headers={"x-forwarded-for": "6.6.6.6"}).json()
+        assert seen == expected

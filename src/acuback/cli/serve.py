@@ -68,7 +68,11 @@ def serve_command(
     settings: Settings = base.model_copy(update={"database_url": url}) if url else base
     app = create_app(settings)
     typer.echo(f"acuback is serving on http://{host}:{port}/ (API: /api/v1, docs: /openapi.json)")
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default, which lets any local client
+    # choose its address (and dodge the login limits): only configured proxies are trusted.
+    proxies = settings.trusted_proxies.strip()
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -93,7 +93,11 @@ def read_session(request: Request) -> SessionData | None:
 def _set(request: Request, data: SessionData | None) -> None:
     state = request.scope.setdefault("state", {})
     state[_CURRENT] = data
-    secure = request.url.scheme == "https"
+    # In production the cookie is always Secure: behind a TLS-terminating proxy the app itself
+    # may see plain http, and a browser must still never send the session over it.
+    settings = getattr(request.app.state, "settings", None)
+    production = getattr(settings, "environment", None) == "production"
+    secure = production or request.url.scheme == "https"
     if data is None:
         cookie = f"{COOKIE_NAME}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
     else:
