@@ -1,10 +1,12 @@
 """A limit on the size of a request body, enforced as the bytes arrive, before any parsing.
 
-A declared Content-Length over the limit is answered 413 at once without reading the body. A
-body without one (chunked) or one that lies is counted as it streams: past the limit, reading
-stops, whatever the app was about to answer is replaced by the same 413, and at most the limit
-plus one chunk was ever held in memory. The limit is `Settings.max_body_bytes`
-(ACUBACK_MAX_BODY_BYTES, default 1 MiB).
+A declared Content-Length over the limit is answered 413 without the app seeing the body. A
+body without one (chunked) or one that lies is counted as it streams: past the limit the app's
+reading fails, whatever it was about to answer is replaced by the same 413, and at most the
+limit plus one chunk was ever held in memory. Before answering, the rest of the body (up to
+DRAIN_BYTES) is read and thrown away, so that a client still sending gets the 413 instead of a
+connection reset; a body larger still is cut off by closing the connection. The limit is
+`Settings.max_body_bytes` (ACUBACK_MAX_BODY_BYTES, default 1 MiB).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BodyLimitMiddleware", "BodyTooLarge"]
+__all__ = ["DRAIN_BYTES", "BodyLimitMiddleware", "BodyTooLarge"]
+
+DRAIN_BYTES = 64 * 1024 * 1024
 
 
 class BodyTooLarge(Exception):
@@ -38,15 +42,16 @@ class BodyLimitMiddleware:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(send)
+            await self._refuse(receive, send, 0, more=True)
             return
-        seen, too_large, started = 0, False, False
+        seen, too_large, started, more = 0, False, False, True
 
         async def counted_receive() -> Message:
-            nonlocal seen, too_large
+            nonlocal seen, too_large, more
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                more = bool(message.get("more_body", False))
                 if seen > self.max_bytes:
                     too_large = True
                     raise BodyTooLarge
@@ -67,9 +72,13 @@ class BodyLimitMiddleware:
             if not too_large:
                 raise
         if too_large and not started:
-            await self._refuse(send)
+            await self._refuse(receive, send, seen, more=more)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, receive: Receive, send: Send, seen: int, *, more: bool) -> None:
+        while more and seen <= DRAIN_BYTES:
+            message = await receive()
+            seen += len(message.get("body", b""))
+            more = message["type"] == "http.request" and message.get("more_body", False)
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(self.body)).encode()),
