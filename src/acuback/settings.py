@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="largest request body accepted (413 beyond)"
     )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="a browser session unused this long ends"
+    )
     trusted_proxies: str = Field(
         default="",
         description="comma-separated addresses whose X-Forwarded-For/-Proto are believed; "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Annotated
 
 import pytest
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from acuback.settings import Settings
-from acuback.web.deps import CurrentActor
+from acuback.web.deps import CurrentActor, UoW
 from acuback.web.security import (
     SECURITY_HEADERS,
     LoginRateLimiter,
@@ -43,8 +44,12 @@ def _test_app(engine: Engine) -> FastAPI:
         return f'<form method="post"><input name="csrf_token" value="{token}"></form>'
 
     @app.post("/test/login")
-    def login(request: Request, _: Annotated[None, Depends(require_csrf)]) -> dict[str, str]:
-        start_session(request, 2)  # the demo practitioner "mei"
+    def login(
+        request: Request, uow: UoW, _: Annotated[None, Depends(require_csrf)]
+    ) -> dict[str, str]:
+        sid, _login = uow.logins.start(2, "browser", timedelta(hours=1))
+        uow.commit()
+        start_session(request, 2, sid)  # the demo practitioner "mei"
         return {"csrf": csrf_token(request)}
 
     @app.post("/test/note")
@@ -168,10 +173,10 @@ def test_one_address_is_limited_only_after_many_failures() -> None:
 
 def test_tokens_expire_and_resist_tampering() -> None:
     signer = TokenSigner("k" * 40, lifetime=-1)
-    assert signer.read(signer.issue(7)) is None  # already expired
+    assert signer.read(signer.issue(7, "sid")) is None  # already expired
     live = TokenSigner("k" * 40)
-    token = live.issue(7)
-    assert live.read(token) == 7
+    token = live.issue(7, "sid")
+    assert live.read(token) == (7, "sid")
     assert TokenSigner("x" * 40).read(token) is None
     assert live.read(token[:-2] + "xx") is None
 

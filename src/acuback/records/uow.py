@@ -31,6 +31,7 @@ from acuback.records.repositories import (
     UserRepository,
 )
 from acuback.records.repositories.base import translate_errors
+from acuback.records.repositories.logins import LoginRepository
 from acuback.secrets import audit_key as _audit_key
 from acuback.settings import get_settings
 
@@ -50,6 +51,7 @@ class UnitOfWork:
     outcomes: OutcomeRepository
     adverse_events: AdverseEventRepository
     audit: AuditLog
+    logins: LoginRepository
 
     def __init__(
         self,
@@ -85,6 +87,7 @@ class UnitOfWork:
         self.outcomes = OutcomeRepository(session)
         self.adverse_events = AdverseEventRepository(session)
         self.audit = AuditLog(session, self._audit_key)
+        self.logins = LoginRepository(session)
         return self
 
     def __exit__(
