@@ -108,3 +108,15 @@ def test_an_idle_browser_session_ends(client: TestClient, web_engine: Engine) ->
     with web_engine.begin() as connection:
         connection.execute(update(LoginRow).where(open_browsers).values(last_seen_at=long_ago))
     assert browser.get("/clinic", follow_redirects=False).status_code != 200
+
+
+def test_the_logout_everywhere_form_ends_the_other_browsers_and_tokens(client: TestClient) -> None:
+    here, there = TestClient(client.app), TestClient(client.app)
+    for browser in (here, there):
+        assert log_in(browser, "mei", DEMO_PASSWORDS["mei"]).status_code == 303  # type: ignore[attr-defined]
+    token = _token(client, "mei")
+    answer = here.post("/logout-everywhere", data={"csrf_token": form_token(here, "/clinic")},
+                       follow_redirects=False)  # fmt: skip
+    assert answer.status_code == 303
+    assert there.get("/clinic", follow_redirects=False).status_code != 200
+    assert _me(client, token) == 401
