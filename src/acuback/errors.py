@@ -11,6 +11,7 @@ from collections.abc import Iterable
 __all__ = [
     "AcubackError",
     "AmbiguousCode",
+    "ConfigurationError",
     "Conflict",
     "Forbidden",
     "InputError",
@@ -90,3 +91,8 @@ class Conflict(AcubackError):
 
 class Forbidden(AcubackError):
     """The caller's role does not allow this action."""
+
+
+class ConfigurationError(AcubackError):
+    """The installation's configuration is unsafe or incomplete (a missing or weak secret):
+    entrypoints refuse to start with one line (the CLI exits 2)."""

@@ -31,9 +31,25 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir"
     )
     secret_key: str | None = None
+    audit_key: str | None = Field(
+        default=None,
+        description="HMAC key of the audit chain; required outside development, "
+        "different from secret_key",
+    )
     environment: Literal["development", "test", "production"] = Field(
         default="development",
         description="outside development a strong ACUBACK_SECRET_KEY is required",
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="largest request body accepted (413 beyond)"
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="a browser session unused this long ends"
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses whose X-Forwarded-For/-Proto are believed; "
+        "empty: none, the client address is the connection's",
     )
     policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
     data_dir: Path = Field(default_factory=_default_data_dir)

@@ -173,8 +173,10 @@ def test_needle_mismatch_blocks_signing_and_amendments_keep_the_original(
     client.post(f"{url}/sign", json={"version": fixed["version"]}, headers=mei)
     locked = client.put(url, json={**fix, "version": fixed["version"] + 1}, headers=mei)
     assert locked.status_code == 409
+    signed_version = client.get(url, headers=mei).json()["version"]
     amended = client.post(f"{url}/amendments", json={"reason": "post pain was 3",
-                          "changes": {"pain_after": 3}}, headers=mei).json()  # fmt: skip
+                          "version": signed_version, "changes": {"pain_after": 3}},
+                          headers=mei).json()  # fmt: skip
     assert amended["chart"]["pain_after"] == 3
     assert amended["original"]["pain_after"] is None
     event = client.post(
@@ -184,8 +186,8 @@ def test_needle_mismatch_blocks_signing_and_amendments_keep_the_original(
         headers=mei,
     )  # fmt: skip
     assert event.status_code == 201
-    bad = client.post(f"{url}/amendments", json={"reason": "x", "changes": {"status": "draft"}},
-                      headers=mei)  # fmt: skip
+    bad = client.post(f"{url}/amendments", json={"reason": "x", "changes": {"status": "draft"},
+                      "version": amended["version"]}, headers=mei)  # fmt: skip
     assert bad.status_code == 422
     assert bad.json()["field"] == "changes.status"
 

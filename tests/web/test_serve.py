@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 import typer
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from acuback.cli import serve
@@ -37,9 +40,10 @@ def test_serve_demo_seeds_once_and_prints_logins(
         assert f"{login.username} " in first.output
         assert login.password in first.output
     assert len(started) == 1
-    assert {k: started[0][k] for k in ("host", "port", "access_log")} == {
-        "host": "127.0.0.1", "port": 8765, "access_log": True,
+    assert {k: started[0][k] for k in ("host", "port", "access_log", "proxy_headers")} == {
+        "host": "127.0.0.1", "port": 8765, "access_log": True, "proxy_headers": False,
     }  # fmt: skip
+    assert started[0]["forwarded_allow_ips"] is None
     second = runner.invoke(app, ["serve", "--demo", "--db", url])
     assert "already present" in second.output
     engine = make_engine(url)
@@ -130,3 +134,79 @@ def test_access_log_and_json_logs_from_settings_and_flags(
     assert line["path"] == "/health"
     bad = CliRunner().invoke(app, ["serve", "--db", url, "--log-format", "xml"])
     assert bad.exit_code != 0
+
+
+@pytest.mark.parametrize(
+    ("secret", "audit", "named"),
+    [
+        (" " * 32, "a-strong-audit-key-" + "Qx7pLm2Rv9Tz4Wk8Hs3Nd6" * 2, "ACUBACK_SECRET_KEY"),
+        ("s" * 48, None, "ACUBACK_SECRET_KEY"),
+        ("Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1", None, "ACUBACK_AUDIT_KEY"),
+        ("Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1", "ab" * 20, "ACUBACK_AUDIT_KEY"),
+        ("Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1",
+         "Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1", "must differ"),
+    ],
+)  # fmt: skip
+def test_serve_refuses_unsafe_secrets_with_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    secret: str,
+    audit: str | None,
+    named: str,
+) -> None:
+    from acuback.cli.app import main
+
+    started: list[object] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: started.append(options))
+    monkeypatch.setenv("ACUBACK_ENVIRONMENT", "production")
+    monkeypatch.setenv("ACUBACK_SECRET_KEY", secret)
+    if audit is None:
+        monkeypatch.delenv("ACUBACK_AUDIT_KEY", raising=False)
+    else:
+        monkeypatch.setenv("ACUBACK_AUDIT_KEY", audit)
+    get_settings.cache_clear()
+    try:
+        code = main(["serve", "--db", "sqlite://"])
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert code == 2
+    assert started == []
+    assert len(err.strip().splitlines()) == 1
+    assert named in err
+    assert "internal error" not in err
+
+
+def test_forwarded_headers_are_believed_only_from_configured_proxies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: started.append(options))
+    monkeypatch.setenv("ACUBACK_TRUSTED_PROXIES", "10.0.0.5")
+    get_settings.cache_clear()
+    app = typer.Typer()
+    app.command()(lambda: None)
+    serve.register(app)
+    try:
+        url = f"sqlite:///{tmp_path / 'proxied.sqlite3'}"
+        assert CliRunner().invoke(app, ["serve", "--db", url]).exit_code == 0
+    finally:
+        get_settings.cache_clear()
+    assert started[0]["proxy_headers"] is True
+    assert started[0]["forwarded_allow_ips"] == "10.0.0.5"
+
+
+def test_uvicorn_without_trusted_proxies_ignores_a_spoofed_forwarded_for() -> None:
+    """What `proxy_headers=False` means for a local client that claims another address."""
+    inner = FastAPI()
+
+    @inner.get("/who")
+    def who(request: Request) -> str:
+        return request.client.host if request.client else "none"
+
+    for proxy_headers, expected in ((False, "testclient"), (True, "6.6.6.6")):
+        config = uvicorn.Config(inner, proxy_headers=proxy_headers, forwarded_allow_ips="*")
+        config.load()
+        with TestClient(config.loaded_app) as client:
+            seen = client.get("/who", headers={"x-forwarded-for": "6.6.6.6"}).json()
+        assert seen == expected

@@ -8,7 +8,7 @@ import warnings
 import typer
 
 from acuback.cli import clinical, evidence, knowledge, outcomes, records, serve
-from acuback.errors import AcubackError, InputError, NotFound
+from acuback.errors import AcubackError, ConfigurationError, InputError, NotFound
 
 __all__ = ["app", "main"]
 
@@ -60,7 +60,7 @@ def _run(argv: list[str] | None) -> int:
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         print(f"acuback: {exc.format_message()}", file=sys.stderr)
         return 2 if exc.exit_code == 2 else 1
-    except (InputError, NotFound) as exc:
+    except (InputError, NotFound, ConfigurationError) as exc:
         print(f"acuback: {exc}", file=sys.stderr)
         return 2
     except AcubackError as exc:

@@ -90,6 +90,9 @@ def serve_command(
     app = create_app(settings)
     show_access = base.access_log == "on" if access_log is None else access_log
     typer.echo(f"acuback is serving on http://{host}:{port}/ (API: /api/v1, docs: /openapi.json)")
+    # uvicorn believes X-Forwarded-For from 127.0.0.1 by default, which lets any local client
+    # choose its address (and dodge the login limits): only configured proxies are trusted.
+    proxies = settings.trusted_proxies.strip()
     uvicorn.run(
         app,
         host=host,
@@ -97,6 +100,8 @@ def serve_command(
         log_level="info",
         access_log=show_access,
         log_config=log_config(log_format or base.log_format),
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
     )
 
 

@@ -12,8 +12,6 @@ from datetime import UTC, date
 from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
-    AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -25,6 +23,14 @@ from acuback.clinical.intake import Intake as IntakeForm
 from acuback.clinical.planning import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
 from acuback.errors import InputError
+from acuback.records.bounds import (
+    LONGEST_APPOINTMENT,
+    MAX_REASON,
+    BoundedDate,
+    BoundedInstant,
+    Note,
+    Reason,
+)
 from acuback.records.vocabulary import (
     AdverseEventType,
     Angle,
@@ -57,8 +63,8 @@ __all__ = [
 
 M = TypeVar("M", bound=BaseModel)
 
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
-"""A timezone-aware datetime, normalised to UTC (a naive one is refused)."""
+UtcDatetime = BoundedInstant
+"""A timezone-aware datetime from 2000 to 2100, normalised to UTC (a naive one is refused)."""
 
 
 def validated(model: type[M], data: Mapping[str, Any]) -> M:
@@ -112,7 +118,7 @@ class Practitioner(VersionedRecord):
     qualification: str = Field(min_length=1, max_length=200)
     licence_number: str | None = Field(default=None, max_length=100)
     licence_body: str | None = Field(default=None, max_length=200)
-    licence_expiry: date | None = None
+    licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: tuple[str, ...] = ()
 
@@ -123,7 +129,7 @@ class Patient(VersionedRecord):
     public_id: str | None = None
     given_name: str = Field(min_length=1, max_length=200)
     family_name: str = Field(min_length=1, max_length=200)
-    birth_date: date | None = None
+    birth_date: BoundedDate | None = None
     sex: Sex
     phone: str | None = Field(default=None, max_length=50)
     email: str | None = Field(default=None, max_length=320)
@@ -176,6 +182,8 @@ class Appointment(VersionedRecord):
     def _ends_after_start(self) -> Self:
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
+        if self.ends_at - self.starts_at > LONGEST_APPOINTMENT:
+            raise ValueError("an appointment lasts at most 12 hours")
         return self
 
 
@@ -193,7 +201,7 @@ class NeedleInsertion(VersionedRecord):
     intensity: str | None = Field(default=None, max_length=100)
     pairing: str | None = Field(default=None, max_length=20)
     retention_minutes: int | None = Field(default=None, ge=0, le=240)
-    override_reason: str | None = None
+    override_reason: str | None = Field(default=None, max_length=MAX_REASON)
 
     @model_validator(mode="after")
     def _electro_has_frequency(self) -> Self:
@@ -214,7 +222,7 @@ class TreatmentSession(VersionedRecord):
     practitioner_id: int
     appointment_id: int | None = None
     plan_id: int | None = None
-    session_date: date
+    session_date: BoundedDate
     needle_gauge_mm: float | None = Field(default=None, gt=0, le=1)
     needle_length_mm: float | None = Field(default=None, gt=0, le=200)
     needle_make: str | None = Field(default=None, max_length=200)
@@ -226,7 +234,7 @@ class TreatmentSession(VersionedRecord):
     other_components: tuple[Any, ...] = ()
     pain_before: int | None = Field(default=None, ge=0, le=10)
     pain_after: int | None = Field(default=None, ge=0, le=10)
-    notes: str = ""
+    notes: Note = ""
     status: SessionStatus = "draft"
     signed_at: UtcDatetime | None = None
     signed_by: int | None = None
@@ -255,7 +263,7 @@ class SessionAmendment(Record):
     session_id: int
     amended_at: UtcDatetime
     amended_by: int
-    reason: str = Field(min_length=1)
+    reason: Reason
     changes: dict[str, Any]
 
 
@@ -263,7 +271,7 @@ class OutcomeMeasurement(VersionedRecord):
     patient_id: int
     session_id: int | None = None
     instrument: str = Field(min_length=1, max_length=30)
-    measured_on: date
+    measured_on: BoundedDate
     responses: Any
     score: float | None = None
     subscores: dict[str, float] = Field(default_factory=dict)
@@ -277,8 +285,8 @@ class AdverseEvent(VersionedRecord):
     occurred_at: UtcDatetime
     type: AdverseEventType
     severity: Severity
-    action_taken: str = Field(min_length=1)
-    description: str | None = None
+    action_taken: Reason
+    description: Note | None = None
 
     @model_validator(mode="after")
     def _other_is_described(self) -> Self:

@@ -31,6 +31,9 @@ from acuback.records.repositories import (
     UserRepository,
 )
 from acuback.records.repositories.base import translate_errors
+from acuback.records.repositories.logins import LoginRepository
+from acuback.secrets import audit_key as _audit_key
+from acuback.settings import get_settings
 
 __all__ = ["UnitOfWork"]
 
@@ -48,6 +51,7 @@ class UnitOfWork:
     outcomes: OutcomeRepository
     adverse_events: AdverseEventRepository
     audit: AuditLog
+    logins: LoginRepository
 
     def __init__(
         self,
@@ -55,11 +59,14 @@ class UnitOfWork:
         *,
         url: str | None = None,
         session_factory: sessionmaker[Session] | None = None,
+        audit_key: bytes | None = None,
     ) -> None:
-        """Use `session_factory`, else `engine`, else the shared engine for `url` (or settings)."""
+        """Use `session_factory`, else `engine`, else the shared engine for `url` (or settings);
+        `audit_key` keys the audit chain (default: from the settings, acuback/secrets.py)."""
         if session_factory is None:
             session_factory = make_session_factory(engine or get_engine(url))
         self._factory = session_factory
+        self._audit_key = audit_key if audit_key is not None else _audit_key(get_settings())
         self._session: Session | None = None
 
     @property
@@ -79,7 +86,8 @@ class UnitOfWork:
         self.sessions = SessionRepository(session)
         self.outcomes = OutcomeRepository(session)
         self.adverse_events = AdverseEventRepository(session)
-        self.audit = AuditLog(session)
+        self.audit = AuditLog(session, self._audit_key)
+        self.logins = LoginRepository(session)
         return self
 
     def __exit__(

@@ -249,15 +249,21 @@ def signing_refusal(view: ChartView) -> str | None:
 
 
 def amend_session(
-    uow: UnitOfWork, actor: Actor, session_id: int, reason: str, changes: Mapping[str, Any]
+    uow: UnitOfWork,
+    actor: Actor,
+    session_id: int,
+    reason: str,
+    changes: Mapping[str, Any],
+    version: int | None = None,
 ) -> ChartView:
-    """Amend a signed chart; changed needles must carry any override reason they need."""
+    """Amend a signed chart read at `version`; changed needles must carry any override reason
+    they need."""
     current = _authorized_session(uow, actor, "session.sign", session_id)
     if actor.user_id is None:
         raise Conflict("a session is amended by a signed-in user")
     reject_nul(dict(changes), "changes")
     # The repository checks the field names and values; then the amended needles are checked.
-    uow.sessions.amend(session_id, actor.user_id, reason, dict(changes))
+    uow.sessions.amend(session_id, actor.user_id, reason, dict(changes), version=version)
     amended = uow.sessions.effective(session_id)
     screening = _screening(uow, amended)
     checks = check_needles(amended.needles, screening, load_knowledge(), "changes.needles")

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field
 from acuback.clinical.intake import Intake as IntakeForm
 from acuback.clinical.planning import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
+from acuback.records.bounds import BoundedDate, BoundedInstant
 from acuback.records.vocabulary import Angle, AppointmentStatus
 from acuback.web.api.schemas.common import Id, In, Out, Text, Version
 
@@ -75,8 +76,8 @@ class PlanAcceptIn(In):
 class AppointmentIn(In):
     patient_id: Id
     practitioner_id: Id
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: BoundedInstant
+    ends_at: BoundedInstant
     kind: Text = "treatment"
     status: AppointmentStatus = "booked"
 
@@ -84,8 +85,8 @@ class AppointmentIn(In):
 class AppointmentPatch(In):
     version: Version
     practitioner_id: Id | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: BoundedInstant | None = None
+    ends_at: BoundedInstant | None = None
     kind: Text | None = None
     status: AppointmentStatus | None = None
 
@@ -104,7 +105,7 @@ class AppointmentOut(Out):
 class OutcomeIn(In):
     instrument: Text
     responses: Any = Field(description="the answers, as the instrument expects them")
-    measured_on: dt.date | None = None
+    measured_on: BoundedDate | None = None
     session_id: Id | None = None
 
 

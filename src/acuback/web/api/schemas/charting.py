@@ -6,11 +6,11 @@ back as 422 naming the field; these schemas fix the shape and the closed vocabul
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import AwareDatetime, Field
 
+from acuback.records.bounds import BoundedDate, BoundedInstant
 from acuback.records.vocabulary import AdverseEventType, Angle, NeedleSide, Severity, Stimulation
 from acuback.web.api.schemas.common import Id, In, Out, Text, Version
 
@@ -46,7 +46,7 @@ class _ChartFields(In):
     practitioner_id: Id | None = None
     appointment_id: Id | None = None
     plan_id: Id | None = None
-    session_date: dt.date
+    session_date: BoundedDate
     needle_gauge_mm: float | None = None
     needle_length_mm: float | None = None
     needle_make: Text | None = None
@@ -75,6 +75,7 @@ class SignIn(In):
 
 
 class AmendIn(In):
+    version: Version
     reason: Text = Field(min_length=1)
     changes: dict[str, Any]
 
@@ -97,7 +98,7 @@ class AmendmentOut(Out):
 
 
 class AdverseEventIn(In):
-    occurred_at: AwareDatetime
+    occurred_at: BoundedInstant
     type: AdverseEventType
     severity: Severity
     action_taken: Text

@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import AwareDatetime, Field
 
+from acuback.records.bounds import BoundedDate
 from acuback.records.vocabulary import Role, Sex
 from acuback.web.api.schemas.common import Id, In, Out, Text, Version
 
@@ -27,7 +28,7 @@ class PatientIn(In):
     given_name: Text
     family_name: Text
     sex: Sex
-    birth_date: dt.date | None = None
+    birth_date: BoundedDate | None = None
     phone: Text | None = None
     email: Text | None = None
 
@@ -37,7 +38,7 @@ class PatientPatch(In):
     given_name: Text | None = None
     family_name: Text | None = None
     sex: Sex | None = None
-    birth_date: dt.date | None = None
+    birth_date: BoundedDate | None = None
     phone: Text | None = None
     email: Text | None = None
 
@@ -65,7 +66,7 @@ class PractitionerIn(In):
     qualification: Text
     licence_number: Text | None = None
     licence_body: Text | None = None
-    licence_expiry: dt.date | None = None
+    licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: list[Text] = Field(default_factory=list)
 
@@ -76,7 +77,7 @@ class PractitionerPatch(In):
     qualification: Text | None = None
     licence_number: Text | None = None
     licence_body: Text | None = None
-    licence_expiry: dt.date | None = None
+    licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: list[Text] | None = None
 
