@@ -8,8 +8,7 @@ stored row is still at that version. Datetimes must carry a timezone; they come 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date
-from typing import Annotated, Any, Literal, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
