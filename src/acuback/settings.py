@@ -38,6 +38,11 @@ class Settings(BaseSettings):
         default="development",
         description="outside development a strong ACUBACK_SECRET_KEY is required",
     )
+    base_url: str = Field(
+        default="http://localhost:8000",
+        description="the clinic's public web address: FHIR code systems and extensions are "
+        "published under it, so keep it stable",
+    )
     policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
     data_dir: Path = Field(default_factory=_default_data_dir)
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from acuback.errors import Forbidden
+from acuback.interop.fhir import Urls
 from acuback.interop.research_export import ResearchKeys
 from acuback.records import TreatmentSession, UnitOfWork
 from acuback.services import (
@@ -35,6 +36,7 @@ from acuback.services import (
 from .conftest import DemoClinic
 
 ALL, OWN = "all", "own"
+URLS = Urls("https://clinic.example")
 EXPECTED: dict[str, dict[str, str]] = {
     "admin": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -45,7 +47,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
         "intake.submit": ALL, "session.sign": ALL, "outcome.write": ALL, "schedule.read": ALL,
         "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL,
+        "research.aggregate": ALL, "fhir.export": ALL,
     },
     "reception": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -53,7 +55,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "patient": {
         "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
-        "schedule.read": OWN, "practitioner.read": ALL,
+        "schedule.read": OWN, "practitioner.read": ALL, "fhir.export": OWN,
     },
     "researcher": {"research.aggregate": ALL, "research.export": ALL},
 }  # fmt: skip
@@ -112,6 +114,7 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         ),
         "dashboard.read": lambda: dashboard.dashboard(uow, actor),
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
+        "fhir.export": lambda: exchange.fhir_patient_bundle(uow, actor, patient_id, URLS),
         "research.export": lambda: exchange.research_export(
             uow, actor, ResearchKeys(b"k" * 32), Path(tempfile.mkdtemp()), "csv"
         ),
