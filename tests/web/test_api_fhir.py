@@ -50,3 +50,30 @@ def test_metadata_and_our_code_systems_are_public_at_their_urls(client: TestClie
     extension = client.get("/api/v1/fhir/StructureDefinition/needle-depth").json()
     assert extension["url"].endswith("/api/v1/fhir/StructureDefinition/needle-depth")
     assert client.get("/api/v1/fhir/CodeSystem/nope").status_code == 404
+
+
+def test_a_bundle_posted_creates_a_patient_and_a_repeat_is_only_a_proposal(
+    client: TestClient, auth: Auth
+) -> None:
+    patient = {"resourceType": "Patient", "name": [{"family": "Posted", "given": ["Petra"]}],
+               "gender": "female", "birthDate": "1970-05-06"}  # fmt: skip
+    score = {"resourceType": "Observation", "status": "final",
+             "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]},
+             "effectiveDateTime": "2026-03-01", "valueQuantity": {"value": 6}}  # fmt: skip
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": patient}, {"resource": score}]}  # fmt: skip
+    mei = auth("mei")
+    dry = client.post("/api/v1/fhir?dry_run=true", json=bundle, headers=mei)
+    assert dry.status_code == 200, dry.text
+    assert dry.json()["dry_run"] is True
+    done = client.post("/api/v1/fhir", json=bundle, headers=mei)
+    assert done.status_code == 201
+    body = done.json()
+    assert body["created"] is True
+    assert body["imported"] == ["Patient/", "Observation/"]
+    again = client.post("/api/v1/fhir", json=bundle, headers=mei)
+    assert again.status_code == 422
+    assert body["patient"] in again.text
+    assert client.post("/api/v1/fhir", json=bundle, headers=auth("researcher")).status_code == 403
+    broken = client.post("/api/v1/fhir", content=b'{"resourceType": "Bun', headers=mei)
+    assert broken.status_code == 422

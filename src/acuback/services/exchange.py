@@ -1,7 +1,9 @@
 """Use cases that move data in and out of the clinic: FHIR export and the research export.
 
 `fhir_patient_bundle` checks `fhir.export` for the patient (a patient may take their own),
-builds the Bundle of `acuback.interop.fhir` and audits it.
+builds the Bundle of `acuback.interop.fhir` and audits it. `fhir_import` checks `fhir.import`,
+reads a Bundle into one unit of work and commits it whole with its audit entry, or (dry run,
+or any error) rolls everything back.
 
 `research_export` checks the `research.export` permission, builds the tables of
 `acuback.interop.research_export` with the clinic's research key, writes them with the data
@@ -21,6 +23,7 @@ from typing import Any
 
 from acuback.errors import InputError
 from acuback.interop.fhir import Urls, patient_bundle
+from acuback.interop.fhir.importer import ImportReport, import_bundle
 from acuback.interop.progress import SILENT, Progress
 from acuback.interop.research_export import ResearchKeys, build_tables
 from acuback.interop.research_files import FORMATS, write_tables
@@ -31,6 +34,7 @@ from acuback.settings import Settings
 __all__ = [
     "MIN_RESEARCH_KEY",
     "ExportSummary",
+    "fhir_import",
     "fhir_patient_bundle",
     "fhir_urls",
     "research_export",
@@ -105,3 +109,26 @@ def fhir_patient_bundle(
     audit(uow, actor, "patient.fhir_export", "patient", patient_id, detail)
     uow.commit()
     return bundle
+
+
+def fhir_import(
+    uow: UnitOfWork,
+    actor: Actor,
+    bundle: object,
+    urls: Urls,
+    *,
+    into: str | None = None,
+    new: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a Bundle (see `acuback.interop.fhir.importer`) in one transaction."""
+    authorize(uow, actor, "fhir.import", entity="patient")
+    report = import_bundle(uow, bundle, urls, into, new)
+    if dry_run:
+        uow.rollback()
+        return report
+    detail = {"patient": report.patient, "created": report.created,
+              "imported": len(report.imported), "skipped": len(report.skipped)}  # fmt: skip
+    audit(uow, actor, "patient.fhir_import", "patient", report.patient, detail)
+    uow.commit()
+    return report

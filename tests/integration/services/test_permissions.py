@@ -37,6 +37,9 @@ from .conftest import DemoClinic
 
 ALL, OWN = "all", "own"
 URLS = Urls("https://clinic.example")
+IMPORTED = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {
+    "resourceType": "Patient", "name": [{"family": "Imported", "given": ["Ina"]}],
+    "gender": "female"}}]}  # fmt: skip
 EXPECTED: dict[str, dict[str, str]] = {
     "admin": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -47,7 +50,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
         "intake.submit": ALL, "session.sign": ALL, "outcome.write": ALL, "schedule.read": ALL,
         "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL, "fhir.export": ALL,
+        "research.aggregate": ALL, "fhir.export": ALL, "fhir.import": ALL,
     },
     "reception": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -115,6 +118,7 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         "dashboard.read": lambda: dashboard.dashboard(uow, actor),
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
         "fhir.export": lambda: exchange.fhir_patient_bundle(uow, actor, patient_id, URLS),
+        "fhir.import": lambda: exchange.fhir_import(uow, actor, IMPORTED, URLS, dry_run=True),
         "research.export": lambda: exchange.research_export(
             uow, actor, ResearchKeys(b"k" * 32), Path(tempfile.mkdtemp()), "csv"
         ),

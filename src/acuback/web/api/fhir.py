@@ -7,14 +7,15 @@ canonical URLs they name, under ACUBACK_BASE_URL.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from importlib.metadata import version
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
-from acuback.errors import NotFound
+from acuback.errors import InputError, NotFound
 from acuback.interop.fhir import (
     CODE_SYSTEMS,
     EXTENSIONS,
@@ -66,3 +67,24 @@ def get_structure_definition(name: str, request: Request) -> Response:
     if name not in specs:
         raise NotFound("extension", name, tuple(specs))
     return _fhir(structure_definition(_urls(request), specs[name]))
+
+
+@router.post("/fhir", response_class=JSONResponse)
+async def import_fhir(
+    request: Request,
+    uow: UoW,
+    actor: CurrentActor,
+    into: str | None = None,
+    new: bool = False,
+    dry_run: bool = False,
+) -> JSONResponse:
+    """Import a Bundle: a patient (matched only with `into`, or `new`) and their scores."""
+    try:
+        data = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError("body", f"not valid JSON ({exc})") from None
+    report = exchange.fhir_import(
+        uow, actor, data, _urls(request), into=into, new=new, dry_run=dry_run
+    )
+    status = 200 if dry_run else 201
+    return JSONResponse({"dry_run": dry_run, **dataclasses.asdict(report)}, status_code=status)
