@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from acuback.errors import InputError
@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         description="HMAC key of the audit chain; required outside development, "
         "different from secret_key",
     )
+    research_key: SecretStr | None = Field(
+        default=None,
+        description="the clinic's secret for research pseudonyms and date shifts "
+        "(default: derived from secret_key); keep it, or pseudonyms change",
+    )
     environment: Literal["development", "test", "production"] = Field(
         default="development",
         description="outside development a strong ACUBACK_SECRET_KEY is required",
@@ -50,6 +55,11 @@ class Settings(BaseSettings):
         default="",
         description="comma-separated addresses whose X-Forwarded-For/-Proto are believed; "
         "empty: none, the client address is the connection's",
+    )
+    base_url: str = Field(
+        default="http://localhost:8000",
+        description="the clinic's public web address: FHIR code systems and extensions are "
+        "published under it, so keep it stable",
     )
     policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
     data_dir: Path = Field(default_factory=_default_data_dir)

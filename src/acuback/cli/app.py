@@ -7,7 +7,7 @@ import warnings
 
 import typer
 
-from acuback.cli import clinical, evidence, knowledge, outcomes, records, serve
+from acuback.cli import clinical, evidence, exchange, knowledge, outcomes, records, serve
 from acuback.errors import AcubackError, ConfigurationError, InputError, NotFound
 
 __all__ = ["app", "main"]
@@ -25,6 +25,7 @@ clinical.register(app)
 evidence.register(app)
 outcomes.register(app)
 records.register(app)
+exchange.register(app)
 serve.register(app)
 
 

@@ -1,9 +1,11 @@
 """De-identified aggregates for researchers: counts, responder rates and mean change.
 
 No identifier leaves this module: no patient id, name, date of birth or date of care; groups
-are conditions (the latest intake's diagnoses, or `unspecified`) and dispositions. Groups with
-fewer than `min_cell` patients show their count but no rates or means (small-cell suppression,
-so a figure cannot point at one person).
+are conditions (the latest intake's diagnoses, or `unspecified`) and dispositions. One
+small-cell rule holds for every figure (`acuback.interop.disclosure`): a count of 1 to
+`min_cell - 1` patients (or adverse events) is published as None, with a complementary cell
+where one alone would be revealed by the total; an outcome group that small shows neither its
+count nor its rates or means.
 
 `clinic_outcome_records` feeds the clinic-beside-the-trials figure (`acuback.evidence.clinic`):
 one instrument's scores as `OutcomeRecord`s whose patient is a pseudonym drawn afresh on every
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING
 from acuback.clinical.instruments import load_instruments
 from acuback.clinical.outcomes import classify_response
 from acuback.errors import InputError
+from acuback.interop.disclosure import MIN_CELL, is_small, suppress_counts
 from acuback.records import UnitOfWork
 from acuback.services.access import Actor, audit, authorize
 
@@ -39,7 +42,6 @@ __all__ = [
     "research_aggregates",
 ]
 
-MIN_CELL = 3
 PSEUDO_EPOCH = date(2000, 1, 1)
 _PAGE = 500
 
@@ -50,7 +52,7 @@ class GroupFigures:
 
     instrument: str
     condition: str
-    patients: int
+    patients: int | None  # None: fewer than min_cell (suppressed)
     suppressed: bool
     responders: int | None
     responder_rate: float | None
@@ -60,10 +62,10 @@ class GroupFigures:
 @dataclass(frozen=True)
 class ResearchAggregates:
     patients: int
-    by_disposition: dict[str, int]
-    by_condition: dict[str, int]
+    by_disposition: dict[str, int | None]  # None: a suppressed small cell
+    by_condition: dict[str, int | None]
     sessions_signed: int
-    adverse_events: dict[str, int]
+    adverse_events: dict[str, int | None]
     outcomes: tuple[GroupFigures, ...]
     min_cell: int
 
@@ -103,15 +105,21 @@ def research_aggregates(
     audit(uow, actor, "research.aggregate", "research", None, {"patients": total})
     uow.commit()
     return ResearchAggregates(
-        total, dict(dispositions), dict(conditions), signed, dict(events), figures, min_cell
+        total,
+        suppress_counts(dispositions, min_cell),
+        suppress_counts(conditions, min_cell),
+        signed,
+        suppress_counts(events, min_cell),
+        figures,
+        min_cell,
     )
 
 
 def _figures(key: tuple[str, str], values: list[tuple[float, bool]], min_cell: int) -> GroupFigures:
     instrument, condition = key
     n = len(values)
-    if n < min_cell:
-        return GroupFigures(instrument, condition, n, True, None, None, None)
+    if is_small(n, min_cell):
+        return GroupFigures(instrument, condition, None, True, None, None, None)
     count = sum(responder for _, responder in values)
     mean = round(sum(change for change, _ in values) / n, 2)
     return GroupFigures(instrument, condition, n, False, count, round(count / n, 3), mean)

@@ -130,6 +130,21 @@ def test_research_aggregates_carry_no_identifiers(demo: DemoClinic) -> None:
     with demo.uow() as uow:
         strict = research.research_aggregates(uow, demo.actor("researcher"), min_cell=1000)
     assert all(g.suppressed and g.responder_rate is None for g in strict.outcomes)
+    assert all(g.patients is None for g in strict.outcomes)
+
+
+def test_research_aggregates_publish_no_small_cell(demo: DemoClinic) -> None:
+    # The same rule for every count: never 1 or 2 patients (or events), whatever the table.
+    with demo.uow() as uow:
+        figures = research.research_aggregates(uow, demo.actor("researcher"))
+    cells = [
+        *figures.by_disposition.values(),
+        *figures.by_condition.values(),
+        *figures.adverse_events.values(),
+        *(group.patients for group in figures.outcomes),
+    ]
+    assert None in cells  # the demo clinic has single-patient conditions
+    assert all(cell is None or cell >= figures.min_cell for cell in cells), cells
 
 
 def test_a_practitioner_update_audits_which_fields_changed(demo: DemoClinic) -> None:

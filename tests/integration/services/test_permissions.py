@@ -6,19 +6,24 @@ the packaged table says exactly this and that the use cases enforce it.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from acuback.errors import Forbidden
+from acuback.interop.fhir import Urls
+from acuback.interop.research_export import ResearchKeys
 from acuback.records import TreatmentSession, UnitOfWork
 from acuback.services import (
     Actor,
     accounts,
     charting,
     dashboard,
+    exchange,
     intakes,
     load_permissions,
     outcomes,
@@ -31,17 +36,21 @@ from acuback.services import (
 from .conftest import DemoClinic
 
 ALL, OWN = "all", "own"
+URLS = Urls("https://clinic.example")
+IMPORTED = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {
+    "resourceType": "Patient", "name": [{"family": "Imported", "given": ["Ina"]}],
+    "gender": "female"}}]}  # fmt: skip
 EXPECTED: dict[str, dict[str, str]] = {
     "admin": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
         "practitioner.read": ALL, "practitioner.write": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL, "user.admin": ALL, "audit.read": ALL,
+        "research.aggregate": ALL, "research.export": ALL, "user.admin": ALL, "audit.read": ALL,
     },
     "practitioner": {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
         "intake.submit": ALL, "session.sign": ALL, "outcome.write": ALL, "schedule.read": ALL,
         "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL,
+        "research.aggregate": ALL, "fhir.export": ALL, "fhir.import": ALL,
     },
     "reception": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -49,9 +58,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "patient": {
         "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
-        "schedule.read": OWN, "practitioner.read": ALL,
+        "schedule.read": OWN, "practitioner.read": ALL, "fhir.export": OWN,
     },
-    "researcher": {"research.aggregate": ALL},
+    "researcher": {"research.aggregate": ALL, "research.export": ALL},
 }  # fmt: skip
 USERS = {
     "admin": "admin",
@@ -108,6 +117,11 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         ),
         "dashboard.read": lambda: dashboard.dashboard(uow, actor),
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
+        "fhir.export": lambda: exchange.fhir_patient_bundle(uow, actor, patient_id, URLS),
+        "fhir.import": lambda: exchange.fhir_import(uow, actor, IMPORTED, URLS, dry_run=True),
+        "research.export": lambda: exchange.research_export(
+            uow, actor, ResearchKeys(b"k" * 32), Path(tempfile.mkdtemp()), "csv"
+        ),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
     }

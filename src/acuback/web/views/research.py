@@ -12,7 +12,9 @@ rate with 95% CIs, and `evidence.clinic.clinic_figure` (clinic beside the trial 
 caveat that a cohort is not a trial written on it); drawn per request, since records change.
 Its text stays text in the SVG (svg.fonttype none), so the caveat can be read, searched and
 spoken. `/research` shows `services.research.research_aggregates`: counts and rates only,
-no name, id or date of anyone.
+no name, id or date of anyone; a role holding `research.export` also gets links to
+`/research/export.zip?format=csv|parquet`, the de-identified export of
+`services.exchange.research_export` (tables and dictionary.json) as one zip file.
 """
 
 from __future__ import annotations
@@ -178,5 +180,32 @@ def research(request: Request, uow: UoW, user: PageUser) -> Response:
     from acuback.clinical import load_instruments
 
     names = {spec.id: spec.short_name for spec in load_instruments().instruments}
-    context = {"figures": figures, "condition_words": _condition_words, "instruments": names}
+    context = {"figures": figures, "condition_words": _condition_words, "instruments": names,
+               "can_export": can(actor_of(user), "research.export")}  # fmt: skip
     return render(request, "research/aggregates.html", context, user=user)
+
+
+@router.get("/research/export.zip")
+def research_export_zip(
+    request: Request, uow: UoW, user: PageUser, format: str = "csv"
+) -> Response:
+    """The de-identified research export as a zip (Forbidden -> a 403 page)."""
+    import io
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from acuback.services.exchange import research_export, research_keys
+
+    if user is None:
+        raise LoginRequired
+    keys = research_keys(request.app.state.settings)
+    with tempfile.TemporaryDirectory() as scratch:
+        summary = research_export(uow, actor_of(user), keys, Path(scratch), format)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in summary.files:
+                archive.write(path, arcname=path.name)
+    name = f"acuback-research-{format}.zip"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
