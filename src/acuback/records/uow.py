@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from acuback.records.audit import AuditLog
 from acuback.records.db import get_engine, make_session_factory
+from acuback.records.documents import ClinicSettingsRepository, DocumentRepository
 from acuback.records.repositories import (
     AdverseEventRepository,
     AppointmentRepository,
@@ -47,6 +48,8 @@ class UnitOfWork:
     sessions: SessionRepository
     outcomes: OutcomeRepository
     adverse_events: AdverseEventRepository
+    documents: DocumentRepository
+    clinic: ClinicSettingsRepository
     audit: AuditLog
 
     def __init__(
@@ -79,6 +82,8 @@ class UnitOfWork:
         self.sessions = SessionRepository(session)
         self.outcomes = OutcomeRepository(session)
         self.adverse_events = AdverseEventRepository(session)
+        self.documents = DocumentRepository(session)
+        self.clinic = ClinicSettingsRepository(session)
         self.audit = AuditLog(session)
         return self
 

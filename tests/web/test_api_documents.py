@@ -1,0 +1,89 @@
+"""Billing lines through the API: charted face-to-face time, e-stim and re-insertion by
+increment, one initial code per day, 409 for an unsigned chart, 403 for another patient."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+Auth = Callable[[str], dict[str, str]]
+DAY = "2026-03-02"
+ELECTRO = {"point": "BL25", "side": "bilateral", "depth_mm": 15, "angle": "perpendicular",
+           "stimulation": "electro", "frequency_hz": 2.0, "pairing": "BL23"}  # fmt: skip
+
+
+def _patient(client: TestClient, auth: Auth, family: str) -> int:
+    body = {"given_name": "Rhea", "family_name": family, "sex": "female"}
+    patient_id = int(client.post("/api/v1/patients", json=body, headers=auth("mei")).json()["id"])
+    intake = {"age": 52, "sex": "female",
+              "pain": {"regions": ["lower_back"], "onset_weeks": 20, "nrs": 6}}  # fmt: skip
+    screened = client.post("/api/v1/intakes", json={"patient_id": patient_id, "intake": intake},
+                           headers=auth("mei"))  # fmt: skip
+    assert screened.status_code == 201, screened.text
+    return patient_id
+
+
+def _session(client: TestClient, auth: Auth, patient_id: int, sign: bool, **extra: Any) -> int:
+    body = {"patient_id": patient_id, "session_date": DAY, "needles": [ELECTRO],
+            "needles_in": 2, "needles_out": 2, "retention_minutes": 25, **extra}  # fmt: skip
+    draft = client.post("/api/v1/sessions", json=body, headers=auth("mei"))
+    assert draft.status_code == 201, draft.text
+    chart = draft.json()
+    if sign:
+        signed = client.post(f"/api/v1/sessions/{chart['id']}/sign",
+                             json={"version": chart["version"]}, headers=auth("mei"))  # fmt: skip
+        assert signed.status_code == 200, signed.text
+    return int(chart["id"])
+
+
+def test_signed_chart_gets_its_cpt_lines(client: TestClient, auth: Auth) -> None:
+    patient_id = _patient(client, auth, "Quill")
+    sid = _session(client, auth, patient_id, True, face_to_face_minutes=30,
+                   electro_increments=[2], reinsertion_increments=[2])  # fmt: skip
+    chart = client.get(f"/api/v1/sessions/{sid}", headers=auth("mei")).json()["chart"]
+    assert (chart["face_to_face_minutes"], chart["electro_increments"]) == (30, [2])
+    bill = client.get(f"/api/v1/sessions/{sid}/billing", headers=auth("mei"))
+    assert bill.status_code == 200, bill.text
+    body = bill.json()
+    assert [(line["code"], line["units"]) for line in body["lines"]] == [
+        ("97810", 1),
+        ("97814", 1),
+    ]
+    # nothing about the time to confirm; no fees yet, which is stated and leaves no total
+    assert body["to_confirm"] == [
+        "The clinic fee schedule has no fee for 97810.",
+        "The clinic fee schedule has no fee for 97814.",
+    ]
+    assert body["total"] is None
+    assert body["sources"] == ["codingahead_cpt_acupuncture"]
+    assert body["verified"] is False
+    # a second signed visit the same day reports no second initial code
+    second = _session(client, auth, patient_id, True, face_to_face_minutes=15)
+    lines = client.get(f"/api/v1/sessions/{second}/billing", headers=auth("mei")).json()
+    assert lines["lines"] == []
+    assert any(f"Session {sid} already reported" in text for text in lines["to_confirm"])
+
+
+def test_unsigned_chart_is_409_and_another_patients_is_403(
+    client: TestClient, auth: Auth, patient_ids: dict[str, int]
+) -> None:
+    draft = _session(client, auth, _patient(client, auth, "Vane"), False, face_to_face_minutes=15)
+    refused = client.get(f"/api/v1/sessions/{draft}/billing", headers=auth("mei"))
+    assert refused.status_code == 409
+    assert "not signed" in refused.json()["detail"]
+    other = _session(client, auth, patient_ids["Moreau"], True, face_to_face_minutes=15)
+    forbidden = client.get(f"/api/v1/sessions/{other}/billing", headers=auth("ada"))
+    assert forbidden.status_code == 403
+    missing = client.get("/api/v1/sessions/999999/billing", headers=auth("mei"))
+    assert missing.status_code == 404
+
+
+def test_increment_beyond_the_minutes_names_the_field(client: TestClient, auth: Auth) -> None:
+    body = {"patient_id": _patient(client, auth, "Oakes"), "session_date": DAY,
+            "face_to_face_minutes": 20, "electro_increments": [3]}  # fmt: skip
+    response = client.post("/api/v1/sessions", json=body, headers=auth("mei"))
+    assert response.status_code == 422
+    assert "electro_increments" in response.text
+    assert "1 to 2" in response.text
