@@ -3,10 +3,14 @@ increment, one initial code per day, 409 for an unsigned chart, 403 for another 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
+
+from ..pdf_support import ensure_weasyprint_libraries, pdf_pages
 
 Auth = Callable[[str], dict[str, str]]
 DAY = "2026-03-02"
@@ -87,3 +91,39 @@ def test_increment_beyond_the_minutes_names_the_field(client: TestClient, auth: 
     assert response.status_code == 422
     assert "electro_increments" in response.text
     assert "1 to 2" in response.text
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pdf_libraries() -> None:
+    ensure_weasyprint_libraries()
+
+
+def test_superbill_pdf_prints_the_lines_and_is_stored_unchanged(
+    client: TestClient, auth: Auth
+) -> None:
+    patient_id = _patient(client, auth, "Larkspur")
+    sid = _session(client, auth, patient_id, True, face_to_face_minutes=40,
+                   electro_increments=[1], reinsertion_increments=[2])  # fmt: skip
+    response = client.get(f"/api/v1/sessions/{sid}/superbill.pdf", headers=auth("mei"))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    pdf = response.content
+    assert response.headers["x-document-sha256"] == hashlib.sha256(pdf).hexdigest()
+    pages = pdf_pages(pdf)
+    text = " ".join(pages)
+    for expected in ("Superbill", "97813", "97811", "2026-03-02", "40 minutes",
+                     "The last 10 of 40 face-to-face minutes", "Practitioner NPI"):  # fmt: skip
+        assert expected in text, expected
+    assert all("Rhea Larkspur" in page for page in pages)
+    assert all(f"of {len(pages)}" in page for page in pages)
+    again = client.get(f"/api/v1/documents/{response.headers['x-document-id']}.pdf",
+                       headers=auth("mei"))  # fmt: skip
+    assert again.content == pdf
+    unsigned = _session(client, auth, patient_id, False, face_to_face_minutes=15)
+    refused = client.get(f"/api/v1/sessions/{unsigned}/superbill.pdf", headers=auth("mei"))
+    assert refused.status_code == 409
+    other = client.get(f"/api/v1/sessions/{sid}/superbill.pdf", headers=auth("ada"))
+    assert other.status_code == 403
+    stored = client.get(f"/api/v1/documents/{response.headers['x-document-id']}.pdf",
+                        headers=auth("reception"))  # fmt: skip
+    assert stored.status_code == 403

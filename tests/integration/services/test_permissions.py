@@ -19,6 +19,7 @@ from acuback.services import (
     accounts,
     charting,
     dashboard,
+    documents,
     intakes,
     load_permissions,
     outcomes,
@@ -28,6 +29,7 @@ from acuback.services import (
     schedule,
 )
 
+from ...pdf_support import ensure_weasyprint_libraries
 from .conftest import DemoClinic
 
 ALL, OWN = "all", "own"
@@ -41,7 +43,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
         "intake.submit": ALL, "session.sign": ALL, "outcome.write": ALL, "schedule.read": ALL,
         "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL,
+        "research.aggregate": ALL, "document.issue": ALL,
     },
     "reception": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -49,7 +51,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "patient": {
         "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
-        "schedule.read": OWN, "practitioner.read": ALL,
+        "schedule.read": OWN, "practitioner.read": ALL, "document.issue": OWN,
     },
     "researcher": {"research.aggregate": ALL},
 }  # fmt: skip
@@ -110,8 +112,16 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
+        "document.issue": lambda: documents.issue_superbill(
+            uow, actor, uow.sessions.for_patient(patient_id)[-1].id or 0
+        ),
     }
     return calls[action]()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pdf_libraries() -> None:
+    ensure_weasyprint_libraries()  # document.issue prints a superbill
 
 
 def test_packaged_table_is_the_expected_policy() -> None:

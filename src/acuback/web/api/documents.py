@@ -1,10 +1,15 @@
-"""Billing lines and documents: the CPT lines of a signed session as JSON."""
+"""Billing lines and documents: the CPT lines of a signed session as JSON, and the printed
+documents as PDF (each one stored when issued; `GET /documents/{id}.pdf` gives it back
+unchanged)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Any
 
-from acuback.services import billing
+from fastapi import APIRouter, Response
+
+from acuback.records.documents import IssuedDocument
+from acuback.services import billing, documents
 from acuback.web.api.schemas.common import PathId
 from acuback.web.api.schemas.documents import BillingLineOut, BillingOut
 from acuback.web.deps import CurrentActor, UoW
@@ -26,3 +31,35 @@ def session_billing(session_id: PathId, uow: UoW, actor: CurrentActor) -> Billin
         total=result.total, currency=bill.clinic.currency, to_confirm=list(result.to_confirm),
         rules=list(result.rules), sources=list(result.sources), verified=result.verified,
     )  # fmt: skip
+
+
+def pdf_response(document: IssuedDocument, name: str) -> Response:
+    """The issued bytes; the headers name the stored copy and its SHA-256."""
+    return Response(
+        content=document.content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}-{document.id}.pdf"',
+            "X-Document-Id": str(document.id),
+            "X-Document-SHA256": document.sha256,
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+_PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "the PDF as issued"}
+}
+
+
+@router.get("/sessions/{session_id}/superbill.pdf", response_class=Response, responses=_PDF)
+def superbill(session_id: PathId, uow: UoW, actor: CurrentActor) -> Response:
+    """The visit's superbill (stored and audited); 409 while the chart is unsigned."""
+    return pdf_response(documents.issue_superbill(uow, actor, session_id), "superbill")
+
+
+@router.get("/documents/{document_id}.pdf", response_class=Response, responses=_PDF)
+def issued(document_id: PathId, uow: UoW, actor: CurrentActor) -> Response:
+    """A document issued before, byte for byte."""
+    document = documents.get_document(uow, actor, document_id)
+    return pdf_response(document, document.kind.replace("_", "-"))
