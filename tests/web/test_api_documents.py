@@ -4,11 +4,13 @@ increment, one initial code per day, 409 for an unsigned chart, 403 for another 
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from ..pdf_support import ensure_weasyprint_libraries, pdf_pages
 
@@ -127,3 +129,30 @@ def test_superbill_pdf_prints_the_lines_and_is_stored_unchanged(
     stored = client.get(f"/api/v1/documents/{response.headers['x-document-id']}.pdf",
                         headers=auth("reception"))  # fmt: skip
     assert stored.status_code == 403
+
+
+def test_clinic_settings_price_the_bill_and_set_the_paper(client: TestClient, auth: Auth) -> None:
+    settings = client.get("/api/v1/clinic/settings", headers=auth("admin")).json()
+    assert client.get("/api/v1/clinic/settings", headers=auth("mei")).status_code == 403
+    bad = client.put("/api/v1/clinic/settings", headers=auth("admin"),
+                     json={"version": settings["version"], "fee_schedule": {"9781": "1"}})  # fmt: skip
+    assert bad.status_code == 422
+    assert bad.json()["field"].startswith("fee_schedule")
+    body = {"version": settings["version"], "name": "Riverside Acupuncture",
+            "address": "1 River Street", "paper_size": "Letter",
+            "fee_schedule": {"97810": "60.00", "97814": "40.00"}}  # fmt: skip
+    saved = client.put("/api/v1/clinic/settings", json=body, headers=auth("admin"))
+    assert saved.status_code == 200, saved.text
+    stale = client.put("/api/v1/clinic/settings", json=body, headers=auth("admin"))
+    assert stale.status_code == 409
+    patient_id = _patient(client, auth, "Fairweather")
+    sid = _session(client, auth, patient_id, True, face_to_face_minutes=30,
+                   electro_increments=[2], reinsertion_increments=[2])  # fmt: skip
+    bill = client.get(f"/api/v1/sessions/{sid}/billing", headers=auth("mei")).json()
+    assert [line["amount"] for line in bill["lines"]] == ["60.00", "40.00"]
+    assert (bill["total"], bill["to_confirm"]) == ("100.00", [])
+    pdf = client.get(f"/api/v1/sessions/{sid}/superbill.pdf", headers=auth("mei")).content
+    text = " ".join(pdf_pages(pdf))
+    assert "Riverside Acupuncture" in text
+    assert "100.00" in text
+    assert PdfReader(io.BytesIO(pdf)).pages[0].mediabox.height == 792  # US Letter

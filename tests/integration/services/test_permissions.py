@@ -18,6 +18,7 @@ from acuback.services import (
     Actor,
     accounts,
     charting,
+    clinic_settings,
     dashboard,
     documents,
     intakes,
@@ -37,7 +38,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
         "practitioner.read": ALL, "practitioner.write": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL, "user.admin": ALL, "audit.read": ALL,
+        "research.aggregate": ALL, "user.admin": ALL, "audit.read": ALL, "clinic.admin": ALL,
     },
     "practitioner": {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
@@ -112,6 +113,7 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
+        "clinic.admin": lambda: clinic_settings.get_clinic_settings(uow, actor),
         "document.issue": lambda: documents.issue_superbill(
             uow, actor, uow.sessions.for_patient(patient_id)[-1].id or 0
         ),

@@ -9,9 +9,14 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from acuback.records.documents import IssuedDocument
-from acuback.services import billing, documents
+from acuback.services import billing, clinic_settings, documents
 from acuback.web.api.schemas.common import PathId
-from acuback.web.api.schemas.documents import BillingLineOut, BillingOut
+from acuback.web.api.schemas.documents import (
+    BillingLineOut,
+    BillingOut,
+    ClinicSettingsIn,
+    ClinicSettingsOut,
+)
 from acuback.web.deps import CurrentActor, UoW
 
 __all__ = ["router"]
@@ -63,3 +68,16 @@ def issued(document_id: PathId, uow: UoW, actor: CurrentActor) -> Response:
     """A document issued before, byte for byte."""
     document = documents.get_document(uow, actor, document_id)
     return pdf_response(document, document.kind.replace("_", "-"))
+
+
+@router.get("/clinic/settings", response_model=ClinicSettingsOut)
+def get_settings(uow: UoW, actor: CurrentActor) -> ClinicSettingsOut:
+    """The clinic's letterhead, paper size, identifiers and fee schedule (administrators)."""
+    return ClinicSettingsOut.model_validate(clinic_settings.get_clinic_settings(uow, actor))
+
+
+@router.put("/clinic/settings", response_model=ClinicSettingsOut)
+def put_settings(body: ClinicSettingsIn, uow: UoW, actor: CurrentActor) -> ClinicSettingsOut:
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    saved = clinic_settings.update_clinic_settings(uow, actor, body.version, changes)
+    return ClinicSettingsOut.model_validate(saved)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
-from acuback.web.api.schemas.common import Out
+from pydantic import Field
 
-__all__ = ["BillingLineOut", "BillingOut"]
+from acuback.web.api.schemas.common import In, Out, Text, Version
+
+__all__ = ["BillingLineOut", "BillingOut", "ClinicSettingsIn", "ClinicSettingsOut", "ReferralIn"]
 
 
 class BillingLineOut(Out):
@@ -34,3 +37,37 @@ class BillingOut(Out):
     rules: list[str]
     sources: list[str]
     verified: bool
+
+
+class ClinicSettingsIn(In):
+    """Send the `version` you read and the fields to change (ranges are checked by the record)."""
+
+    version: Version
+    name: Text | None = None
+    address: Text | None = None
+    phone: Text | None = None
+    tax_id: Text | None = None
+    npi: Text | None = None
+    paper_size: Literal["A4", "Letter"] | None = None
+    logo: Text | None = Field(default=None, description="data:image/png or svg+xml;base64,...")
+    currency: Text | None = None
+    fee_schedule: dict[str, Decimal] | None = Field(
+        default=None, description="fee per unit by CPT code, e.g. {'97810': '65.00'}"
+    )
+
+
+class ClinicSettingsOut(Out):
+    version: int
+    name: str
+    address: str
+    phone: str | None
+    tax_id: str | None
+    npi: str | None
+    paper_size: str
+    logo: str | None
+    currency: str
+    fee_schedule: dict[str, Decimal]
+
+
+class ReferralIn(In):
+    note: Text | None = Field(default=None, max_length=4000)

@@ -30,6 +30,7 @@ class PatientIn(In):
     birth_date: dt.date | None = None
     phone: Text | None = None
     email: Text | None = None
+    physician: Text | None = None
 
 
 class PatientPatch(In):
@@ -40,6 +41,7 @@ class PatientPatch(In):
     birth_date: dt.date | None = None
     phone: Text | None = None
     email: Text | None = None
+    physician: Text | None = None
 
 
 class PatientOut(Out):
@@ -52,6 +54,7 @@ class PatientOut(Out):
     birth_date: dt.date | None
     phone: str | None
     email: str | None
+    physician: str | None = None
     created_at: AwareDatetime | None
 
 
@@ -68,6 +71,7 @@ class PractitionerIn(In):
     licence_expiry: dt.date | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: list[Text] = Field(default_factory=list)
+    npi: Text | None = None
 
 
 class PractitionerPatch(In):
@@ -79,6 +83,7 @@ class PractitionerPatch(In):
     licence_expiry: dt.date | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: list[Text] | None = None
+    npi: Text | None = None
 
 
 class PractitionerOut(Out):
@@ -91,6 +96,7 @@ class PractitionerOut(Out):
     licence_expiry: dt.date | None
     years_in_practice: int | None
     specialties: list[str]
+    npi: str | None = None
 
 
 class UserIn(In):
