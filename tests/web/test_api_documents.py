@@ -156,3 +156,38 @@ def test_clinic_settings_price_the_bill_and_set_the_paper(client: TestClient, au
     assert "Riverside Acupuncture" in text
     assert "100.00" in text
     assert PdfReader(io.BytesIO(pdf)).pages[0].mediabox.height == 792  # US Letter
+
+
+def test_referral_letter_for_a_refer_screening(
+    client: TestClient, auth: Auth, patient_ids: dict[str, int]
+) -> None:
+    mei = auth("mei")
+    duval = patient_ids["Duval"]  # cancer history and weight loss: refer
+    patient = client.get(f"/api/v1/patients/{duval}", headers=mei).json()
+    physician = "Dr Ana Ruiz\nMarket Street Surgery\nSpringfield"
+    patched = client.patch(f"/api/v1/patients/{duval}", headers=mei,
+                           json={"version": patient["version"], "physician": physician})  # fmt: skip
+    assert patched.status_code == 200, patched.text
+    intake = client.get(f"/api/v1/patients/{duval}/intakes", headers=mei).json()[-1]
+    assert intake["disposition"] == "refer"
+    url = f"/api/v1/intakes/{intake['id']}"
+    note = "Seen today; she agrees to see you this week."
+    letter = client.post(f"{url}/referrals", json={"note": note}, headers=mei)
+    assert letter.status_code == 200, letter.text
+    text = " ".join(pdf_pages(letter.content))
+    for expected in ("Referral letter", "Dr Ana Ruiz", "Market Street Surgery",
+                     "Assessment of the findings below before any acupuncture",
+                     "past history of cancer", "Unexplained weight loss", "Source:", note,
+                     "Licence: Demo Acupuncture Council (fictional) DEMO-0101"):  # fmt: skip
+        assert expected in text, expected
+    listed = client.get(f"{url}/referrals", headers=mei).json()
+    assert listed[-1]["note"] == note
+    assert listed[-1]["sha256"] == hashlib.sha256(letter.content).hexdigest()
+    again = client.get(f"/api/v1/documents/{listed[-1]['id']}.pdf", headers=mei)
+    assert again.content == letter.content
+    plain = client.get(f"{url}/referral.pdf", headers=mei)
+    assert plain.status_code == 200
+    assert len(client.get(f"{url}/referrals", headers=mei).json()) == len(listed) + 1
+    assert client.get(f"{url}/referral.pdf", headers=auth("reception")).status_code == 403
+    assert client.post(f"{url}/referrals", json={"note": "x" * 4001},
+                       headers=mei).status_code == 422  # fmt: skip

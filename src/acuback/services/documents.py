@@ -9,7 +9,7 @@ issued document is downloaded again unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from acuback.errors import InputError
@@ -19,13 +19,23 @@ from acuback.records import Intake, Patient, TreatmentSession, UnitOfWork
 from acuback.records.documents import ClinicSettings, IssuedDocument
 from acuback.services.access import Actor, audit, authorize
 from acuback.services.billing import session_bill
-from acuback.services.document_fields import intake_diagnoses, licence_words, patient_name
+from acuback.services.document_fields import (
+    intake_diagnoses,
+    intake_medications,
+    licence_words,
+    patient_name,
+    screening_disposition,
+    screening_reasons,
+)
 
 __all__ = [
+    "REFERRAL_ASKS",
     "get_document",
     "issue",
+    "issue_referral",
     "issue_superbill",
     "letterhead",
+    "referrals",
     "session_intake",
 ]
 
@@ -135,10 +145,66 @@ def issue_superbill(uow: UnitOfWork, actor: Actor, session_id: int) -> IssuedDoc
                  subject_id=session_id, patient_id=patient_id, content=pdf))  # fmt: skip
 
 
-def optional_note(data: Mapping[str, Any]) -> str | None:
-    note = data.get("note")
-    if note is None:
-        return None
-    if not isinstance(note, str):
-        raise InputError("note", "must be text")
-    return note.strip() or None
+# What the letter asks of the physician, by the screening's disposition; any other
+# disposition is a letter written on request, asking for an opinion.
+REFERRAL_ASKS = {
+    "emergency": "Urgent assessment today: the findings below can mean a condition that needs "
+    "same-day medical care. The patient has been told to seek it now and has not been treated.",
+    "refer": "Assessment of the findings below before any acupuncture. The patient has not been "
+    "treated and will not be until we hear from you.",
+    "clearance": "Your clearance before acupuncture: may this patient be needled, and with what "
+    "precautions? The patient will not be treated until we hear from you.",
+}
+OPINION = "Your opinion on the findings below and on acupuncture for this patient's back pain."
+LETTER_REASONS = ("emergency", "refer", "clearance")
+
+
+def _cited(keys: Any) -> list[str]:
+    sources = load_knowledge().sources
+    return [sources[key].citation if key in sources else str(key) for key in keys or ()]
+
+
+def referral_context(
+    intake: Intake, patient: Patient, practitioner: Any, note: str | None
+) -> dict[str, Any]:
+    """The letter: to whom, what was found (with sources), what is asked, medicines, who."""
+    disposition = screening_disposition(intake)
+    reasons = screening_reasons(intake)
+    driving = [r for r in reasons if r.get("disposition") in LETTER_REASONS] or reasons
+    findings = [{"message": r.get("message", ""), "sources": _cited(r.get("sources"))}
+                for r in driving]  # fmt: skip
+    return {
+        "title": "Referral letter", "physician": patient.physician,
+        "ask": REFERRAL_ASKS.get(disposition, OPINION), "disposition": disposition,
+        "findings": findings, "medications": intake_medications(intake),
+        "submitted": intake.submitted_at.date().isoformat() if intake.submitted_at else "",
+        "practitioner": practitioner,
+        "licence": licence_words(practitioner) if practitioner else "not recorded",
+        "note": note, "patient": patient, "today": datetime.now(UTC).date().isoformat(),
+    }  # fmt: skip
+
+
+def issue_referral(
+    uow: UnitOfWork, actor: Actor, intake_id: int, note: str | None = None
+) -> IssuedDocument:
+    """Write the referral letter of an intake (any disposition: on request, an opinion) with
+    the practitioner's note; the letter is stored with the note and audited."""
+    intake = uow.intakes.get(intake_id)
+    authorize_document(uow, actor, "intake", intake_id, intake.patient_id, "referral.write")
+    if note is not None and len(note) > 4000:
+        raise InputError("note", "is longer than 4000 characters")
+    patient = uow.patients.get(intake.patient_id)
+    who = actor.practitioner_id or intake.practitioner_id
+    practitioner = uow.practitioners.get(who) if who is not None else None
+    context = referral_context(intake, patient, practitioner, (note or "").strip() or None)
+    pdf = render_pdf("referral.html", letterhead(uow.clinic.get(), patient), context)
+    return issue(uow, actor, IssuedDocument(kind="referral", subject="intake",
+                 subject_id=intake_id, patient_id=intake.patient_id, note=context["note"],
+                 content=pdf))  # fmt: skip
+
+
+def referrals(uow: UnitOfWork, actor: Actor, intake_id: int) -> list[IssuedDocument]:
+    """The letters written for an intake, oldest first (who, when, note, SHA-256)."""
+    intake = uow.intakes.get(intake_id)
+    authorize_document(uow, actor, "intake", intake_id, intake.patient_id, "referral.write")
+    return uow.documents.for_subject("referral", intake_id)

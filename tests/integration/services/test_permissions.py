@@ -44,7 +44,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
         "intake.submit": ALL, "session.sign": ALL, "outcome.write": ALL, "schedule.read": ALL,
         "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL, "document.issue": ALL,
+        "research.aggregate": ALL, "document.issue": ALL, "referral.write": ALL,
     },
     "reception": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -113,6 +113,9 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
+        "referral.write": lambda: documents.issue_referral(
+            uow, actor, uow.intakes.for_patient(patient_id)[0].id or 0, "Please see"
+        ),
         "clinic.admin": lambda: clinic_settings.get_clinic_settings(uow, actor),
         "document.issue": lambda: documents.issue_superbill(
             uow, actor, uow.sessions.for_patient(patient_id)[-1].id or 0

@@ -16,6 +16,8 @@ from acuback.web.api.schemas.documents import (
     BillingOut,
     ClinicSettingsIn,
     ClinicSettingsOut,
+    IssuedOut,
+    ReferralIn,
 )
 from acuback.web.deps import CurrentActor, UoW
 
@@ -81,3 +83,24 @@ def put_settings(body: ClinicSettingsIn, uow: UoW, actor: CurrentActor) -> Clini
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     saved = clinic_settings.update_clinic_settings(uow, actor, body.version, changes)
     return ClinicSettingsOut.model_validate(saved)
+
+
+@router.get("/intakes/{intake_id}/referral.pdf", response_class=Response, responses=_PDF)
+def referral(intake_id: PathId, uow: UoW, actor: CurrentActor) -> Response:
+    """Write the referral letter of an intake (stored and audited) without a note."""
+    return pdf_response(documents.issue_referral(uow, actor, intake_id), "referral")
+
+
+@router.post("/intakes/{intake_id}/referrals", response_class=Response, responses=_PDF)
+def referral_with_note(
+    intake_id: PathId, body: ReferralIn, uow: UoW, actor: CurrentActor
+) -> Response:
+    """Write the referral letter with the practitioner's note (stored with the letter)."""
+    letter = documents.issue_referral(uow, actor, intake_id, body.note)
+    return pdf_response(letter, "referral")
+
+
+@router.get("/intakes/{intake_id}/referrals", response_model=list[IssuedOut])
+def referral_list(intake_id: PathId, uow: UoW, actor: CurrentActor) -> list[IssuedOut]:
+    """The letters written for an intake: who, when, the note and the PDF's SHA-256."""
+    return [IssuedOut.model_validate(d) for d in documents.referrals(uow, actor, intake_id)]

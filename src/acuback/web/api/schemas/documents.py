@@ -10,7 +10,14 @@ from pydantic import Field
 
 from acuback.web.api.schemas.common import In, Out, Text, Version
 
-__all__ = ["BillingLineOut", "BillingOut", "ClinicSettingsIn", "ClinicSettingsOut", "ReferralIn"]
+__all__ = [
+    "BillingLineOut",
+    "BillingOut",
+    "ClinicSettingsIn",
+    "ClinicSettingsOut",
+    "IssuedOut",
+    "ReferralIn",
+]
 
 
 class BillingLineOut(Out):
@@ -67,6 +74,20 @@ class ClinicSettingsOut(Out):
     logo: str | None
     currency: str
     fee_schedule: dict[str, Decimal]
+
+
+class IssuedOut(Out):
+    """An issued document without its bytes (`GET /documents/{id}.pdf` gives those)."""
+
+    id: int
+    kind: str
+    subject: str
+    subject_id: int
+    patient_id: int
+    issued_at: dt.datetime
+    issued_by: int | None
+    note: str | None
+    sha256: str
 
 
 class ReferralIn(In):
