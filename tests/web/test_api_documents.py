@@ -165,8 +165,8 @@ def test_referral_letter_for_a_refer_screening(
     duval = patient_ids["Duval"]  # cancer history and weight loss: refer
     patient = client.get(f"/api/v1/patients/{duval}", headers=mei).json()
     physician = "Dr Ana Ruiz\nMarket Street Surgery\nSpringfield"
-    patched = client.patch(f"/api/v1/patients/{duval}", headers=mei,
-                           json={"version": patient["version"], "physician": physician})  # fmt: skip
+    change = {"version": patient["version"], "physician": physician}
+    patched = client.patch(f"/api/v1/patients/{duval}", json=change, headers=mei)
     assert patched.status_code == 200, patched.text
     intake = client.get(f"/api/v1/patients/{duval}/intakes", headers=mei).json()[-1]
     assert intake["disposition"] == "refer"
