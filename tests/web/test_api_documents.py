@@ -191,3 +191,59 @@ def test_referral_letter_for_a_refer_screening(
     assert client.get(f"{url}/referral.pdf", headers=auth("reception")).status_code == 403
     assert client.post(f"{url}/referrals", json={"note": "x" * 4001},
                        headers=mei).status_code == 422  # fmt: skip
+
+
+def _accepted_plan(client: TestClient, auth: Auth, patient_id: int) -> dict[str, Any]:
+    plans = client.get(f"/api/v1/patients/{patient_id}/plans", headers=auth("mei")).json()
+    return next(p for p in plans if p["status"] == "accepted")
+
+
+def test_handout_consent_and_course_report(
+    client: TestClient, auth: Auth, patient_ids: dict[str, int]
+) -> None:
+    fenwick = patient_ids["Fenwick"]  # the patient user "ada"
+    plan = _accepted_plan(client, auth, fenwick)
+    url = f"/api/v1/plans/{plan['id']}"
+    handout = client.get(f"{url}/handout.pdf", headers=auth("ada"))  # the patient's own
+    assert handout.status_code == 200, handout.text
+    pages = pdf_pages(handout.content)
+    text = " ".join(pages)
+    for expected in ("Your home acupressure points", "BL23", "Rub the lower back",
+                     "Points not to press in pregnancy", "LI4", "SP6",
+                     "about 24% of patients after a single treatment", "fewer than 1 in 10,000",
+                     "When to stop and get help", "sessions in all"):  # fmt: skip
+        assert expected in text, expected
+    assert all("Ada Fenwick, born" in page for page in pages)
+    consent = " ".join(pdf_pages(client.get(f"{url}/consent.pdf", headers=auth("mei")).content))
+    for expected in (
+        "Consent to acupuncture",
+        "Risks and how often they happen",
+        "107 per 1,000 patients",
+        "Patient's signature",
+        "What applies to you",
+    ):
+        assert expected in consent, expected
+    report = client.get(f"{url}/course-report", headers=auth("mei")).json()
+    assert [i["item"] for i in report["items"]] == [
+        "1a", "1b", "1c", "2a", "2b", "2c", "2d", "2e", "2f", "2g", "3a", "3b", "4a", "4b",
+        "5", "6a", "6b",
+    ]  # fmt: skip
+    assert report["sessions"] >= 1
+    assert report["points"][0]["sessions"] <= report["sessions"]
+    pdf = " ".join(pdf_pages(client.get(f"{url}/course-report.pdf", headers=auth("mei")).content))
+    for expected in ("STRICTA course report", "2f Needle retention time", "Outcome trajectory",
+                     report["points"][0]["point"], "Practitioner background"):  # fmt: skip
+        assert expected in pdf, expected
+    other = _accepted_plan(client, auth, patient_ids["Moreau"])
+    assert client.get(f"/api/v1/plans/{other['id']}/handout.pdf",
+                      headers=auth("ada")).status_code == 403  # fmt: skip
+    assert client.get(f"{url}/course-report", headers=auth("researcher")).status_code == 403
+
+
+def test_handout_needs_an_accepted_plan(client: TestClient, auth: Auth) -> None:
+    patient_id = _patient(client, auth, "Ashdown")
+    intake = client.get(f"/api/v1/patients/{patient_id}/intakes", headers=auth("mei")).json()[0]
+    plan = client.post(f"/api/v1/intakes/{intake['id']}/plans", headers=auth("mei")).json()
+    response = client.get(f"/api/v1/plans/{plan['id']}/handout.pdf", headers=auth("mei"))
+    assert response.status_code == 409
+    assert "accepted" in response.json()["detail"]

@@ -22,6 +22,7 @@ __all__ = [
     "plan_self_care",
     "screening_cautions",
     "screening_disposition",
+    "screening_notes",
     "screening_reasons",
 ]
 
@@ -64,8 +65,13 @@ def screening_reasons(intake: Intake) -> list[Mapping[str, Any]]:
 
 
 def screening_cautions(intake: Intake) -> list[Mapping[str, Any]]:
-    """The screening's cautions for this patient (what changes how they are treated)."""
-    return list(intake.screening.get("cautions") or ())
+    """The screening's caution reasons for this patient (what changes how they are treated)."""
+    return [r for r in screening_reasons(intake) if r.get("disposition") == "caution"]
+
+
+def screening_notes(intake: Intake) -> list[str]:
+    """The screening's notes for planning and needling (constraints.notes)."""
+    return [str(n) for n in (intake.screening.get("constraints") or {}).get("notes") or ()]
 
 
 def plan_points(plan: Plan) -> list[Mapping[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from acuback.records.documents import IssuedDocument
-from acuback.services import billing, clinic_settings, documents
+from acuback.services import billing, clinic_settings, documents, documents_care
 from acuback.web.api.schemas.common import PathId
 from acuback.web.api.schemas.documents import (
     BillingLineOut,
@@ -20,6 +20,7 @@ from acuback.web.api.schemas.documents import (
     ReferralIn,
 )
 from acuback.web.deps import CurrentActor, UoW
+from acuback.web.views.document_figures import PAGE_FIGURES
 
 __all__ = ["router"]
 
@@ -104,3 +105,28 @@ def referral_with_note(
 def referral_list(intake_id: PathId, uow: UoW, actor: CurrentActor) -> list[IssuedOut]:
     """The letters written for an intake: who, when, the note and the PDF's SHA-256."""
     return [IssuedOut.model_validate(d) for d in documents.referrals(uow, actor, intake_id)]
+
+
+@router.get("/plans/{plan_id}/handout.pdf", response_class=Response, responses=_PDF)
+def handout(plan_id: PathId, uow: UoW, actor: CurrentActor) -> Response:
+    """The patient handout of an accepted plan (409 for a plan not accepted)."""
+    return pdf_response(documents_care.issue_handout(uow, actor, plan_id, PAGE_FIGURES), "handout")
+
+
+@router.get("/plans/{plan_id}/consent.pdf", response_class=Response, responses=_PDF)
+def consent(plan_id: PathId, uow: UoW, actor: CurrentActor) -> Response:
+    """The consent form: risks with their frequencies, the patient's cautions, signatures."""
+    return pdf_response(documents_care.issue_consent(uow, actor, plan_id), "consent")
+
+
+@router.get("/plans/{plan_id}/course-report.pdf", response_class=Response, responses=_PDF)
+def course_report_pdf(plan_id: PathId, uow: UoW, actor: CurrentActor) -> Response:
+    """The STRICTA 2010 report of the plan's course, from the plan and the signed charts."""
+    document = documents_care.issue_course_report(uow, actor, plan_id, PAGE_FIGURES)
+    return pdf_response(document, "course-report")
+
+
+@router.get("/plans/{plan_id}/course-report")
+def course_report_json(plan_id: PathId, uow: UoW, actor: CurrentActor) -> dict[str, Any]:
+    """The same report as JSON, for researchers."""
+    return documents_care.course_report_json(uow, actor, plan_id)
