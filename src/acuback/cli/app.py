@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from acuback.cli import clinical, evidence, knowledge, outcomes, records, serve
+from acuback.cli import clinical, documents, evidence, knowledge, outcomes, records, serve
 from acuback.errors import AcubackError, InputError, NotFound
 
 __all__ = ["app", "main"]
@@ -24,6 +24,7 @@ clinical.register(app)
 evidence.register(app)
 outcomes.register(app)
 records.register(app)
+documents.register(app)
 serve.register(app)
 
 
