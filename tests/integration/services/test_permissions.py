@@ -77,6 +77,11 @@ def _draft(uow: UnitOfWork, patient_id: int, practitioner_id: int) -> TreatmentS
     return draft
 
 
+def _signed(uow: UnitOfWork, patient_id: int) -> TreatmentSession:
+    """The patient's last signed chart (other cells leave unsigned drafts behind)."""
+    return [s for s in uow.sessions.for_patient(patient_id) if s.status == "signed"][-1]
+
+
 def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
     """One representative use case per action, on the records of `patient_id`."""
     start = datetime.now(UTC) + timedelta(days=30)
@@ -118,7 +123,7 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         ),
         "clinic.admin": lambda: clinic_settings.get_clinic_settings(uow, actor),
         "document.issue": lambda: documents.issue_superbill(
-            uow, actor, uow.sessions.for_patient(patient_id)[-1].id or 0
+            uow, actor, _signed(uow, patient_id).id or 0
         ),
     }
     return calls[action]()
