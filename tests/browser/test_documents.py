@@ -24,7 +24,7 @@ def _tools() -> None:
 
 def _download(page: Any, selector: str, folder: Path, name: str) -> bytes:
     with page.expect_download(timeout=60_000) as info:  # a PDF takes seconds to print
-        page.locator(selector).click()
+        page.locator(selector).click(timeout=60_000)
     target = folder / f"{name}.pdf"
     info.value.save_as(str(target))
     pdf = target.read_bytes()
