@@ -7,7 +7,16 @@ import warnings
 
 import typer
 
-from acuback.cli import clinical, evidence, exchange, knowledge, outcomes, records, serve
+from acuback.cli import (
+    clinical,
+    documents,
+    evidence,
+    exchange,
+    knowledge,
+    outcomes,
+    records,
+    serve,
+)
 from acuback.errors import AcubackError, ConfigurationError, InputError, NotFound
 
 __all__ = ["app", "main"]
@@ -26,6 +35,7 @@ evidence.register(app)
 outcomes.register(app)
 records.register(app)
 exchange.register(app)
+documents.register(app)
 serve.register(app)
 
 

@@ -2,7 +2,8 @@
 
 Backups that restore exactly (`backup`), the de-identified research export
 (`research_export`), and FHIR R4 export and import (`fhir`, the only place that imports
-`fhir.resources`). Long jobs report through `progress.Progress`.
+`fhir.resources`), and printed documents (`documents`: referral letters, handouts, superbills,
+STRICTA course reports, consent forms). Long jobs report through `progress.Progress`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ stored row is still at that version. Datetimes must carry a timezone; they come 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -61,6 +61,9 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=BaseModel)
+
+INCREMENT_MINUTES = 15  # CPT acupuncture increments (clinical/data/billing_rules.yaml)
+Increment = Annotated[int, Field(ge=1, le=32)]
 
 UtcDatetime = BoundedInstant
 """A timezone-aware datetime from 2000 to 2100, normalised to UTC (a naive one is refused)."""
@@ -120,6 +123,7 @@ class Practitioner(VersionedRecord):
     licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: tuple[str, ...] = ()
+    npi: str | None = Field(default=None, pattern=r"^\d{10}$")  # US National Provider Identifier
 
 
 class Patient(VersionedRecord):
@@ -132,6 +136,8 @@ class Patient(VersionedRecord):
     sex: Sex
     phone: str | None = Field(default=None, max_length=50)
     email: str | None = Field(default=None, max_length=320)
+    # The patient's own physician (name, practice and address), to whom referrals are written.
+    physician: str | None = Field(default=None, max_length=500)
     created_at: UtcDatetime | None = None
 
 
@@ -228,6 +234,11 @@ class TreatmentSession(VersionedRecord):
     needles_in: int | None = Field(default=None, ge=0)
     needles_out: int | None = Field(default=None, ge=0)
     retention_minutes: int | None = Field(default=None, ge=0, le=240)
+    # Billing (clinical-standards 2.5): one-on-one contact time, not retention; the 15-minute
+    # increments (numbered from 1) in which e-stim was used or needles were re-inserted.
+    face_to_face_minutes: int | None = Field(default=None, ge=0, le=480)
+    electro_increments: tuple[Increment, ...] = ()
+    reinsertion_increments: tuple[Increment, ...] = ()
     moxibustion: dict[str, Any] | None = None
     tui_na: dict[str, Any] | None = None
     other_components: tuple[Any, ...] = ()
@@ -244,6 +255,20 @@ class TreatmentSession(VersionedRecord):
         marks = (self.signed_at is not None, self.signed_by is not None)
         if marks != ((True, True) if self.status == "signed" else (False, False)):
             raise ValueError("a signed session has signed_at and signed_by; a draft has neither")
+        return self
+
+    @model_validator(mode="after")
+    def _increments_within_contact(self) -> Self:
+        if self.face_to_face_minutes is None:
+            return self
+        last = -(-self.face_to_face_minutes // INCREMENT_MINUTES)  # a part increment counts
+        for name in ("electro_increments", "reinsertion_increments"):
+            beyond = [i for i in getattr(self, name) if i > last]
+            if beyond:
+                raise ValueError(
+                    f"{name}: increment {beyond[0]} is beyond the "
+                    f"{self.face_to_face_minutes} face-to-face minutes charted (1 to {last})"
+                )
         return self
 
     @property

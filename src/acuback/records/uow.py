@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from acuback.records.audit import AuditLog
 from acuback.records.db import get_engine, make_session_factory
+from acuback.records.documents import ClinicSettingsRepository, DocumentRepository
 from acuback.records.repositories import (
     AdverseEventRepository,
     AppointmentRepository,
@@ -50,6 +51,8 @@ class UnitOfWork:
     sessions: SessionRepository
     outcomes: OutcomeRepository
     adverse_events: AdverseEventRepository
+    documents: DocumentRepository
+    clinic: ClinicSettingsRepository
     audit: AuditLog
     logins: LoginRepository
 
@@ -88,6 +91,8 @@ class UnitOfWork:
         self.adverse_events = AdverseEventRepository(session)
         self.audit = AuditLog(session, self._audit_key)
         self.logins = LoginRepository(session)
+        self.documents = DocumentRepository(session)
+        self.clinic = ClinicSettingsRepository(session)
         return self
 
     def __exit__(

@@ -185,6 +185,7 @@ def _session(
             appointment_id=appointment.id, plan_id=plan_record.id, session_date=day,
             needles=charted["needles"], retention_minutes=charted["retention_minutes"],
             needles_in=count, needles_out=count, pain_before=nrs, pain_after=max(nrs - 2, 0),
+            face_to_face_minutes=15,  # bills one initial 97810 (clinical/billing.py)
             notes="Demo chart: treatment as planned; patient rested 10 minutes afterwards.",
             **_NEEDLE,
         )

@@ -22,7 +22,9 @@ from acuback.services import (
     Actor,
     accounts,
     charting,
+    clinic_settings,
     dashboard,
+    documents,
     exchange,
     intakes,
     load_permissions,
@@ -33,6 +35,7 @@ from acuback.services import (
     schedule,
 )
 
+from ...pdf_support import ensure_weasyprint_libraries
 from .conftest import DemoClinic
 
 ALL, OWN = "all", "own"
@@ -45,12 +48,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
         "practitioner.read": ALL, "practitioner.write": ALL, "dashboard.read": ALL,
         "research.aggregate": ALL, "research.export": ALL, "user.admin": ALL, "audit.read": ALL,
+        "clinic.admin": ALL,
     },
     "practitioner": {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
         "intake.submit": ALL, "session.sign": ALL, "outcome.write": ALL, "schedule.read": ALL,
         "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
         "research.aggregate": ALL, "fhir.export": ALL, "fhir.import": ALL,
+        "document.issue": ALL, "referral.write": ALL,
     },
     "reception": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -59,6 +64,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "patient": {
         "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
         "schedule.read": OWN, "practitioner.read": ALL, "fhir.export": OWN,
+        "document.issue": OWN,
     },
     "researcher": {"research.aggregate": ALL, "research.export": ALL},
 }  # fmt: skip
@@ -81,6 +87,11 @@ def _draft(uow: UnitOfWork, patient_id: int, practitioner_id: int) -> TreatmentS
     draft = uow.sessions.add(chart)
     uow.commit()
     return draft
+
+
+def _signed(uow: UnitOfWork, patient_id: int) -> TreatmentSession:
+    """The patient's last signed chart (other cells leave unsigned drafts behind)."""
+    return [s for s in uow.sessions.for_patient(patient_id) if s.status == "signed"][-1]
 
 
 def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
@@ -124,8 +135,20 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         ),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
+        "referral.write": lambda: documents.issue_referral(
+            uow, actor, uow.intakes.for_patient(patient_id)[0].id or 0, "Please see"
+        ),
+        "clinic.admin": lambda: clinic_settings.get_clinic_settings(uow, actor),
+        "document.issue": lambda: documents.issue_superbill(
+            uow, actor, _signed(uow, patient_id).id or 0
+        ),
     }
     return calls[action]()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pdf_libraries() -> None:
+    ensure_weasyprint_libraries()  # document.issue prints a superbill
 
 
 def test_packaged_table_is_the_expected_policy() -> None:

@@ -10,6 +10,7 @@ from acuback.records.tables.audit import AuditRow
 from acuback.records.tables.base import Base
 from acuback.records.tables.care import AppointmentRow, IntakeRow, OutcomeRow, PlanRow
 from acuback.records.tables.charting import AdverseEventRow, AmendmentRow, NeedleRow, SessionRow
+from acuback.records.tables.documents import ClinicSettingsRow, IssuedDocumentRow
 from acuback.records.tables.logins import LoginRow
 from acuback.records.tables.people import PatientRow, PractitionerRow, UserRow
 
@@ -19,7 +20,9 @@ __all__ = [
     "AppointmentRow",
     "AuditRow",
     "Base",
+    "ClinicSettingsRow",
     "IntakeRow",
+    "IssuedDocumentRow",
     "LoginRow",
     "NeedleRow",
     "OutcomeRow",

@@ -26,6 +26,7 @@ class PractitionerRow(Versioned, Base):
     licence_expiry: Mapped[date | None]
     years_in_practice: Mapped[int | None]
     specialties: Mapped[list[str]] = mapped_column(JsonType)
+    npi: Mapped[str | None] = mapped_column(String(10))
 
 
 class PatientRow(Versioned, Base):
@@ -42,6 +43,7 @@ class PatientRow(Versioned, Base):
     sex: Mapped[str] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(320))
+    physician: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -24,7 +24,13 @@ from acuback.services.patient_record import ClinicalRecord
 from acuback.services.patient_record import patient_record as read_patient_record
 from acuback.services.safety import TREATING
 from acuback.web.deps import UoW
-from acuback.web.views import clinic_intake, clinic_outcomes, clinic_plans, clinic_sessions
+from acuback.web.views import (
+    clinic_documents,
+    clinic_intake,
+    clinic_outcomes,
+    clinic_plans,
+    clinic_sessions,
+)
 from acuback.web.views.clinic_badges import screening_badges
 from acuback.web.views.clinic_common import (
     FormFields,
@@ -45,6 +51,7 @@ router.include_router(clinic_intake.router)
 router.include_router(clinic_plans.router)
 router.include_router(clinic_sessions.router)
 router.include_router(clinic_outcomes.router)
+router.include_router(clinic_documents.router)
 
 PAGE_SIZE = 50
 _PATIENT_FIELDS = ("given_name", "family_name", "birth_date", "sex", "phone", "email")
