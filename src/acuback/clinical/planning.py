@@ -305,9 +305,7 @@ def _self_care(
     for region in dict.fromkeys(intake.pain.regions):
         for entry in book.self_care.get(region, ()):
             point = kb.points.get(entry.code)
-            why = blocked or (
-                why_not(point, constraints) if point else "not in the knowledge base"
-            )
+            why = blocked or (why_not(point, constraints) if point else "not in the knowledge base")
             if why:
                 excluded.setdefault(
                     entry.code, Excluded(code=entry.code, kind="self_care", reason=why)
