@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     )
     policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
     data_dir: Path = Field(default_factory=_default_data_dir)
+    timezone: str = Field(
+        default="UTC", description="the clinic's IANA time zone (an admin setting overrides it)"
+    )
+    smtp_url: str | None = Field(
+        default=None, description="smtp://[user:password@]host[:port] for reminders"
+    )
+    mail_from: str = Field(default="clinic@localhost", description="the reminders' sender")
 
     @property
     def effective_database_url(self) -> str:

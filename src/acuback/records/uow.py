@@ -27,6 +27,7 @@ from acuback.records.repositories import (
     PatientRepository,
     PlanRepository,
     PractitionerRepository,
+    ScheduleRepository,
     SessionRepository,
     UserRepository,
 )
@@ -47,6 +48,7 @@ class UnitOfWork:
     sessions: SessionRepository
     outcomes: OutcomeRepository
     adverse_events: AdverseEventRepository
+    schedule: ScheduleRepository
     audit: AuditLog
 
     def __init__(
@@ -79,6 +81,7 @@ class UnitOfWork:
         self.sessions = SessionRepository(session)
         self.outcomes = OutcomeRepository(session)
         self.adverse_events = AdverseEventRepository(session)
+        self.schedule = ScheduleRepository(session)
         self.audit = AuditLog(session)
         return self
 

@@ -72,10 +72,10 @@ def test_0002_adds_and_removes_the_practitioner_day_index(db_url: str) -> None:
     assert upgrade(db_url, "0001") == "0001"
     assert index not in _appointment_indexes(db_url)
     assert "ix_appointments_starts_at" in _appointment_indexes(db_url)
-    assert upgrade(db_url) == head_revision() == "0002"
+    assert upgrade(db_url, "0002") == "0002"
     assert index in _appointment_indexes(db_url)
     assert downgrade(db_url, "0001") == "0001"
     assert index not in _appointment_indexes(db_url)
     assert "ix_appointments_starts_at" in _appointment_indexes(db_url)
-    assert upgrade(db_url) == "0002"
+    assert upgrade(db_url, "0002") == "0002"
     assert index in _appointment_indexes(db_url)

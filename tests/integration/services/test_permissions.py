@@ -7,7 +7,7 @@ the packaged table says exactly this and that the use cases enforce it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -26,6 +26,7 @@ from acuback.services import (
     plans,
     research,
     schedule,
+    scheduling,
 )
 
 from .conftest import DemoClinic
@@ -35,7 +36,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
         "practitioner.read": ALL, "practitioner.write": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL, "user.admin": ALL, "audit.read": ALL,
+        "research.aggregate": ALL, "user.admin": ALL, "audit.read": ALL, "clinic.admin": ALL,
     },
     "practitioner": {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
@@ -74,9 +75,16 @@ def _draft(uow: UnitOfWork, patient_id: int, practitioner_id: int) -> TreatmentS
     return draft
 
 
+def _free_slot(actor: Actor) -> datetime:
+    """A Monday a month ahead, in opening hours, at an hour of this user's own (no clash)."""
+    day = datetime.now(UTC).date() + timedelta(days=30)
+    day += timedelta(days=(7 - day.weekday()) % 7)
+    return datetime.combine(day, time(9), tzinfo=UTC) + timedelta(hours=actor.user_id or 0)
+
+
 def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
     """One representative use case per action, on the records of `patient_id`."""
-    start = datetime.now(UTC) + timedelta(days=30)
+    start = _free_slot(actor)
     calls: dict[str, Callable[[], Any]] = {
         "patient.read": lambda: people.get_patient(uow, actor, patient_id),
         "patient.write": lambda: people.update_patient(
@@ -110,6 +118,9 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
+        "clinic.admin": lambda: scheduling.set_clinic_setting(
+            uow, actor, "cancel_notice_hours", "24"
+        ),
     }
     return calls[action]()
 

@@ -11,6 +11,14 @@ from acuback.records.tables.base import Base
 from acuback.records.tables.care import AppointmentRow, IntakeRow, OutcomeRow, PlanRow
 from acuback.records.tables.charting import AdverseEventRow, AmendmentRow, NeedleRow, SessionRow
 from acuback.records.tables.people import PatientRow, PractitionerRow, UserRow
+from acuback.records.tables.scheduling import (
+    CalendarFeedRow,
+    ClinicSettingRow,
+    HoursRow,
+    ReminderRow,
+    RoomRow,
+    TimeOffRow,
+)
 
 __all__ = [
     "AdverseEventRow",
@@ -18,12 +26,18 @@ __all__ = [
     "AppointmentRow",
     "AuditRow",
     "Base",
+    "CalendarFeedRow",
+    "ClinicSettingRow",
+    "HoursRow",
     "IntakeRow",
     "NeedleRow",
     "OutcomeRow",
     "PatientRow",
     "PlanRow",
     "PractitionerRow",
+    "ReminderRow",
+    "RoomRow",
     "SessionRow",
+    "TimeOffRow",
     "UserRow",
 ]

@@ -76,6 +76,8 @@ class AppointmentIn(In):
     ends_at: AwareDatetime
     kind: Text = "treatment"
     status: AppointmentStatus = "booked"
+    room_id: Id | None = None
+    limit_reason: Text | None = Field(default=None, max_length=500)
 
 
 class AppointmentPatch(In):
@@ -85,6 +87,8 @@ class AppointmentPatch(In):
     ends_at: AwareDatetime | None = None
     kind: Text | None = None
     status: AppointmentStatus | None = None
+    room_id: Id | None = None
+    cancel_reason: Text | None = Field(default=None, max_length=500)
 
 
 class AppointmentOut(Out):
@@ -96,6 +100,10 @@ class AppointmentOut(Out):
     ends_at: AwareDatetime
     status: str
     kind: str
+    room_id: int | None = None
+    plan_id: int | None = None
+    cancel_reason: str | None = None
+    limit_reason: str | None = None
 
 
 class OutcomeIn(In):

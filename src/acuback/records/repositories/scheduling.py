@@ -1,0 +1,167 @@
+"""The clinic calendar's storage: settings, hours, time off, rooms, what is busy, locks.
+
+`lock_booking` is the database's part of conflict-free booking: on PostgreSQL it takes
+`SELECT ... FOR UPDATE` on the practitioner's row (and the room's), so two transactions booking
+the same practitioner or room run their overlap check one after the other; on SQLite every
+transaction already starts with `BEGIN IMMEDIATE` (records/db.py), which serialises writers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from acuback.clinical.scheduling import Busy, WeeklyHours
+from acuback.errors import NotFound
+from acuback.records.models import Appointment
+from acuback.records.tables import (
+    AppointmentRow,
+    ClinicSettingRow,
+    HoursRow,
+    PatientRow,
+    PractitionerRow,
+    RoomRow,
+    TimeOffRow,
+)
+
+__all__ = ["ScheduleRepository"]
+
+
+class ScheduleRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        row = self.session.get(ClinicSettingRow, key)
+        return row.value if row else None
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        row = self.session.get(ClinicSettingRow, key)
+        if value is None:
+            if row is not None:
+                self.session.delete(row)
+        elif row is None:
+            self.session.add(ClinicSettingRow(key=key, value=value))
+        else:
+            row.value = value
+        self.session.flush()
+
+    # -- hours and time off -----------------------------------------------------------------
+
+    def hours(self, practitioner_id: int | None) -> dict[int, list[tuple[dt.time, dt.time]]]:
+        """Weekly hours: the clinic's (None) or one practitioner's; {} when none are stored."""
+        statement = select(HoursRow).where(HoursRow.practitioner_id.is_(None))
+        if practitioner_id is not None:
+            statement = select(HoursRow).where(HoursRow.practitioner_id == practitioner_id)
+        found: dict[int, list[tuple[dt.time, dt.time]]] = {}
+        for row in self.session.scalars(statement.order_by(HoursRow.weekday, HoursRow.opens)):
+            found.setdefault(row.weekday, []).append((row.opens, row.closes))
+        return found
+
+    def set_hours(self, practitioner_id: int | None, hours: WeeklyHours) -> None:
+        if practitioner_id is not None:
+            self._require(PractitionerRow, "practitioner", practitioner_id)
+        old = delete(HoursRow).where(
+            HoursRow.practitioner_id.is_(None)
+            if practitioner_id is None
+            else HoursRow.practitioner_id == practitioner_id
+        )
+        self.session.execute(old)
+        for weekday, intervals in hours.items():
+            for opens, closes in intervals:
+                self.session.add(HoursRow(practitioner_id=practitioner_id, weekday=weekday,
+                                          opens=opens, closes=closes))  # fmt: skip
+        self.session.flush()
+
+    def add_time_off(
+        self, practitioner_id: int, starts_at: dt.datetime, ends_at: dt.datetime, reason: str
+    ) -> int:
+        self._require(PractitionerRow, "practitioner", practitioner_id)
+        row = TimeOffRow(practitioner_id=practitioner_id, starts_at=starts_at, ends_at=ends_at,
+                         reason=reason)  # fmt: skip
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def time_off(self, practitioner_id: int, start: dt.datetime, end: dt.datetime) -> list[Busy]:
+        statement = select(TimeOffRow).where(
+            TimeOffRow.practitioner_id == practitioner_id,
+            TimeOffRow.starts_at < end,
+            TimeOffRow.ends_at > start,
+        )
+        return [
+            Busy(row.starts_at, row.ends_at, f"time off ({row.reason})")
+            for row in self.session.scalars(statement)
+        ]
+
+    # -- rooms ------------------------------------------------------------------------------
+
+    def add_room(self, name: str) -> int:
+        row = RoomRow(name=name, active=True)
+        self.session.add(row)
+        self.session.flush()
+        return row.id
+
+    def rooms(self) -> dict[int, str]:
+        statement = select(RoomRow).where(RoomRow.active.is_(True)).order_by(RoomRow.name)
+        return {row.id: row.name for row in self.session.scalars(statement)}
+
+    # -- what is busy -----------------------------------------------------------------------
+
+    def lock_booking(self, practitioner_id: int, room_id: int | None) -> None:
+        """Serialise bookings of this practitioner and room (see the module docstring)."""
+        self._lock(PractitionerRow, "practitioner", practitioner_id)
+        if room_id is not None:
+            self._lock(RoomRow, "room", room_id)
+
+    def overlapping(
+        self,
+        start: dt.datetime,
+        end: dt.datetime,
+        practitioner_id: int,
+        room_id: int | None,
+        exclude_id: int | None = None,
+    ) -> list[Appointment]:
+        """Appointments that are not cancelled and overlap [start, end) with this practitioner
+        or in this room. A visit starts at most MAX_APPOINTMENT_MINUTES before `start`."""
+        who = AppointmentRow.practitioner_id == practitioner_id
+        if room_id is not None:
+            who = who | (AppointmentRow.room_id == room_id)
+        statement = select(AppointmentRow).where(
+            who,
+            AppointmentRow.status != "cancelled",
+            AppointmentRow.starts_at < end,
+            AppointmentRow.ends_at > start,
+            AppointmentRow.starts_at > start - dt.timedelta(days=1),
+        )
+        if exclude_id is not None:
+            statement = statement.where(AppointmentRow.id != exclude_id)
+        return [
+            Appointment.model_validate(row, from_attributes=True)
+            for row in self.session.scalars(statement.order_by(AppointmentRow.starts_at))
+        ]
+
+    def patient_names(self, patient_ids: Iterable[int]) -> dict[int, str]:
+        ids = sorted(set(patient_ids))
+        if not ids:
+            return {}
+        statement = select(PatientRow.id, PatientRow.given_name, PatientRow.family_name).where(
+            PatientRow.id.in_(ids)
+        )
+        return {pid: f"{given} {family}" for pid, given, family in self.session.execute(statement)}
+
+    def _lock(self, row_type: type[PractitionerRow] | type[RoomRow], kind: str, key: int) -> None:
+        statement = select(row_type.id).where(row_type.id == key)
+        if self.session.get_bind().dialect.name == "postgresql":
+            statement = statement.with_for_update()
+        if self.session.scalar(statement) is None:
+            raise NotFound(kind, str(key))
+
+    def _require(self, row_type: type[PractitionerRow], kind: str, key: int) -> None:
+        if self.session.get(row_type, key) is None:
+            raise NotFound(kind, str(key))
