@@ -178,31 +178,48 @@ def propose_course(
     counted = list(prior_visits)
     week_start = request.first_day - dt.timedelta(days=request.first_day.weekday())
     for week in range(request.weeks + request.extra_weeks):
-        in_week = 0
+        wanted = min(request.sessions_per_week, request.total_sessions - len(visits))
+        if wanted <= 0:
+            break
         monday = week_start + dt.timedelta(weeks=week)
-        order = [*request.weekdays, *(d for d in range(7) if d not in request.weekdays)]
-        for weekday in order:
-            day = monday + dt.timedelta(days=weekday)
-            full = len(visits) >= request.total_sessions
-            if full or in_week >= request.sessions_per_week:
-                break
-            if day < request.first_day:
-                continue
-            slot = _first_free(day, request, zone, check, skipped)
-            if slot is None:
-                continue
-            number = len(visits) + 1
+        for start, end in _week_slots(monday, wanted, request, zone, check, skipped):
+            day = start.astimezone(zone).date()
             coverage = None
             if payer_rule is not None:
+                earlier = [d for d in counted if d <= day]
                 coverage = check_visit_coverage(
-                    counted, day, improving=improving, rule_id=payer_rule
+                    earlier, day, improving=improving, rule_id=payer_rule
                 )
             counted.append(day)
+            number = len(visits) + 1
             reassess = number == request.reassess_after_sessions
-            visits.append(ProposedVisit(number, slot[0], slot[1], reassess, coverage))
-            in_week += 1
+            visits.append(ProposedVisit(number, start, end, reassess, coverage))
     short = request.total_sessions - len(visits)
     return CourseProposal(tuple(visits), tuple(skipped), short)
+
+
+def _week_slots(
+    monday: dt.date,
+    wanted: int,
+    request: CourseRequest,
+    zone: ZoneInfo,
+    check: SlotCheck,
+    skipped: list[str],
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Up to `wanted` slots in the week of `monday`, one a day: preferred weekdays first, then
+    the other days; returned in time order."""
+    found: list[tuple[dt.datetime, dt.datetime]] = []
+    order = [*request.weekdays, *(d for d in range(7) if d not in request.weekdays)]
+    for weekday in order:
+        day = monday + dt.timedelta(days=weekday)
+        if len(found) >= wanted:
+            break
+        if day < request.first_day:
+            continue
+        slot = _first_free(day, request, zone, check, skipped)
+        if slot is not None:
+            found.append(slot)
+    return sorted(found)
 
 
 def _first_free(

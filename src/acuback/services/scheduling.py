@@ -34,6 +34,7 @@ from acuback.services.access import Actor, audit, authorize
 from acuback.settings import get_settings
 
 __all__ = [
+    "WEEKDAY_KEYS",
     "ClinicCalendar",
     "check_and_lock",
     "clinic_calendar",
@@ -41,6 +42,7 @@ __all__ = [
     "parse_hours",
     "set_clinic_setting",
     "set_working_hours",
+    "slot_problem",
 ]
 
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

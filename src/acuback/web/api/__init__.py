@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from acuback.web.api import auth, care, charting, patients, reports
+from acuback.web.api import auth, care, charting, patients, reports, scheduling
 from acuback.web.api.errors import install_error_handlers
 
 __all__ = ["API_PREFIX", "api_router", "install_error_handlers"]
@@ -12,5 +12,5 @@ __all__ = ["API_PREFIX", "api_router", "install_error_handlers"]
 API_PREFIX = "/api/v1"
 
 api_router = APIRouter(prefix=API_PREFIX)
-for module in (auth, patients, care, charting, reports):
+for module in (auth, patients, care, charting, reports, scheduling):
     api_router.include_router(module.router)
