@@ -17,6 +17,7 @@ from acuback.records import TreatmentSession, UnitOfWork
 from acuback.services import (
     Actor,
     accounts,
+    calendars,
     charting,
     dashboard,
     intakes,
@@ -37,12 +38,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
         "practitioner.read": ALL, "practitioner.write": ALL, "dashboard.read": ALL,
         "research.aggregate": ALL, "user.admin": ALL, "audit.read": ALL, "clinic.admin": ALL,
+        "calendar.feed": ALL,
     },
     "practitioner": {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
         "intake.submit": ALL, "session.sign": ALL, "outcome.write": ALL, "schedule.read": ALL,
         "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL,
+        "research.aggregate": ALL, "calendar.feed": ALL,
     },
     "reception": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -118,6 +120,7 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
+        "calendar.feed": lambda: calendars.create_feed(uow, actor, actor.practitioner_id or 1),
         "clinic.admin": lambda: scheduling.set_clinic_setting(
             uow, actor, "cancel_notice_hours", "24"
         ),

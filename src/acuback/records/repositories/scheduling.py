@@ -19,6 +19,7 @@ from acuback.errors import NotFound
 from acuback.records.models import Appointment
 from acuback.records.tables import (
     AppointmentRow,
+    CalendarFeedRow,
     ClinicSettingRow,
     HoursRow,
     PatientRow,
@@ -110,6 +111,31 @@ class ScheduleRepository:
     def rooms(self) -> dict[int, str]:
         statement = select(RoomRow).where(RoomRow.active.is_(True)).order_by(RoomRow.name)
         return {row.id: row.name for row in self.session.scalars(statement)}
+
+    # -- private calendar feeds ------------------------------------------------------------
+
+    def add_feed(self, practitioner_id: int, token_hash: str) -> None:
+        self._require(PractitionerRow, "practitioner", practitioner_id)
+        self.session.add(CalendarFeedRow(practitioner_id=practitioner_id, token_hash=token_hash))
+        self.session.flush()
+
+    def revoke_feeds(self, practitioner_id: int, at: dt.datetime) -> int:
+        statement = select(CalendarFeedRow).where(
+            CalendarFeedRow.practitioner_id == practitioner_id,
+            CalendarFeedRow.revoked_at.is_(None),
+        )
+        rows = list(self.session.scalars(statement))
+        for row in rows:
+            row.revoked_at = at
+        self.session.flush()
+        return len(rows)
+
+    def feed_owner(self, token_hash: str) -> int | None:
+        """The practitioner of a feed that is not revoked, else None."""
+        statement = select(CalendarFeedRow.practitioner_id).where(
+            CalendarFeedRow.token_hash == token_hash, CalendarFeedRow.revoked_at.is_(None)
+        )
+        return self.session.scalar(statement)
 
     # -- what is busy -----------------------------------------------------------------------
 

@@ -1,12 +1,15 @@
-"""Booking a course from a plan, and the clinic's calendar settings."""
+"""Booking a course from a plan, and the iCalendar feeds of patients and practitioners."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
 
 from acuback.clinical.scheduling import ProposedVisit
+from acuback.services import calendars
 from acuback.services import course as courses
 from acuback.web.api.schemas.care import AppointmentOut
 from acuback.web.api.schemas.common import PathId
@@ -64,3 +67,74 @@ def book_course(
     if dry_run:
         response.status_code = status.HTTP_200_OK
     return course_out(result, dry_run)
+
+
+# -- iCalendar ---------------------------------------------------------------------------------
+
+CALENDAR = "text/calendar; charset=utf-8"
+
+
+def _ics(body: bytes, filename: str) -> Response:
+    disposition = f'attachment; filename="{filename}"'
+    return Response(body, media_type=CALENDAR, headers={"Content-Disposition": disposition})
+
+
+@router.get(
+    "/patients/{patient_id}/appointments.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+    tags=["appointments"],
+)
+def patient_ics(patient_id: PathId, uow: UoW, actor: CurrentActor) -> Response:
+    """The patient's visits as iCalendar (the portal's "add to my calendar" file)."""
+    return _ics(calendars.patient_calendar(uow, actor, patient_id), "acupuncture-visits.ics")
+
+
+@router.get(
+    "/practitioners/{practitioner_id}/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+    tags=["appointments"],
+)
+def practitioner_ics(practitioner_id: PathId, uow: UoW, actor: CurrentActor) -> Response:
+    body = calendars.practitioner_calendar(uow, actor, practitioner_id)
+    return _ics(body, f"practitioner-{practitioner_id}.ics")
+
+
+class FeedOut(BaseModel):
+    url: str = Field(description="the private address; shown once, revoke it if it leaks")
+
+
+@router.post(
+    "/practitioners/{practitioner_id}/calendar-feed",
+    response_model=FeedOut,
+    status_code=status.HTTP_201_CREATED,
+    tags=["appointments"],
+)
+def create_feed(
+    practitioner_id: PathId, request: Request, uow: UoW, actor: CurrentActor
+) -> FeedOut:
+    """A new private feed address (any earlier one stops working)."""
+    token = calendars.create_feed(uow, actor, practitioner_id)
+    return FeedOut(url=str(request.url_for("calendar_feed", token=token)))
+
+
+@router.delete(
+    "/practitioners/{practitioner_id}/calendar-feed",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["appointments"],
+)
+def revoke_feed(practitioner_id: PathId, uow: UoW, actor: CurrentActor) -> None:
+    calendars.revoke_feed(uow, actor, practitioner_id)
+
+
+@router.get(
+    "/calendar-feeds/{token}.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}},
+    name="calendar_feed",
+    tags=["appointments"],
+)
+def calendar_feed(token: Annotated[str, PathParam(max_length=100)], uow: UoW) -> Response:
+    """A practitioner's calendar behind a private address (no login: the address is the key)."""
+    return _ics(calendars.feed_calendar(uow, token), "acuback.ics")

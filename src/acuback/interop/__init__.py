@@ -1,0 +1,1 @@
+"""Interop (SHELL): the formats acuback exchanges with other systems (iCalendar, ...)."""
