@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from acuback.clinical.scheduling import Busy, WeeklyHours
 from acuback.errors import NotFound
 from acuback.records.models import Appointment
+from acuback.records.repositories.base import translate_errors
 from acuback.records.tables import (
     AppointmentRow,
     CalendarFeedRow,
@@ -24,6 +25,7 @@ from acuback.records.tables import (
     HoursRow,
     PatientRow,
     PractitionerRow,
+    ReminderRow,
     RoomRow,
     TimeOffRow,
 )
@@ -111,6 +113,57 @@ class ScheduleRepository:
     def rooms(self) -> dict[int, str]:
         statement = select(RoomRow).where(RoomRow.active.is_(True)).order_by(RoomRow.name)
         return {row.id: row.name for row in self.session.scalars(statement)}
+
+    # -- reminders --------------------------------------------------------------------------
+
+    def due_reminders(
+        self, kind: str, start: dt.datetime, end: dt.datetime
+    ) -> list[tuple[Appointment, str, str]]:
+        """(appointment, patient email, patient given name) of booked visits starting in
+        [start, end) whose patient has an email and that have no `kind` reminder row yet."""
+        claimed = select(ReminderRow.id).where(
+            ReminderRow.appointment_id == AppointmentRow.id, ReminderRow.kind == kind
+        )
+        statement = (
+            select(AppointmentRow, PatientRow.email, PatientRow.given_name)
+            .join(PatientRow, PatientRow.id == AppointmentRow.patient_id)
+            .where(
+                AppointmentRow.status == "booked",
+                AppointmentRow.starts_at >= start,
+                AppointmentRow.starts_at < end,
+                PatientRow.email.is_not(None),
+                ~claimed.exists(),
+            )
+            .order_by(AppointmentRow.starts_at, AppointmentRow.id)
+        )
+        return [
+            (Appointment.model_validate(row, from_attributes=True), str(email), given)
+            for row, email, given in self.session.execute(statement)
+        ]
+
+    def claim_reminder(self, appointment_id: int, kind: str, worker: str, to: str) -> int:
+        """Insert the claim row; a second claim of the pair fails its unique constraint
+        (IntegrityError at flush), which the caller reads as "someone else has it"."""
+        row = ReminderRow(appointment_id=appointment_id, kind=kind, claimed_by=worker,
+                          to_address=to, outcome="claimed")  # fmt: skip
+        self.session.add(row)
+        with translate_errors("reminder"):
+            self.session.flush()
+        return row.id
+
+    def finish_reminder(self, reminder_id: int, outcome: str, sent_at: dt.datetime | None) -> None:
+        row = self.session.get(ReminderRow, reminder_id)
+        if row is None:
+            raise NotFound("reminder", str(reminder_id))
+        row.outcome, row.sent_at = outcome[:200], sent_at
+        self.session.flush()
+
+    def reminder_rows(self) -> list[tuple[int, str, str, dt.datetime | None]]:
+        """(appointment id, kind, outcome, sent_at) of every reminder, by id."""
+        statement = select(
+            ReminderRow.appointment_id, ReminderRow.kind, ReminderRow.outcome, ReminderRow.sent_at
+        ).order_by(ReminderRow.id)
+        return [tuple(row) for row in self.session.execute(statement)]  # type: ignore[misc]
 
     # -- private calendar feeds ------------------------------------------------------------
 
