@@ -174,6 +174,7 @@ class Appointment(VersionedRecord):
     plan_id: int | None = None
     cancel_reason: str | None = Field(default=None, max_length=500)
     limit_reason: str | None = Field(default=None, max_length=500)
+    patient_request: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from acuback.errors import Forbidden
-from acuback.records import TreatmentSession, UnitOfWork
+from acuback.records import Appointment, TreatmentSession, UnitOfWork
 from acuback.services import (
     Actor,
     accounts,
@@ -25,6 +25,7 @@ from acuback.services import (
     outcomes,
     people,
     plans,
+    portal_visits,
     research,
     schedule,
     scheduling,
@@ -52,7 +53,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "patient": {
         "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
-        "schedule.read": OWN, "practitioner.read": ALL,
+        "schedule.read": OWN, "practitioner.read": ALL, "visit.self_service": OWN,
     },
     "researcher": {"research.aggregate": ALL},
 }  # fmt: skip
@@ -75,6 +76,16 @@ def _draft(uow: UnitOfWork, patient_id: int, practitioner_id: int) -> TreatmentS
     draft = uow.sessions.add(chart)
     uow.commit()
     return draft
+
+
+def _own_visit(uow: UnitOfWork, patient_id: int) -> int:
+    """A booked visit of `patient_id` a month ahead, stored directly (no slot rules)."""
+    start = datetime.now(UTC) + timedelta(days=30)
+    visit = Appointment(patient_id=patient_id, practitioner_id=1, starts_at=start,
+                        ends_at=start + timedelta(minutes=30))  # fmt: skip
+    stored = uow.appointments.add(visit)
+    uow.commit()
+    return stored.id or 0
 
 
 def _free_slot(actor: Actor) -> datetime:
@@ -120,6 +131,9 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
+        "visit.self_service": lambda: portal_visits.request_new_time(
+            uow, actor, _own_visit(uow, patient_id), "Mornings, please"
+        ),
         "calendar.feed": lambda: calendars.create_feed(uow, actor, actor.practitioner_id or 1),
         "clinic.admin": lambda: scheduling.set_clinic_setting(
             uow, actor, "cancel_notice_hours", "24"

@@ -1,5 +1,6 @@
 """Scheduling: clinic settings, opening and working hours, time off, rooms, reminders,
-calendar feeds; appointments gain a room, a plan, a cancel reason and a limit reason.
+calendar feeds; appointments gain a room, a plan, a cancel reason, a limit reason, a patient's
+request for a new time, and the status "arrived".
 
 Revision ID: 0003_scheduling
 Revises: 0002
@@ -16,6 +17,15 @@ revision: str = "0003_scheduling"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+
+# Appointment statuses: 0003 adds "arrived" (the patient is in the waiting room).
+BEFORE = ("booked", "attended", "cancelled", "no_show")
+WITH_ARRIVED = ("booked", "arrived", "attended", "cancelled", "no_show")
+
+
+def _statuses(values: tuple[str, ...]) -> str:
+    return "status IN ({})".format(", ".join(f"'{v}'" for v in values))
 
 
 def _id() -> sa.Column[int]:
@@ -79,6 +89,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column("plan_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("cancel_reason", sa.String(length=500), nullable=True))
         batch.add_column(sa.Column("limit_reason", sa.String(length=500), nullable=True))
+        batch.add_column(sa.Column("patient_request", sa.String(length=500), nullable=True))
+        batch.drop_constraint(op.f("ck_appointments_status"), type_="check")
+        batch.create_check_constraint(op.f("ck_appointments_status"), _statuses(WITH_ARRIVED))
         batch.create_foreign_key(
             op.f("fk_appointments_room_id_rooms"), "rooms", ["room_id"], ["id"]
         )
@@ -125,6 +138,9 @@ def downgrade() -> None:
     with op.batch_alter_table("appointments") as batch:
         batch.drop_constraint(op.f("fk_appointments_plan_id_plans"), type_="foreignkey")
         batch.drop_constraint(op.f("fk_appointments_room_id_rooms"), type_="foreignkey")
+        batch.drop_constraint(op.f("ck_appointments_status"), type_="check")
+        batch.create_check_constraint(op.f("ck_appointments_status"), _statuses(BEFORE))
+        batch.drop_column("patient_request")
         batch.drop_column("limit_reason")
         batch.drop_column("cancel_reason")
         batch.drop_column("plan_id")
