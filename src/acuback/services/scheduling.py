@@ -36,6 +36,8 @@ from acuback.settings import get_settings
 __all__ = [
     "WEEKDAY_KEYS",
     "ClinicCalendar",
+    "add_room",
+    "add_time_off",
     "check_and_lock",
     "clinic_calendar",
     "local_text",
@@ -155,6 +157,32 @@ def set_working_hours(
     uow.schedule.set_hours(practitioner_id, parse_hours(hours, "hours"))
     audit(uow, actor, "clinic.hours", "practitioner", practitioner_id, {"days": sorted(hours)})
     uow.commit()
+
+
+def add_time_off(
+    uow: UnitOfWork, actor: Actor, practitioner_id: int, starts_at: dt.datetime,
+    ends_at: dt.datetime, reason: str,
+) -> int:  # fmt: skip
+    """Block [starts_at, ends_at) in a practitioner's calendar (visits already booked stay)."""
+    authorize(uow, actor, "clinic.admin", entity="time_off")
+    if ends_at <= starts_at:
+        raise InputError("ends_at", "must be after starts_at")
+    if not reason.strip():
+        raise InputError("reason", "say why (holiday, course, illness)")
+    new_id = uow.schedule.add_time_off(practitioner_id, starts_at, ends_at, reason.strip()[:200])
+    audit(uow, actor, "clinic.time_off", "practitioner", practitioner_id, {"id": new_id})
+    uow.commit()
+    return new_id
+
+
+def add_room(uow: UnitOfWork, actor: Actor, name: str) -> int:
+    authorize(uow, actor, "clinic.admin", entity="room")
+    if not name.strip():
+        raise InputError("name", "give the room a name")
+    room_id = uow.schedule.add_room(name.strip()[:100])
+    audit(uow, actor, "clinic.room", "room", room_id, {"name": name.strip()[:100]})
+    uow.commit()
+    return room_id
 
 
 def local_text(cal: ClinicCalendar, start: dt.datetime, end: dt.datetime) -> str:

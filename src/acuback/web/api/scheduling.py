@@ -1,4 +1,5 @@
-"""Booking a course from a plan, and the iCalendar feeds of patients and practitioners."""
+"""Booking a course from a plan, the iCalendar feeds of patients and practitioners, and the
+clinic calendar's settings (time zone, opening and working hours, time off, rooms)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from acuback.clinical.scheduling import ProposedVisit
-from acuback.services import calendars
+from acuback.services import calendars, scheduling
 from acuback.services import course as courses
 from acuback.web.api.schemas.care import AppointmentOut
-from acuback.web.api.schemas.common import PathId
+from acuback.web.api.schemas.common import PathId, Text
 from acuback.web.api.schemas.scheduling import CourseIn, CourseOut, ProposedVisitOut
 from acuback.web.deps import CurrentActor, UoW
 
@@ -138,3 +139,75 @@ def revoke_feed(practitioner_id: PathId, uow: UoW, actor: CurrentActor) -> None:
 def calendar_feed(token: Annotated[str, PathParam(max_length=100)], uow: UoW) -> Response:
     """A practitioner's calendar behind a private address (no login: the address is the key)."""
     return _ics(calendars.feed_calendar(uow, token), "acuback.ics")
+
+
+# -- the clinic calendar's settings (administrators) --------------------------------------------
+
+
+class SettingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    value: Text | None = Field(default=None, max_length=200, description="null: the default")
+
+
+class HoursIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    hours: dict[str, list[Text]] = Field(description='{"mon": ["08:00-12:00", "13:00-18:00"]}')
+
+
+class TimeOffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    reason: Text = Field(min_length=1, max_length=200)
+
+
+class RoomIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: Text = Field(min_length=1, max_length=100)
+
+
+class CreatedOut(BaseModel):
+    id: int
+
+
+@router.put("/clinic/settings/{key}", status_code=status.HTTP_204_NO_CONTENT, tags=["clinic"])
+def put_setting(
+    key: Annotated[str, PathParam(max_length=50)], body: SettingIn, uow: UoW, actor: CurrentActor
+) -> None:
+    """timezone (IANA name; overrides ACUBACK_TIMEZONE), cancel_notice_hours, payer_limit_policy."""
+    scheduling.set_clinic_setting(uow, actor, key, body.value)
+
+
+@router.put("/clinic/hours", status_code=status.HTTP_204_NO_CONTENT, tags=["clinic"])
+def put_opening_hours(body: HoursIn, uow: UoW, actor: CurrentActor) -> None:
+    """Replace the clinic's weekly opening hours (local time)."""
+    scheduling.set_working_hours(uow, actor, None, body.hours)
+
+
+@router.put(
+    "/practitioners/{practitioner_id}/hours", status_code=status.HTTP_204_NO_CONTENT,
+    tags=["clinic"],
+)  # fmt: skip
+def put_working_hours(
+    practitioner_id: PathId, body: HoursIn, uow: UoW, actor: CurrentActor
+) -> None:
+    """Replace a practitioner's weekly working hours (local time)."""
+    scheduling.set_working_hours(uow, actor, practitioner_id, body.hours)
+
+
+@router.post(
+    "/practitioners/{practitioner_id}/time-off", response_model=CreatedOut,
+    status_code=status.HTTP_201_CREATED, tags=["clinic"],
+)  # fmt: skip
+def post_time_off(
+    practitioner_id: PathId, body: TimeOffIn, uow: UoW, actor: CurrentActor
+) -> CreatedOut:
+    new_id = scheduling.add_time_off(uow, actor, practitioner_id, body.starts_at, body.ends_at,
+                                     body.reason)  # fmt: skip
+    return CreatedOut(id=new_id)
+
+
+@router.post("/rooms", response_model=CreatedOut, status_code=status.HTTP_201_CREATED,
+             tags=["clinic"])  # fmt: skip
+def post_room(body: RoomIn, uow: UoW, actor: CurrentActor) -> CreatedOut:
+    return CreatedOut(id=scheduling.add_room(uow, actor, body.name))
