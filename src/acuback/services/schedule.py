@@ -26,7 +26,9 @@ EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def day_bounds(day: date, field: str = "day") -> tuple[datetime, datetime]:
-    """The UTC instants a calendar day spans (the clinic keeps its calendar in UTC)."""
+    """The UTC instants of the UTC calendar `day`, after checking it lies in 1900..2999. The
+    calendar pages and the dashboard use the clinic's local day instead
+    (`acuback.clinical.scheduling.local_day_bounds`)."""
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise InputError(field, f"{day.isoformat()} is out of range", "1900-01-01 to 2999-12-31")
     start = datetime.combine(day, time(0), tzinfo=UTC)
