@@ -69,6 +69,13 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field(
         default="text", description="`acuback serve` logs as text lines or one JSON object a line"
     )
+    timezone: str = Field(
+        default="UTC", description="the clinic's IANA time zone (an admin setting overrides it)"
+    )
+    smtp_url: str | None = Field(
+        default=None, description="smtp://[user:password@]host[:port] for reminders"
+    )
+    mail_from: str = Field(default="clinic@localhost", description="the reminders' sender")
 
     @property
     def effective_database_url(self) -> str:

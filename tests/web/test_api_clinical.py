@@ -70,7 +70,10 @@ def test_full_flow(client: TestClient, auth: Auth) -> None:
     )
     assert accepted.status_code == 200
     assert accepted.json()["status"] == "accepted"
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    # Next week's Tuesday at 10:00 UTC: in the clinic's default opening hours.
+    day = datetime.now(UTC).date() + timedelta(days=7)
+    day += timedelta(days=(1 - day.weekday()) % 7)
+    start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
     booked = client.post(
         "/api/v1/appointments",
         json={"patient_id": patient_id, "practitioner_id": 1, "starts_at": start.isoformat(),

@@ -1,4 +1,5 @@
-"""CLI commands for the clinic database: `acuback db upgrade|downgrade`, `acuback audit ...`.
+"""CLI commands for the clinic database: `acuback db upgrade|downgrade`, `acuback audit ...`,
+`acuback reminders send`.
 
 Backup and restore (`db backup`, `db restore`) join the `db` group from `acuback.cli.exchange`.
 """
@@ -242,3 +243,30 @@ def register(app: typer.Typer) -> None:
 
     app.add_typer(db_app, name="db")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(reminders_app, name="reminders")
+
+
+reminders_app = typer.Typer(help="Appointment reminders by email.", no_args_is_help=True)
+
+
+@reminders_app.command("send")
+def reminders_send_command(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
+    """Email every due reminder once, through ACUBACK_SMTP_URL (run it from cron)."""
+    from acuback.records import UnitOfWork
+    from acuback.records.db import make_engine
+    from acuback.services.reminders import parse_smtp_url, send_due_reminders
+    from acuback.settings import get_settings
+
+    settings = get_settings()
+    target = parse_smtp_url(settings.smtp_url)
+    engine = make_engine(db)
+    try:
+        report = send_due_reminders(lambda: UnitOfWork(engine), target, settings.mail_from)
+    finally:
+        engine.dispose()
+    data = {"due": report.due, "sent": report.sent, "taken_by_others": report.taken_by_others,
+            "failed": report.failed}  # fmt: skip
+    emit(data, as_json, lambda: f"reminders: {report.sent} sent of {report.due} due, "
+         f"{report.taken_by_others} sent by another run, {report.failed} failed")  # fmt: skip
+    if report.failed:
+        raise typer.Exit(1)

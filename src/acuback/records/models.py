@@ -182,6 +182,11 @@ class Appointment(VersionedRecord):
     ends_at: UtcDatetime
     status: AppointmentStatus = "booked"
     kind: str = Field(default="treatment", min_length=1, max_length=50)
+    room_id: int | None = None
+    plan_id: int | None = None
+    cancel_reason: str | None = Field(default=None, max_length=500)
+    limit_reason: str | None = Field(default=None, max_length=500)
+    patient_request: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:

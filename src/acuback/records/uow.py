@@ -28,6 +28,7 @@ from acuback.records.repositories import (
     PatientRepository,
     PlanRepository,
     PractitionerRepository,
+    ScheduleRepository,
     SessionRepository,
     UserRepository,
 )
@@ -53,6 +54,7 @@ class UnitOfWork:
     adverse_events: AdverseEventRepository
     documents: DocumentRepository
     clinic: ClinicSettingsRepository
+    schedule: ScheduleRepository
     audit: AuditLog
     logins: LoginRepository
 
@@ -93,6 +95,7 @@ class UnitOfWork:
         self.logins = LoginRepository(session)
         self.documents = DocumentRepository(session)
         self.clinic = ClinicSettingsRepository(session)
+        self.schedule = ScheduleRepository(session)
         return self
 
     def __exit__(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +17,11 @@ import pytest
 from acuback.errors import Forbidden
 from acuback.interop.fhir import Urls
 from acuback.interop.research_export import ResearchKeys
-from acuback.records import TreatmentSession, UnitOfWork
+from acuback.records import Appointment, TreatmentSession, UnitOfWork
 from acuback.services import (
     Actor,
     accounts,
+    calendars,
     charting,
     clinic_settings,
     dashboard,
@@ -31,6 +32,7 @@ from acuback.services import (
     outcomes,
     people,
     plans,
+    portal_visits,
     research,
     schedule,
 )
@@ -49,6 +51,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "practitioner.read": ALL, "practitioner.write": ALL, "dashboard.read": ALL,
         "research.aggregate": ALL, "research.export": ALL, "user.admin": ALL, "audit.read": ALL,
         "clinic.admin": ALL,
+        "calendar.feed": ALL,
     },
     "practitioner": {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
@@ -56,6 +59,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
         "research.aggregate": ALL, "fhir.export": ALL, "fhir.import": ALL,
         "document.issue": ALL, "referral.write": ALL,
+        "calendar.feed": ALL,
     },
     "reception": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -65,6 +69,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
         "schedule.read": OWN, "practitioner.read": ALL, "fhir.export": OWN,
         "document.issue": OWN,
+        "visit.self_service": OWN,
     },
     "researcher": {"research.aggregate": ALL, "research.export": ALL},
 }  # fmt: skip
@@ -94,9 +99,26 @@ def _signed(uow: UnitOfWork, patient_id: int) -> TreatmentSession:
     return [s for s in uow.sessions.for_patient(patient_id) if s.status == "signed"][-1]
 
 
+def _own_visit(uow: UnitOfWork, patient_id: int) -> int:
+    """A booked visit of `patient_id` a month ahead, stored directly (no slot rules)."""
+    start = datetime.now(UTC) + timedelta(days=30)
+    visit = Appointment(patient_id=patient_id, practitioner_id=1, starts_at=start,
+                        ends_at=start + timedelta(minutes=30))  # fmt: skip
+    stored = uow.appointments.add(visit)
+    uow.commit()
+    return stored.id or 0
+
+
+def _free_slot(actor: Actor) -> datetime:
+    """A Monday a month ahead, in opening hours, at an hour of this user's own (no clash)."""
+    day = datetime.now(UTC).date() + timedelta(days=30)
+    day += timedelta(days=(7 - day.weekday()) % 7)
+    return datetime.combine(day, time(9), tzinfo=UTC) + timedelta(hours=actor.user_id or 0)
+
+
 def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
     """One representative use case per action, on the records of `patient_id`."""
-    start = datetime.now(UTC) + timedelta(days=30)
+    start = _free_slot(actor)
     calls: dict[str, Callable[[], Any]] = {
         "patient.read": lambda: people.get_patient(uow, actor, patient_id),
         "patient.write": lambda: people.update_patient(
@@ -142,6 +164,10 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         "document.issue": lambda: documents.issue_superbill(
             uow, actor, _signed(uow, patient_id).id or 0
         ),
+        "visit.self_service": lambda: portal_visits.request_new_time(
+            uow, actor, _own_visit(uow, patient_id), "Mornings, please"
+        ),
+        "calendar.feed": lambda: calendars.create_feed(uow, actor, actor.practitioner_id or 1),
     }
     return calls[action]()
 

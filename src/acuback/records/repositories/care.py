@@ -27,6 +27,7 @@ from acuback.records.tables import (
     PatientRow,
     PlanRow,
     PractitionerRow,
+    RoomRow,
     SessionRow,
     UserRow,
 )
@@ -217,6 +218,8 @@ class AppointmentRepository(Repository[Appointment, AppointmentRow]):
     def _check_references(self, record: Appointment) -> None:
         self._require(PatientRow, "patient", record.patient_id)
         self._require(PractitionerRow, "practitioner", record.practitioner_id)
+        self._require(RoomRow, "room", record.room_id)
+        self._require(PlanRow, "plan", record.plan_id)
 
 
 class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):

@@ -13,6 +13,14 @@ from acuback.records.tables.charting import AdverseEventRow, AmendmentRow, Needl
 from acuback.records.tables.documents import ClinicSettingsRow, IssuedDocumentRow
 from acuback.records.tables.logins import LoginRow
 from acuback.records.tables.people import PatientRow, PractitionerRow, UserRow
+from acuback.records.tables.scheduling import (
+    CalendarFeedRow,
+    ClinicSettingRow,
+    HoursRow,
+    ReminderRow,
+    RoomRow,
+    TimeOffRow,
+)
 
 __all__ = [
     "AdverseEventRow",
@@ -20,7 +28,10 @@ __all__ = [
     "AppointmentRow",
     "AuditRow",
     "Base",
+    "CalendarFeedRow",
+    "ClinicSettingRow",
     "ClinicSettingsRow",
+    "HoursRow",
     "IntakeRow",
     "IssuedDocumentRow",
     "LoginRow",
@@ -29,6 +40,9 @@ __all__ = [
     "PatientRow",
     "PlanRow",
     "PractitionerRow",
+    "ReminderRow",
+    "RoomRow",
     "SessionRow",
+    "TimeOffRow",
     "UserRow",
 ]

@@ -67,6 +67,14 @@ class AppointmentRow(Versioned, Base):
     ends_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(50))
+    # Scheduling (migration 0003_scheduling): the room, the plan whose course it belongs to,
+    # why it was cancelled, the recorded reason for booking beyond a payer's limit, and a
+    # patient's request for a new time (from the portal).
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    limit_reason: Mapped[str | None] = mapped_column(String(500))
+    patient_request: Mapped[str | None] = mapped_column(String(500))
 
 
 class OutcomeRow(Versioned, Base):

@@ -10,19 +10,22 @@ a patient's contact details and appointments but none of the clinical parts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from acuback.clinical.scheduling import local_day_bounds
 from acuback.errors import InputError
 from acuback.records import Patient, UnitOfWork
 from acuback.services import Actor, can, people, schedule
 from acuback.services import dashboard as dashboard_service
 from acuback.services.patient_record import ClinicalRecord
 from acuback.services.patient_record import patient_record as read_patient_record
+from acuback.services.portal_visits import course_progress
 from acuback.services.safety import TREATING
+from acuback.services.scheduling import clinic_calendar
 from acuback.web.deps import UoW
 from acuback.web.views import (
     clinic_documents,
@@ -69,24 +72,41 @@ class TimelineEntry:
     status: str = ""
 
 
+def _shown_day(text: str, today: date) -> date:
+    if not text:
+        return today
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError("day", f"{text!r} is not a date", "YYYY-MM-DD") from None
+
+
 def _names(uow: UnitOfWork, actor: Actor, patient_ids: set[int]) -> dict[int, Patient]:
     return people.get_patients(uow, actor, patient_ids)  # one read and one audit entry for all
 
 
 @router.get("")
-def dashboard(request: Request, uow: UoW, user: Staff) -> Response:
-    actor = actor_of(user)
+def dashboard(
+    request: Request, uow: UoW, user: Staff, day: Annotated[str, Query(max_length=10)] = ""
+) -> Response:
+    actor, cal = actor_of(user), clinic_calendar(uow)
+    shown = _shown_day(day, cal.today())
     if can(actor, "dashboard.read"):
-        board = dashboard_service.dashboard(uow, actor)
-    else:  # reception: today's schedule, no clinical alerts
-        start, end = schedule.day_bounds(date.today())
+        board = dashboard_service.dashboard(uow, actor, shown)
+    else:  # reception: the day's schedule in clinic time, no clinical alerts
+        schedule.day_bounds(shown)
+        start, end = local_day_bounds(shown, cal.zone)
         found = schedule.list_appointments(uow, actor, start, end)
-        board = dashboard_service.Dashboard(date.today(), tuple(found), ())
+        board = dashboard_service.Dashboard(shown, tuple(found), ())
     patient_ids = {a.patient_id for a in board.appointments}
     patient_ids |= {a.patient_id for a in board.alerts if a.patient_id is not None}
     practitioners = {p.id: p for p in people.list_practitioners(uow, actor)}
     context = {
         "board": board,
+        "zone": cal.zone,
+        "today": cal.today(),
+        "prev_day": shown - timedelta(days=1),
+        "next_day": shown + timedelta(days=1),
         "patients": _names(uow, actor, patient_ids),
         "practitioners": practitioners,
         "alert_titles": {
@@ -226,6 +246,8 @@ def patient_record(request: Request, patient_id: PathId, uow: UoW, user: Staff) 
         "clinical": record.clinical is not None,
         "charting": can(actor, "clinical.write"),
         "appointments": list(record.appointments),
+        "progress": course_progress(uow, record.appointments),
+        "zone": clinic_calendar(uow).zone,
     }
     if record.clinical is not None:
         context |= _clinical(record.clinical)

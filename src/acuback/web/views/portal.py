@@ -33,14 +33,21 @@ from acuback.services.intakes import list_intakes, stored_screening, submit_inta
 from acuback.services.outcomes import list_outcomes, patient_trajectory, record_outcome
 from acuback.services.people import get_patient, get_practitioner
 from acuback.services.plans import list_plans
+from acuback.services.portal_visits import course_progress
 from acuback.services.schedule import list_patient_appointments, split_visits
+from acuback.services.scheduling import clinic_calendar
 from acuback.web.deps import UoW
 from acuback.web.views.charts import session_pain
 from acuback.web.views.clinic_common import FormFields, PageRoute, actor_of, field, require_roles
 from acuback.web.views.figures import body_map, progress_figure
 from acuback.web.views.templating import render
 
-__all__ = ["RED_FLAG_GROUPS", "questionnaire_answers", "router"]
+__all__ = [
+    "RED_FLAG_GROUPS",
+    "appointment_page",
+    "questionnaire_answers",
+    "router",
+]
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PatientUser = Annotated[User, Depends(require_roles("patient"))]
@@ -227,19 +234,36 @@ def appointments(request: Request, uow: UoW, user: PatientUser) -> Response:
     now = datetime.now(UTC)
     upcoming, past = split_visits([visit for visit, _ in visits], now)
     context = {"upcoming": [(a, staff[a.id]) for a in upcoming], "now": now,
-               "past": [(a, staff[a.id]) for a in past]}  # fmt: skip
+               "past": [(a, staff[a.id]) for a in past], "patient_id": patient_id,
+               "zone": clinic_calendar(uow).zone,
+               "progress": course_progress(uow, [visit for visit, _ in visits], now)}  # fmt: skip
     return render(request, "portal/appointments.html", context, user=user)
 
 
 @router.get("/portal/appointments/{appointment_id}")
 def appointment(request: Request, uow: UoW, user: PatientUser, appointment_id: int) -> Response:
+    return appointment_page(request, uow, user, appointment_id)
+
+
+def appointment_page(
+    request: Request, uow: UnitOfWork, user: User, appointment_id: int, error: str = ""
+) -> Response:
+    """One visit of the patient's, with a refusal to show (`error`: status 409)."""
     actor, patient_id = _patient(uow, user)
     for visit, practitioner in _visits(uow, actor, patient_id):
         if visit.id == appointment_id:
+            cal = clinic_calendar(uow)
             context = {
                 "visit": visit,
                 "practitioner": practitioner,
                 "today": datetime.now(UTC).date(),
+                "zone": cal.zone,
+                "may_cancel": visit.status == "booked"
+                and visit.starts_at - datetime.now(UTC) >= cal.cancel_notice,
+                "notice_hours": int(cal.cancel_notice.total_seconds() // 3600),
+                "error": error,
             }
-            return render(request, "portal/appointment.html", context, user=user)
+            status = 409 if error else 200
+            return render(request, "portal/appointment.html", context, user=user,
+                          status_code=status)  # fmt: skip
     raise NotFound("appointment of yours", str(appointment_id))  # another patient's: same answer

@@ -80,6 +80,8 @@ class AppointmentIn(In):
     ends_at: BoundedInstant
     kind: Text = "treatment"
     status: AppointmentStatus = "booked"
+    room_id: Id | None = None
+    limit_reason: Text | None = Field(default=None, max_length=500)
 
 
 class AppointmentPatch(In):
@@ -89,6 +91,8 @@ class AppointmentPatch(In):
     ends_at: BoundedInstant | None = None
     kind: Text | None = None
     status: AppointmentStatus | None = None
+    room_id: Id | None = None
+    cancel_reason: Text | None = Field(default=None, max_length=500)
 
 
 class AppointmentOut(Out):
@@ -100,6 +104,10 @@ class AppointmentOut(Out):
     ends_at: AwareDatetime
     status: str
     kind: str
+    room_id: int | None = None
+    plan_id: int | None = None
+    cancel_reason: str | None = None
+    limit_reason: str | None = None
 
 
 class OutcomeIn(In):
