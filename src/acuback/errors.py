@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 __all__ = [
     "AcubackError",
+    "AmbiguousCode",
+    "ConfigurationError",
     "Conflict",
     "Forbidden",
     "InputError",
@@ -43,6 +45,22 @@ class InputError(AcubackError, ValueError):
         return text
 
 
+class AmbiguousCode(InputError):
+    """A code that names more than one point (the old Bladder numbering): names each reading.
+
+    `readings` holds (code, what it is) pairs; the codes are the allowed values, so the user
+    is told exactly what to write instead.
+    """
+
+    def __init__(self, field: str, code: str, readings: Iterable[tuple[str, str]]):
+        self.code = code
+        self.readings = tuple(readings)
+        text = ", or ".join(f"{key} ({meaning})" for key, meaning in self.readings)
+        super().__init__(
+            field, f"{code!r} is ambiguous: {text}", tuple(key for key, _ in self.readings)
+        )
+
+
 class KnowledgeError(AcubackError):
     """The packaged knowledge base is inconsistent: names the file, the record and the field."""
 
@@ -73,3 +91,8 @@ class Conflict(AcubackError):
 
 class Forbidden(AcubackError):
     """The caller's role does not allow this action."""
+
+
+class ConfigurationError(AcubackError):
+    """The installation's configuration is unsafe or incomplete (a missing or weak secret):
+    entrypoints refuse to start with one line (the CLI exits 2)."""

@@ -6,8 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from acuback.errors import InputError
 
 __all__ = ["Settings", "get_settings"]
 
@@ -29,6 +31,11 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default is a SQLite file in data_dir"
     )
     secret_key: str | None = None
+    audit_key: str | None = Field(
+        default=None,
+        description="HMAC key of the audit chain; required outside development, "
+        "different from secret_key",
+    )
     research_key: SecretStr | None = Field(
         default=None,
         description="the clinic's secret for research pseudonyms and date shifts "
@@ -38,8 +45,37 @@ class Settings(BaseSettings):
         default="development",
         description="outside development a strong ACUBACK_SECRET_KEY is required",
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="largest request body accepted (413 beyond)"
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="a browser session unused this long ends"
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="comma-separated addresses whose X-Forwarded-For/-Proto are believed; "
+        "empty: none, the client address is the connection's",
+    )
+    base_url: str = Field(
+        default="http://localhost:8000",
+        description="the clinic's public web address: FHIR code systems and extensions are "
+        "published under it, so keep it stable",
+    )
     policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
     data_dir: Path = Field(default_factory=_default_data_dir)
+    access_log: Literal["on", "off"] = Field(
+        default="on", description="`acuback serve` logs every request"
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="`acuback serve` logs as text lines or one JSON object a line"
+    )
+    timezone: str = Field(
+        default="UTC", description="the clinic's IANA time zone (an admin setting overrides it)"
+    )
+    smtp_url: str | None = Field(
+        default=None, description="smtp://[user:password@]host[:port] for reminders"
+    )
+    mail_from: str = Field(default="clinic@localhost", description="the reminders' sender")
 
     @property
     def effective_database_url(self) -> str:
@@ -48,4 +84,10 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings; a bad ACUBACK_* value is an InputError naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "ACUBACK_" + "_".join(str(part) for part in error["loc"]).upper()
+        raise InputError(name, error["msg"]) from None

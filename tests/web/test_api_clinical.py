@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from acuback.clinical.intake import parse_intake
+
 Auth = Callable[[str], dict[str, str]]
 CLEAN = {"age": 40, "sex": "male",
          "pain": {"regions": ["lower_back"], "onset_weeks": 20, "nrs": 6}}  # fmt: skip
@@ -59,7 +61,7 @@ def test_full_flow(client: TestClient, auth: Auth) -> None:
     patient_id = _patient(client, auth)
     intake = _intake(client, auth, patient_id, CLEAN).json()
     assert intake["disposition"] == "proceed"
-    assert intake["payload"] == CLEAN
+    assert intake["payload"] == parse_intake(CLEAN).model_dump(mode="json")
     plan = client.post(f"/api/v1/intakes/{intake['id']}/plans", headers=mei).json()
     codes = [p["code"] for p in plan["payload"]["points"]]
     assert codes
@@ -68,7 +70,10 @@ def test_full_flow(client: TestClient, auth: Auth) -> None:
     )
     assert accepted.status_code == 200
     assert accepted.json()["status"] == "accepted"
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    # Next week's Tuesday at 10:00 UTC: in the clinic's default opening hours.
+    day = datetime.now(UTC).date() + timedelta(days=7)
+    day += timedelta(days=(1 - day.weekday()) % 7)
+    start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
     booked = client.post(
         "/api/v1/appointments",
         json={"patient_id": patient_id, "practitioner_id": 1, "starts_at": start.isoformat(),
@@ -171,8 +176,10 @@ def test_needle_mismatch_blocks_signing_and_amendments_keep_the_original(
     client.post(f"{url}/sign", json={"version": fixed["version"]}, headers=mei)
     locked = client.put(url, json={**fix, "version": fixed["version"] + 1}, headers=mei)
     assert locked.status_code == 409
+    signed_version = client.get(url, headers=mei).json()["version"]
     amended = client.post(f"{url}/amendments", json={"reason": "post pain was 3",
-                          "changes": {"pain_after": 3}}, headers=mei).json()  # fmt: skip
+                          "version": signed_version, "changes": {"pain_after": 3}},
+                          headers=mei).json()  # fmt: skip
     assert amended["chart"]["pain_after"] == 3
     assert amended["original"]["pain_after"] is None
     event = client.post(
@@ -182,8 +189,8 @@ def test_needle_mismatch_blocks_signing_and_amendments_keep_the_original(
         headers=mei,
     )  # fmt: skip
     assert event.status_code == 201
-    bad = client.post(f"{url}/amendments", json={"reason": "x", "changes": {"status": "draft"}},
-                      headers=mei)  # fmt: skip
+    bad = client.post(f"{url}/amendments", json={"reason": "x", "changes": {"status": "draft"},
+                      "version": amended["version"]}, headers=mei)  # fmt: skip
     assert bad.status_code == 422
     assert bad.json()["field"] == "changes.status"
 
@@ -207,3 +214,18 @@ def test_dashboard_lists_today_and_alerts(client: TestClient, auth: Auth) -> Non
     assert board["appointments"]
     kinds = {alert["kind"] for alert in board["alerts"]}
     assert {"not_improving", "reassessment_due", "red_flags", "licence_expiring"} <= kinds
+
+
+def test_an_ambiguous_point_code_in_a_plan_is_a_422_naming_both(
+    client: TestClient, auth: Auth
+) -> None:
+    patient_id = _patient(client, auth)
+    intake = _intake(client, auth, patient_id, CLEAN).json()
+    plan = client.post(f"/api/v1/intakes/{intake['id']}/plans", headers=auth("mei")).json()
+    body = {"version": plan["version"], "points": [{"code": "Bl-54", "side": "both"}]}
+    refused = client.post(f"/api/v1/plans/{plan['id']}/accept", json=body, headers=auth("mei"))
+    assert refused.status_code == 422
+    error = refused.json()
+    assert error["field"] == "points[0].code"
+    assert "ambiguous" in error["detail"]
+    assert error["allowed"] == ["BL54", "BL40"]

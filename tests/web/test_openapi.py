@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from fastapi.testclient import TestClient
 from pydantic.warnings import UnsupportedFieldAttributeWarning
 
 from acuback.settings import Settings
@@ -27,3 +30,58 @@ def test_every_request_body_is_a_model_of_ours(tmp_path: Path) -> None:
     token = schema["paths"]["/api/v1/auth/token"]["post"]["requestBody"]["content"]
     form = token["application/x-www-form-urlencoded"]["schema"]["$ref"]
     assert form == "#/components/schemas/TokenForm"
+
+
+def _schema(tmp_path: Path) -> dict[str, Any]:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'schema.sqlite3'}", secret_key=SECRET)
+    return create_app(settings, migrate=False).openapi()
+
+
+def test_every_api_operation_declares_the_errors_it_can_send(tmp_path: Path) -> None:
+    """Declared once on the API router, so endpoints added by any router inherit them."""
+    schema = _schema(tmp_path)
+    error = "#/components/schemas/ErrorOut"
+    operations = [(path, method, op) for path, item in schema["paths"].items()
+                  if path.startswith("/api/v1") for method, op in item.items()]  # fmt: skip
+    assert len(operations) > 20
+    for path, method, op in operations:
+        for status in ("400", "401", "403", "404", "409", "413", "422"):
+            declared = op["responses"].get(status)
+            assert declared is not None, (method, path, status)
+            assert declared["content"]["application/json"]["schema"]["$ref"] == error
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+
+
+def test_dates_are_declared_as_dates(tmp_path: Path) -> None:
+    components = _schema(tmp_path)["components"]["schemas"]
+
+    def formats(model: str, name: str) -> set[str]:
+        prop = components[model]["properties"][name]
+        options = prop.get("anyOf", [prop])
+        return {option.get("format", option.get("type", "")) for option in options}
+
+    assert formats("SessionIn", "session_date") == {"date"}
+    assert formats("OutcomeIn", "measured_on") == {"date", "null"}
+    assert formats("AppointmentIn", "starts_at") == {"date-time"}
+    assert formats("PatientIn", "birth_date") == {"date", "null"}
+
+
+def test_the_error_bodies_sent_are_the_declared_shape(
+    client: TestClient, auth: Callable[[str], dict[str, str]], patient_ids: dict[str, int]
+) -> None:
+    from acuback.web.api.errors import ErrorOut
+
+    mei = auth("mei")
+    sent = [
+        client.get("/api/v1/patients/999999", headers=mei),  # 404
+        client.post("/api/v1/patients", json={"sex": "x"}, headers=mei),  # 422 validation
+        client.post("/api/v1/patients", json={"given_name": "A", "family_name": "B",
+                    "sex": "female", "birth_date": "0001-01-01"}, headers=mei),  # 422
+        client.get("/api/v1/patients/1", headers={"Authorization": "Bearer forged"}),  # 401
+        client.get(f"/api/v1/patients/{patient_ids['Moreau']}", headers=auth("ada")),  # 403
+        client.post("/api/v1/patients", content=b"x" * (2 << 20), headers=mei),  # 413
+        client.post("/api/v1/patients", content=b"{", headers=mei),  # malformed JSON
+    ]  # fmt: skip
+    assert sorted({r.status_code for r in sent}) == [401, 403, 404, 413, 422]
+    for response in sent:
+        ErrorOut.model_validate(response.json())

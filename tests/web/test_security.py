@@ -3,7 +3,9 @@ passwords and the secret key."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Annotated
 
 import pytest
@@ -13,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from acuback.settings import Settings
-from acuback.web.deps import CurrentActor
+from acuback.web.deps import CurrentActor, UoW
 from acuback.web.security import (
     SECURITY_HEADERS,
     LoginRateLimiter,
@@ -27,7 +29,7 @@ from acuback.web.security import (
     verify_password,
 )
 
-from .conftest import DEMO_PASSWORDS, make_app
+from .conftest import DEMO_PASSWORDS, SECRET, make_app
 
 Auth = Callable[[str], dict[str, str]]
 
@@ -42,8 +44,12 @@ def _test_app(engine: Engine) -> FastAPI:
         return f'<form method="post"><input name="csrf_token" value="{token}"></form>'
 
     @app.post("/test/login")
-    def login(request: Request, _: Annotated[None, Depends(require_csrf)]) -> dict[str, str]:
-        start_session(request, 2)  # the demo practitioner "mei"
+    def login(
+        request: Request, uow: UoW, _: Annotated[None, Depends(require_csrf)]
+    ) -> dict[str, str]:
+        sid, _login = uow.logins.start(2, "browser", timedelta(hours=1))
+        uow.commit()
+        start_session(request, 2, sid)  # the demo practitioner "mei"
         return {"csrf": csrf_token(request)}
 
     @app.post("/test/note")
@@ -133,29 +139,44 @@ def test_login_rate_limit(fresh: TestClient) -> None:
     assert 1 <= int(blocked.headers["retry-after"]) <= 300
 
 
-def test_limiter_counts_per_address_and_username_within_the_window() -> None:
+def test_limiter_delays_grow_per_account_and_spare_the_shared_address() -> None:
     now = [1000.0]
     limiter = LoginRateLimiter(max_failures=3, window_seconds=60, clock=lambda: now[0])
     for _ in range(3):
         assert limiter.retry_after("1.1.1.1", "ann") is None
         limiter.failed("1.1.1.1", "ann")
-        now[0] += 10
-    assert limiter.retry_after("1.1.1.1", "bob") == 30  # the address is blocked
-    assert limiter.retry_after("2.2.2.2", "ANN") == 30  # and so is the username
-    assert limiter.retry_after("2.2.2.2", "bob") is None
-    now[0] += 31
-    assert limiter.retry_after("1.1.1.1", "ann") is None
+    waits = []
+    for _ in range(4):  # each failure past the allowance doubles the wait
+        waits.append(limiter.retry_after("1.1.1.1", "ann"))
+        now[0] += waits[-1] or 0
+        limiter.failed("1.1.1.1", "ann")
+    assert waits == [1, 2, 4, 8]
+    assert limiter.retry_after("1.1.1.1", "ANN") == 16  # usernames count case-insensitively
+    # Colleagues behind the same router are not locked out by ann's typing.
+    assert limiter.retry_after("1.1.1.1", "bob") is None
+    # From another address the account's own count (7 failures, allowance 6) still applies.
+    assert limiter.retry_after("2.2.2.2", "ann") == 2
+    now[0] += 61
+    assert limiter.retry_after("1.1.1.1", "ann") is None  # the window forgets
     limiter.failed("1.1.1.1", "ann")
     limiter.succeeded("ann")
-    assert limiter.retry_after("3.3.3.3", "ann") is None
+    assert limiter.retry_after("1.1.1.1", "ann") is None
+
+
+def test_one_address_is_limited_only_after_many_failures() -> None:
+    limiter = LoginRateLimiter(max_failures=3, address_failures=20, clock=lambda: 5.0)
+    for index in range(20):
+        assert limiter.retry_after("9.9.9.9", f"user{index}") is None
+        limiter.failed("9.9.9.9", f"user{index}")
+    assert limiter.retry_after("9.9.9.9", "someone_new") == 1
 
 
 def test_tokens_expire_and_resist_tampering() -> None:
     signer = TokenSigner("k" * 40, lifetime=-1)
-    assert signer.read(signer.issue(7)) is None  # already expired
+    assert signer.read(signer.issue(7, "sid")) is None  # already expired
     live = TokenSigner("k" * 40)
-    token = live.issue(7)
-    assert live.read(token) == 7
+    token = live.issue(7, "sid")
+    assert live.read(token) == (7, "sid")
     assert TokenSigner("x" * 40).read(token) is None
     assert live.read(token[:-2] + "xx") is None
 
@@ -170,10 +191,13 @@ def test_passwords_are_argon2id() -> None:
 
 def test_unsafe_secret_key_refused_outside_development(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACUBACK_ENVIRONMENT", "production")
-    for key in (None, "short", "acuback-development-key-not-secret"):
+    weak = [None, "short", "acuback-development-key-not-secret", " " * 32, "s" * 48,
+            "password" * 4, "ab" * 24, "0123456789" * 4]  # fmt: skip
+    for key in weak:
         with pytest.raises(UnsafeSecretKey):
             secret_key(Settings(secret_key=key))
-    assert secret_key(Settings(secret_key="s" * 48)) == "s" * 48
+    strong = secrets.token_urlsafe(32)
+    assert secret_key(Settings(secret_key=strong)) == strong
     monkeypatch.setenv("ACUBACK_ENVIRONMENT", "development")
     with pytest.warns(UserWarning, match="development key"):
         assert secret_key(Settings(secret_key=None))
@@ -186,3 +210,20 @@ def test_openapi_lists_the_resources(client: TestClient) -> None:
                  "/api/v1/sessions/{session_id}/sign", "/api/v1/patients/{patient_id}/trajectory",
                  "/api/v1/dashboard", "/api/v1/research/aggregates"):  # fmt: skip
         assert path in paths
+
+
+def test_the_session_cookie_is_secure_in_production_even_over_http(web_engine: Engine) -> None:
+    from acuback.web.app import create_app
+
+    settings = Settings(
+        database_url=web_engine.url.render_as_string(hide_password=False),
+        secret_key=SECRET,
+        audit_key="a-different-audit-key-Zq8Lm2Rv9Tz4Wk8Hs3Nd6Yb1",
+        environment="production",
+    )
+    app = create_app(settings, engine=web_engine, migrate=False)
+    with TestClient(app) as plain:  # http://testserver, as behind a TLS-terminating proxy
+        cookie = plain.get("/login").headers["set-cookie"]
+    assert "Secure" in cookie
+    with TestClient(make_app(web_engine)) as development:
+        assert "Secure" not in development.get("/login").headers["set-cookie"]

@@ -1,12 +1,15 @@
 """CLI commands that move data in and out.
 
 `acuback db backup FILE` and `acuback db restore FILE` (on the `db` group of `cli.records`),
-and `acuback research export --format parquet|csv --out DIR`. These run with direct access to
-the database, so they act as the operator `cli:<login name>` with the admin role, audited.
+`acuback research export --format parquet|csv --out DIR` and `acuback fhir import BUNDLE.json`.
+These run with direct access to the database. The research export acts as the operator
+`cli:<login name>` with the admin role; an import writes clinical records, so it acts as the
+user account named by `--as` (a practitioner), with that account's permissions; both audited.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,12 +19,14 @@ from acuback.cli.output import JsonOption, emit
 from acuback.cli.records import DbOption, db_app, shown_url
 
 if TYPE_CHECKING:
+    from acuback.interop.fhir.importer import ImportReport
     from acuback.interop.manifest import Manifest
     from acuback.services.access import Actor
 
 __all__ = ["backup_command", "register", "restore_command"]
 
 research_app = typer.Typer(help="De-identified data for research.", no_args_is_help=True)
+fhir_app = typer.Typer(help="FHIR R4 in and out.", no_args_is_help=True)
 
 
 @db_app.command("backup")
@@ -115,6 +120,52 @@ def _operator() -> Actor:
     return Actor(None, f"cli:{getpass.getuser()}", "admin")
 
 
+@fhir_app.command("import")
+def fhir_import_command(
+    bundle: Path = typer.Argument(..., help="A FHIR R4 Bundle (JSON) from another system."),
+    user: str = typer.Option(..., "--as", help="The practitioner's username the import is by."),
+    into: str | None = typer.Option(None, "--into", help="Add to this matched patient (id)."),
+    new: bool = typer.Option(False, "--new", help="Create a new patient despite a match."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and report; write nothing."),
+    db: str | None = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Import a patient, their scores and answers from a Bundle, all or nothing."""
+    import json
+
+    from acuback.errors import InputError
+    from acuback.records import UnitOfWork, make_engine
+    from acuback.services.access import Actor
+    from acuback.services.exchange import fhir_import, fhir_urls
+    from acuback.settings import get_settings
+
+    try:
+        data = json.loads(bundle.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("BUNDLE", f"no such file: {bundle}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError("BUNDLE", f"{bundle} is not valid JSON ({exc})") from None
+    engine = make_engine(db)
+    try:
+        with UnitOfWork(engine) as uow:
+            actor = Actor.of(uow.users.get_by_username(user))
+            report = fhir_import(uow, actor, data, fhir_urls(get_settings()),
+                                 into=into, new=new, dry_run=dry_run)  # fmt: skip
+    finally:
+        engine.dispose()
+    out = {"dry_run": dry_run, **dataclasses.asdict(report)}
+    verb = "would import" if dry_run else "imported"
+    emit(out, as_json, lambda: _import_lines(verb, report))
+
+
+def _import_lines(verb: str, report: ImportReport) -> str:
+    head = f"{verb} {len(report.imported)} resources for patient {report.patient}"
+    head += " (new)" if report.created else " (existing)"
+    lines = [head, *(f"skipped {s['resource']}: {s['why']}" for s in report.skipped)]
+    return "\n".join(lines)
+
+
 def register(app: typer.Typer) -> None:
-    """Add the `research` group (the `db` commands ride on `cli.records`' group)."""
+    """Add the `research` and `fhir` groups (the `db` commands ride on `cli.records`' group)."""
     app.add_typer(research_app, name="research")
+    app.add_typer(fhir_app, name="fhir")

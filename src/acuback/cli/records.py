@@ -1,11 +1,14 @@
-"""CLI commands for the clinic database: `acuback db upgrade|downgrade`, `acuback audit verify`.
+"""CLI commands for the clinic database: `acuback db upgrade|downgrade`, `acuback audit ...`,
+`acuback reminders send`.
 
 Backup and restore (`db backup`, `db restore`) join the `db` group from `acuback.cli.exchange`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
@@ -13,9 +16,13 @@ from acuback.cli.output import JsonOption, emit
 from acuback.errors import InputError
 
 if TYPE_CHECKING:
-    from acuback.records.audit import AuditReport
+    from sqlalchemy.orm import Session
+
+    from acuback.records.audit import AuditAnchor, AuditReport
 
 __all__ = ["DbOption", "db_app", "register", "shown_url"]
+
+T = TypeVar("T")
 
 DbOption = typer.Option(
     None,
@@ -42,13 +49,20 @@ def upgrade_command(
     as_json: bool = JsonOption,
 ) -> None:
     """Create or migrate the database to the newest schema (or to --revision)."""
-    from acuback.records.migrate import current_revision, upgrade
+    from acuback.records.migrate import current_revision, head_revision, upgrade
 
     before = current_revision(db)
     _check_direction("--revision", revision, before, "upgrade")
     after = upgrade(db, revision)
-    data = {"database": shown_url(db), "from": before, "to": after}
-    emit(data, as_json, lambda: f"{data['database']}: revision {before or 'none'} -> {after}")
+    # The migration checked the old chain; the seal needs the key, which only this process has.
+    report, sealed = _seal(db) if after == head_revision() else (None, False)
+    data = {"database": shown_url(db), "from": before, "to": after, "audit_sealed": sealed}
+    seal = (
+        f"; audit log re-keyed ({report.entries_checked} older entries sealed)"
+        if report and sealed
+        else ""
+    )
+    emit(data, as_json, lambda: f"{data['database']}: revision {before or 'none'} -> {after}{seal}")
 
 
 @db_app.command("downgrade")
@@ -111,21 +125,91 @@ def _check_direction(option: str, target: str, current: str | None, direction: s
 
 
 @audit_app.command("verify")
-def verify_command(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
-    """Check the audit log's hash chain; exit 1 naming the first broken entry."""
-    report = _verify(db)
+def verify_command(
+    db: str | None = DbOption,
+    anchor_file: Path | None = typer.Option(
+        None,
+        "--anchor",
+        metavar="FILE",
+        help="An anchor from `acuback audit anchor`: "
+        "also fail if the log no longer reaches the head it recorded.",
+    ),
+    as_json: bool = JsonOption,
+) -> None:
+    """Check the audit log's keyed hash chain; exit 1 naming the first broken entry."""
+    from acuback.records.audit import verify_chain
+
+    anchor = _read_anchor(anchor_file) if anchor_file else None
+    report = _with_log(db, lambda session, key: verify_chain(session, key, anchor))
     emit(report.model_dump(mode="json"), as_json, lambda: _render(report))
     if not report.ok:
         raise typer.Exit(1)
 
 
-def _verify(db: str | None) -> AuditReport:
+@audit_app.command("anchor")
+def anchor_command(
+    db: str | None = DbOption,
+    out: Path | None = typer.Option(
+        None, "--out", metavar="FILE", help="Write the anchor to FILE (default: print it)."
+    ),
+) -> None:
+    """Record the log's head (sequence, hash, time) for a store outside the database."""
+    from acuback.records.audit import anchor
+
+    found = _with_log(db, lambda session, key: anchor(session))
+    if found is None:
+        raise InputError("--db", "the audit log is empty: there is no head to anchor")
+    text_ = found.model_dump_json(indent=2)
+    if out is None:
+        typer.echo(text_)
+        return
+    out.write_text(text_ + "\n", encoding="utf-8")
+    typer.echo(f"anchored entry {found.seq} ({found.hash}) in {out}")
+
+
+@audit_app.command("rekey")
+def rekey_command(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
+    """Re-key a log written before the audit key, once: verify the old chain, then seal it."""
+    report, sealed = _seal(db)
+    data = {**report.model_dump(mode="json"), "sealed": sealed}
+    emit(data, as_json, lambda: _render(report) + ("; sealed with the audit key" if sealed else ""))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _seal(db: str | None) -> tuple[AuditReport, bool]:
+    from acuback.records.audit import seal_legacy
+
+    def seal(session: Session, key: bytes) -> tuple[AuditReport, bool]:
+        result = seal_legacy(session, key)
+        session.commit()
+        return result
+
+    return _with_log(db, seal)
+
+
+def _read_anchor(path: Path) -> AuditAnchor:
+    from pydantic import ValidationError
+
+    from acuback.records.audit import AuditAnchor
+
+    try:
+        return AuditAnchor.model_validate_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValidationError, UnicodeDecodeError) as exc:
+        problem = exc.strerror if isinstance(exc, OSError) else "is not an anchor file"
+        raise InputError("--anchor", f"{path}: {problem}") from None
+
+
+def _with_log(db: str | None, work: Callable[[Session, bytes], T]) -> T:
+    """Run `work(session, audit key)` on the database at `db`, which must be migrated."""
     from sqlalchemy import inspect
     from sqlalchemy.orm import Session
 
-    from acuback.records.audit import verify_chain
     from acuback.records.db import make_engine
+    from acuback.secrets import audit_key
+    from acuback.settings import get_settings
 
+    key = audit_key(get_settings())
     engine = make_engine(db)
     try:
         if not inspect(engine).has_table("audit_log"):
@@ -133,7 +217,7 @@ def _verify(db: str | None) -> AuditReport:
                 "--db", f"no acuback database at {shown_url(db)}: run `acuback db upgrade`"
             )
         with Session(engine) as session:
-            return verify_chain(session)
+            return work(session, key)
     finally:
         engine.dispose()
 
@@ -141,7 +225,12 @@ def _verify(db: str | None) -> AuditReport:
 def _render(report: AuditReport) -> str:
     if report.ok:
         head = f"; head {report.head_hash}" if report.head_hash else ""
-        return f"audit log intact: {report.entries_checked} entries{head}"
+        old = (
+            f" ({report.unkeyed_entries} from before the key, sealed)"
+            if report.unkeyed_entries
+            else ""
+        )
+        return f"audit log intact: {report.entries_checked} entries{old}{head}"
     return (
         f"audit log BROKEN at entry {report.first_broken_seq}: {report.problem} "
         f"({report.entries_checked} entries before it verified)"
@@ -154,3 +243,30 @@ def register(app: typer.Typer) -> None:
 
     app.add_typer(db_app, name="db")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(reminders_app, name="reminders")
+
+
+reminders_app = typer.Typer(help="Appointment reminders by email.", no_args_is_help=True)
+
+
+@reminders_app.command("send")
+def reminders_send_command(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
+    """Email every due reminder once, through ACUBACK_SMTP_URL (run it from cron)."""
+    from acuback.records import UnitOfWork
+    from acuback.records.db import make_engine
+    from acuback.services.reminders import parse_smtp_url, send_due_reminders
+    from acuback.settings import get_settings
+
+    settings = get_settings()
+    target = parse_smtp_url(settings.smtp_url)
+    engine = make_engine(db)
+    try:
+        report = send_due_reminders(lambda: UnitOfWork(engine), target, settings.mail_from)
+    finally:
+        engine.dispose()
+    data = {"due": report.due, "sent": report.sent, "taken_by_others": report.taken_by_others,
+            "failed": report.failed}  # fmt: skip
+    emit(data, as_json, lambda: f"reminders: {report.sent} sent of {report.due} due, "
+         f"{report.taken_by_others} sent by another run, {report.failed} failed")  # fmt: skip
+    if report.failed:
+        raise typer.Exit(1)

@@ -23,7 +23,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from acuback.clinical.instruments import load_instruments, score
-from acuback.clinical.intake import duration_of, match_medications
+from acuback.clinical.intake import duration_of
+from acuback.clinical.medications import match_medications
 from acuback.clinical.outcomes import classify_response
 from acuback.interop.progress import SILENT, Progress
 from acuback.records import (
@@ -86,24 +87,24 @@ class IntakeFacts:
 
 
 def _intake_facts(intake: Intake) -> IntakeFacts:
-    payload, pain = intake.payload, intake.payload.get("pain") or {}
+    form, pain = intake.payload, intake.payload.pain
     return IntakeFacts(
-        age=int(payload["age"]),
-        sex=str(payload["sex"]),
-        regions=tuple(pain.get("regions") or ()),
-        side=str(pain.get("side") or "central"),
-        onset_weeks=float(pain["onset_weeks"]),
-        nrs=int(pain["nrs"]),
-        radiates_below_knee=bool(pain.get("radiates_below_knee")),
-        leg_numbness=bool(pain.get("leg_numbness")),
-        leg_weakness=bool(pain.get("leg_weakness")),
-        diagnoses=tuple(payload.get("diagnoses") or ()),
-        findings=tuple(payload.get("findings") or ()),
-        pregnant=payload.get("pregnancy_weeks") is not None,
-        medications=tuple(payload.get("medications") or ()),
-        expectation=payload.get("expectation"),
-        prior_acupuncture=payload.get("prior_acupuncture"),
-        startback=None if payload.get("startback") is None else tuple(payload["startback"]),
+        age=form.age,
+        sex=form.sex,
+        regions=tuple(pain.regions),
+        side=pain.side,
+        onset_weeks=float(pain.onset_weeks),
+        nrs=pain.nrs,
+        radiates_below_knee=pain.radiates_below_knee,
+        leg_numbness=pain.leg_numbness,
+        leg_weakness=pain.leg_weakness,
+        diagnoses=tuple(form.diagnoses),
+        findings=tuple(form.findings),
+        pregnant=form.pregnancy_weeks is not None,
+        medications=tuple(form.medications),
+        expectation=form.expectation,
+        prior_acupuncture=form.prior_acupuncture,
+        startback=None if form.startback is None else tuple(form.startback),
     )
 
 

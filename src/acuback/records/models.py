@@ -8,12 +8,9 @@ stored row is still at that version. Datetimes must carry a timezone; they come 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
-    AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,12 +18,23 @@ from pydantic import (
     model_validator,
 )
 
+from acuback.clinical.intake import Intake as IntakeForm
+from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.screening import ScreeningResult
 from acuback.errors import InputError
+from acuback.records.bounds import (
+    LONGEST_APPOINTMENT,
+    MAX_REASON,
+    BoundedDate,
+    BoundedInstant,
+    Note,
+    Reason,
+)
 from acuback.records.vocabulary import (
-    DISPOSITIONS,
     AdverseEventType,
     Angle,
     AppointmentStatus,
+    Disposition,
     NeedleSide,
     PlanStatus,
     Role,
@@ -54,8 +62,11 @@ __all__ = [
 
 M = TypeVar("M", bound=BaseModel)
 
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
-"""A timezone-aware datetime, normalised to UTC (a naive one is refused)."""
+INCREMENT_MINUTES = 15  # CPT acupuncture increments (clinical/data/billing_rules.yaml)
+Increment = Annotated[int, Field(ge=1, le=32)]
+
+UtcDatetime = BoundedInstant
+"""A timezone-aware datetime from 2000 to 2100, normalised to UTC (a naive one is refused)."""
 
 
 def validated(model: type[M], data: Mapping[str, Any]) -> M:
@@ -109,9 +120,10 @@ class Practitioner(VersionedRecord):
     qualification: str = Field(min_length=1, max_length=200)
     licence_number: str | None = Field(default=None, max_length=100)
     licence_body: str | None = Field(default=None, max_length=200)
-    licence_expiry: date | None = None
+    licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: tuple[str, ...] = ()
+    npi: str | None = Field(default=None, pattern=r"^\d{10}$")  # US National Provider Identifier
 
 
 class Patient(VersionedRecord):
@@ -120,31 +132,31 @@ class Patient(VersionedRecord):
     public_id: str | None = None
     given_name: str = Field(min_length=1, max_length=200)
     family_name: str = Field(min_length=1, max_length=200)
-    birth_date: date | None = None
+    birth_date: BoundedDate | None = None
     sex: Sex
     phone: str | None = Field(default=None, max_length=50)
     email: str | None = Field(default=None, max_length=320)
+    # The patient's own physician (name, practice and address), to whom referrals are written.
+    physician: str | None = Field(default=None, max_length=500)
     created_at: UtcDatetime | None = None
 
 
 class Intake(VersionedRecord):
-    """An intake v1 and its screening result, kept exactly as given.
+    """An Intake v1 (the core's model) and the screening result computed for it.
 
-    `disposition` is the screening's own; it is filled from `screening["disposition"]`.
+    `disposition` is the screening's own; it is filled from `screening.disposition`.
     """
 
     patient_id: int
     practitioner_id: int | None = None
     submitted_at: UtcDatetime | None = None
-    payload: dict[str, Any]
-    screening: dict[str, Any]
-    disposition: str = ""
+    payload: IntakeForm
+    screening: ScreeningResult
+    disposition: Disposition | Literal[""] = ""
 
     @model_validator(mode="after")
     def _disposition_from_screening(self) -> Self:
-        given = self.screening.get("disposition")
-        if given not in DISPOSITIONS:
-            raise ValueError(f"screening disposition must be one of {', '.join(DISPOSITIONS)}")
+        given = self.screening.disposition
         if self.disposition and self.disposition != given:
             raise ValueError(f"disposition {self.disposition!r} differs from screening {given!r}")
         object.__setattr__(self, "disposition", given)
@@ -157,7 +169,7 @@ class Plan(VersionedRecord):
     patient_id: int
     intake_id: int
     created_at: UtcDatetime | None = None
-    payload: dict[str, Any]
+    payload: PlanResult
     status: PlanStatus = "proposed"
     accepted_by: int | None = None
     accepted_at: UtcDatetime | None = None
@@ -170,11 +182,18 @@ class Appointment(VersionedRecord):
     ends_at: UtcDatetime
     status: AppointmentStatus = "booked"
     kind: str = Field(default="treatment", min_length=1, max_length=50)
+    room_id: int | None = None
+    plan_id: int | None = None
+    cancel_reason: str | None = Field(default=None, max_length=500)
+    limit_reason: str | None = Field(default=None, max_length=500)
+    patient_request: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
+        if self.ends_at - self.starts_at > LONGEST_APPOINTMENT:
+            raise ValueError("an appointment lasts at most 12 hours")
         return self
 
 
@@ -192,7 +211,7 @@ class NeedleInsertion(VersionedRecord):
     intensity: str | None = Field(default=None, max_length=100)
     pairing: str | None = Field(default=None, max_length=20)
     retention_minutes: int | None = Field(default=None, ge=0, le=240)
-    override_reason: str | None = None
+    override_reason: str | None = Field(default=None, max_length=MAX_REASON)
 
     @model_validator(mode="after")
     def _electro_has_frequency(self) -> Self:
@@ -213,19 +232,24 @@ class TreatmentSession(VersionedRecord):
     practitioner_id: int
     appointment_id: int | None = None
     plan_id: int | None = None
-    session_date: date
+    session_date: BoundedDate
     needle_gauge_mm: float | None = Field(default=None, gt=0, le=1)
     needle_length_mm: float | None = Field(default=None, gt=0, le=200)
     needle_make: str | None = Field(default=None, max_length=200)
     needles_in: int | None = Field(default=None, ge=0)
     needles_out: int | None = Field(default=None, ge=0)
     retention_minutes: int | None = Field(default=None, ge=0, le=240)
+    # Billing (clinical-standards 2.5): one-on-one contact time, not retention; the 15-minute
+    # increments (numbered from 1) in which e-stim was used or needles were re-inserted.
+    face_to_face_minutes: int | None = Field(default=None, ge=0, le=480)
+    electro_increments: tuple[Increment, ...] = ()
+    reinsertion_increments: tuple[Increment, ...] = ()
     moxibustion: dict[str, Any] | None = None
     tui_na: dict[str, Any] | None = None
     other_components: tuple[Any, ...] = ()
     pain_before: int | None = Field(default=None, ge=0, le=10)
     pain_after: int | None = Field(default=None, ge=0, le=10)
-    notes: str = ""
+    notes: Note = ""
     status: SessionStatus = "draft"
     signed_at: UtcDatetime | None = None
     signed_by: int | None = None
@@ -236,6 +260,20 @@ class TreatmentSession(VersionedRecord):
         marks = (self.signed_at is not None, self.signed_by is not None)
         if marks != ((True, True) if self.status == "signed" else (False, False)):
             raise ValueError("a signed session has signed_at and signed_by; a draft has neither")
+        return self
+
+    @model_validator(mode="after")
+    def _increments_within_contact(self) -> Self:
+        if self.face_to_face_minutes is None:
+            return self
+        last = -(-self.face_to_face_minutes // INCREMENT_MINUTES)  # a part increment counts
+        for name in ("electro_increments", "reinsertion_increments"):
+            beyond = [i for i in getattr(self, name) if i > last]
+            if beyond:
+                raise ValueError(
+                    f"{name}: increment {beyond[0]} is beyond the "
+                    f"{self.face_to_face_minutes} face-to-face minutes charted (1 to {last})"
+                )
         return self
 
     @property
@@ -254,7 +292,7 @@ class SessionAmendment(Record):
     session_id: int
     amended_at: UtcDatetime
     amended_by: int
-    reason: str = Field(min_length=1)
+    reason: Reason
     changes: dict[str, Any]
 
 
@@ -262,7 +300,7 @@ class OutcomeMeasurement(VersionedRecord):
     patient_id: int
     session_id: int | None = None
     instrument: str = Field(min_length=1, max_length=30)
-    measured_on: date
+    measured_on: BoundedDate
     responses: Any
     score: float | None = None
     subscores: dict[str, float] = Field(default_factory=dict)
@@ -276,8 +314,8 @@ class AdverseEvent(VersionedRecord):
     occurred_at: UtcDatetime
     type: AdverseEventType
     severity: Severity
-    action_taken: str = Field(min_length=1)
-    description: str | None = None
+    action_taken: Reason
+    description: Note | None = None
 
     @model_validator(mode="after")
     def _other_is_described(self) -> Self:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from acuback.records.audit import AuditLog
 from acuback.records.db import get_engine, make_session_factory
+from acuback.records.documents import ClinicSettingsRepository, DocumentRepository
 from acuback.records.repositories import (
     AdverseEventRepository,
     AppointmentRepository,
@@ -27,10 +28,14 @@ from acuback.records.repositories import (
     PatientRepository,
     PlanRepository,
     PractitionerRepository,
+    ScheduleRepository,
     SessionRepository,
     UserRepository,
 )
 from acuback.records.repositories.base import translate_errors
+from acuback.records.repositories.logins import LoginRepository
+from acuback.secrets import audit_key as _audit_key
+from acuback.settings import get_settings
 
 __all__ = ["UnitOfWork"]
 
@@ -47,7 +52,11 @@ class UnitOfWork:
     sessions: SessionRepository
     outcomes: OutcomeRepository
     adverse_events: AdverseEventRepository
+    documents: DocumentRepository
+    clinic: ClinicSettingsRepository
+    schedule: ScheduleRepository
     audit: AuditLog
+    logins: LoginRepository
 
     def __init__(
         self,
@@ -55,11 +64,14 @@ class UnitOfWork:
         *,
         url: str | None = None,
         session_factory: sessionmaker[Session] | None = None,
+        audit_key: bytes | None = None,
     ) -> None:
-        """Use `session_factory`, else `engine`, else the shared engine for `url` (or settings)."""
+        """Use `session_factory`, else `engine`, else the shared engine for `url` (or settings);
+        `audit_key` keys the audit chain (default: from the settings, acuback/secrets.py)."""
         if session_factory is None:
             session_factory = make_session_factory(engine or get_engine(url))
         self._factory = session_factory
+        self._audit_key = audit_key if audit_key is not None else _audit_key(get_settings())
         self._session: Session | None = None
 
     @property
@@ -79,7 +91,11 @@ class UnitOfWork:
         self.sessions = SessionRepository(session)
         self.outcomes = OutcomeRepository(session)
         self.adverse_events = AdverseEventRepository(session)
-        self.audit = AuditLog(session)
+        self.audit = AuditLog(session, self._audit_key)
+        self.logins = LoginRepository(session)
+        self.documents = DocumentRepository(session)
+        self.clinic = ClinicSettingsRepository(session)
+        self.schedule = ScheduleRepository(session)
         return self
 
     def __exit__(

@@ -40,7 +40,7 @@ Disposition = Literal["emergency", "refer", "clearance", "defer", "caution", "pr
 Role = Literal["admin", "practitioner", "reception", "patient", "researcher"]
 Sex = Literal["female", "male", "other"]  # as in the intake v1 contract
 PlanStatus = Literal["proposed", "accepted", "superseded"]
-AppointmentStatus = Literal["booked", "attended", "cancelled", "no_show"]
+AppointmentStatus = Literal["booked", "arrived", "attended", "cancelled", "no_show"]
 SessionStatus = Literal["draft", "signed"]
 # One charted row is one point: on one side, on the midline, or both sides (two needles).
 NeedleSide = Literal["left", "right", "bilateral", "midline"]

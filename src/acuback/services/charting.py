@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from acuback.clinical.planning import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
 from acuback.errors import Conflict, InputError
 from acuback.knowledge import KnowledgeBase, load_knowledge
@@ -167,16 +168,15 @@ def prefill_session(
     return draft
 
 
-def needles_from_plan(payload: Mapping[str, Any]) -> dict[str, Any]:
-    course = payload.get("course") or {}
-    retention = course.get("retention_minutes")
+def needles_from_plan(payload: PlanResult) -> dict[str, Any]:
+    retention = payload.course.retention_minutes if payload.course else None
     needles = []
-    for item in payload.get("points", []):
-        low, high = item["depth_mm"]
-        side = {"both": "bilateral"}.get(item["side"], item["side"])
+    for item in payload.points:
+        low, high = item.depth_mm
+        side = {"both": "bilateral"}.get(item.side, item.side)
         needles.append(
             {
-                "point": item["code"], "side": side, "angle": item["angle"],
+                "point": item.code, "side": side, "angle": item.angle,
                 "depth_mm": round((low + high) / 2, 1), "response_sought": "de_qi",
                 "stimulation": "manual", "retention_minutes": retention,
             }
@@ -249,15 +249,21 @@ def signing_refusal(view: ChartView) -> str | None:
 
 
 def amend_session(
-    uow: UnitOfWork, actor: Actor, session_id: int, reason: str, changes: Mapping[str, Any]
+    uow: UnitOfWork,
+    actor: Actor,
+    session_id: int,
+    reason: str,
+    changes: Mapping[str, Any],
+    version: int | None = None,
 ) -> ChartView:
-    """Amend a signed chart; changed needles must carry any override reason they need."""
+    """Amend a signed chart read at `version`; changed needles must carry any override reason
+    they need."""
     current = _authorized_session(uow, actor, "session.sign", session_id)
     if actor.user_id is None:
         raise Conflict("a session is amended by a signed-in user")
     reject_nul(dict(changes), "changes")
     # The repository checks the field names and values; then the amended needles are checked.
-    uow.sessions.amend(session_id, actor.user_id, reason, dict(changes))
+    uow.sessions.amend(session_id, actor.user_id, reason, dict(changes), version=version)
     amended = uow.sessions.effective(session_id)
     screening = _screening(uow, amended)
     checks = check_needles(amended.needles, screening, load_knowledge(), "changes.needles")

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from acuback.clinical.scheduling import local_day_bounds
 from acuback.records import Appointment, Intake, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, can
 from acuback.services.outcomes import CourseFacts, course_facts, report_from
 from acuback.services.schedule import day_bounds
+from acuback.services.scheduling import clinic_calendar
 
 __all__ = ["Alert", "Dashboard", "dashboard"]
 
@@ -53,8 +55,10 @@ def dashboard(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Dashb
     statements does not grow with the number of patients in it.
     """
     authorize(uow, actor, "dashboard.read", entity="dashboard")
-    day = today or date.today()
-    start, end = day_bounds(day)
+    cal = clinic_calendar(uow)
+    day = today or cal.today()
+    day_bounds(day)  # 1900..2999, naming the field
+    start, end = local_day_bounds(day, cal.zone)  # the clinic's local day
     day_bounds(day - timedelta(days=CASELOAD_PAST_DAYS))  # the caseload window must fit too
     day_bounds(day + timedelta(days=CASELOAD_AHEAD_DAYS))
     appointments = uow.appointments.between(start, end, actor.practitioner_id)
@@ -122,16 +126,14 @@ def _red_flag_alerts(patient_id: int, intakes: Sequence[Intake], day: date) -> l
     submitted = latest.submitted_at.date() if latest.submitted_at else day
     if submitted < day - timedelta(days=RED_FLAG_DAYS):
         return []
-    before = (
-        {r["rule"] for r in intakes[-2].screening.get("reasons", [])} if len(intakes) > 1 else set()
-    )
+    before = {r.rule for r in intakes[-2].screening.reasons} if len(intakes) > 1 else set()
     new = [
-        r for r in latest.screening.get("reasons", [])
-        if r["disposition"] in _RED_FLAG_DISPOSITIONS and r["rule"] not in before
+        r for r in latest.screening.reasons
+        if r.disposition in _RED_FLAG_DISPOSITIONS and r.rule not in before
     ]  # fmt: skip
     if not new:
         return []
-    rules = ", ".join(sorted({r["rule"] for r in new}))
+    rules = ", ".join(sorted({r.rule for r in new}))
     severity: Literal["warning", "urgent"] = (
         "urgent" if latest.disposition in ("emergency", "refer") else "warning"
     )

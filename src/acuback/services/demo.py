@@ -34,7 +34,7 @@ from acuback.services.charting import needles_from_plan
 from acuback.services.demo_data import DEMO_LOGINS, PATIENTS, PRACTITIONERS, DemoLogin, PatientStory
 from acuback.services.safety import TREATING
 
-__all__ = ["DEMO_LOGINS", "DemoLogin", "is_empty", "seed_demo"]
+__all__ = ["DEMO_LOGINS", "DemoLogin", "is_demo", "is_empty", "seed_demo"]
 
 _NEEDLE = {"needle_gauge_mm": 0.25, "needle_length_mm": 40.0, "needle_make": "Demo single-use"}
 _DAYS_BETWEEN_SESSIONS = 3
@@ -43,6 +43,12 @@ _DAYS_BETWEEN_SESSIONS = 3
 def is_empty(uow: UnitOfWork) -> bool:
     """True when the database holds no patients and no users (safe to seed)."""
     return uow.patients.count() == 0 and not uow.users.all()
+
+
+def is_demo(uow: UnitOfWork) -> bool:
+    """True when the database holds the demo clinic: its audit log records the demo's seeding."""
+    seeds = uow.audit.entries(entity="clinic", actor="demo", limit=10)
+    return any(entry.action == "demo.seed" for entry in seeds)
 
 
 def seed_demo(
@@ -111,10 +117,10 @@ def _intake(
     uow: UnitOfWork, kb: KnowledgeBase, patient_id: int, practitioner_id: int | None,
     payload: dict[str, Any], at: datetime,
 ) -> Intake:  # fmt: skip
-    result = screen(parse_intake(payload, conditions=kb.conditions), kb)
+    form = parse_intake(payload, conditions=kb.conditions)
     record = Intake(
-        patient_id=patient_id, practitioner_id=practitioner_id, submitted_at=at, payload=payload,
-        screening=result.model_dump(mode="json"),
+        patient_id=patient_id, practitioner_id=practitioner_id, submitted_at=at, payload=form,
+        screening=screen(form, kb),
     )  # fmt: skip
     return uow.intakes.add(record)
 
@@ -126,10 +132,10 @@ def _story(
     sessions = len(story.pain)
     first_day = today - timedelta(days=_DAYS_BETWEEN_SESSIONS * max(sessions, 1))
     intake = _intake(uow, kb, patient_id, practitioner_id, story.intake, _at(first_day, 8))
-    result = plan(parse_intake(story.intake, conditions=kb.conditions), kb)
+    result = plan(intake.payload, kb)
     stored = uow.plans.add(
         Plan(patient_id=patient_id, intake_id=intake.id or 0, created_at=_at(first_day, 8, 30),
-             payload=result.model_dump(mode="json"))
+             payload=result)
     )  # fmt: skip
     if story.accept_plan and intake.disposition in TREATING:
         stored = uow.plans.accept(stored, signer, at=_at(first_day, 8, 45))
@@ -179,6 +185,7 @@ def _session(
             appointment_id=appointment.id, plan_id=plan_record.id, session_date=day,
             needles=charted["needles"], retention_minutes=charted["retention_minutes"],
             needles_in=count, needles_out=count, pain_before=nrs, pain_after=max(nrs - 2, 0),
+            face_to_face_minutes=15,  # bills one initial 97810 (clinical/billing.py)
             notes="Demo chart: treatment as planned; patient rested 10 minutes afterwards.",
             **_NEEDLE,
         )

@@ -1,4 +1,9 @@
-"""Use cases that move data out of the clinic: the de-identified research export.
+"""Use cases that move data in and out of the clinic: FHIR export and the research export.
+
+`fhir_patient_bundle` checks `fhir.export` for the patient (a patient may take their own),
+builds the Bundle of `acuback.interop.fhir` and audits it. `fhir_import` checks `fhir.import`,
+reads a Bundle into one unit of work and commits it whole with its audit entry, or (dry run,
+or any error) rolls everything back.
 
 `research_export` checks the `research.export` permission, builds the tables of
 `acuback.interop.research_export` with the clinic's research key, writes them with the data
@@ -14,8 +19,11 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from acuback.errors import InputError
+from acuback.interop.fhir import Urls, patient_bundle
+from acuback.interop.fhir.importer import ImportReport, import_bundle
 from acuback.interop.progress import SILENT, Progress
 from acuback.interop.research_export import ResearchKeys, build_tables
 from acuback.interop.research_files import FORMATS, write_tables
@@ -23,7 +31,15 @@ from acuback.records import UnitOfWork
 from acuback.services.access import Actor, audit, authorize
 from acuback.settings import Settings
 
-__all__ = ["MIN_RESEARCH_KEY", "ExportSummary", "research_export", "research_keys"]
+__all__ = [
+    "MIN_RESEARCH_KEY",
+    "ExportSummary",
+    "fhir_import",
+    "fhir_patient_bundle",
+    "fhir_urls",
+    "research_export",
+    "research_keys",
+]
 
 MIN_RESEARCH_KEY = 32
 _DEVELOPMENT_KEY = "acuback-development-key-not-secret"  # as web/security/keys.py: never used
@@ -74,3 +90,45 @@ def research_export(
     audit(uow, actor, "research.export", "research", None, {"format": fmt, "rows": rows})
     uow.commit()
     return ExportSummary(tuple(files), rows, fmt)
+
+
+def fhir_urls(settings: Settings) -> Urls:
+    """The clinic's FHIR URLs, under ACUBACK_BASE_URL (stable, whatever host a request used)."""
+    return Urls(settings.base_url)
+
+
+def fhir_patient_bundle(
+    uow: UnitOfWork, actor: Actor, patient_id: int, urls: Urls
+) -> dict[str, Any]:
+    """The patient's record as a FHIR R4 collection Bundle (JSON), audited."""
+    authorize(
+        uow, actor, "fhir.export", entity="patient", entity_id=patient_id, patient_id=patient_id
+    )
+    bundle = patient_bundle(uow, patient_id, urls)
+    detail = {"patient_id": patient_id, "entries": len(bundle.get("entry", []))}
+    audit(uow, actor, "patient.fhir_export", "patient", patient_id, detail)
+    uow.commit()
+    return bundle
+
+
+def fhir_import(
+    uow: UnitOfWork,
+    actor: Actor,
+    bundle: object,
+    urls: Urls,
+    *,
+    into: str | None = None,
+    new: bool = False,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a Bundle (see `acuback.interop.fhir.importer`) in one transaction."""
+    authorize(uow, actor, "fhir.import", entity="patient")
+    report = import_bundle(uow, bundle, urls, into, new)
+    if dry_run:
+        uow.rollback()
+        return report
+    detail = {"patient": report.patient, "created": report.created,
+              "imported": len(report.imported), "skipped": len(report.skipped)}  # fmt: skip
+    audit(uow, actor, "patient.fhir_import", "patient", report.patient, detail)
+    uow.commit()
+    return report

@@ -1,8 +1,8 @@
 """Use cases for intakes: submit one (validated as Intake v1 and screened), read them back.
 
-The intake and its screening result are stored exactly as given and as computed, so what a
-practitioner saw on the day can always be shown again; plans and charts are checked against
-that stored screening.
+The intake and its screening result are stored as the core's models, as validated and as
+computed, so what a practitioner saw on the day can always be shown again; plans and charts
+are checked against that stored screening.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def _read_policy(path: str) -> Policy:
 
 
 def stored_screening(intake: Intake) -> ScreeningResult:
-    """The screening result stored with an intake, as the typed model."""
-    return ScreeningResult.model_validate(intake.screening)
+    """The screening result stored with an intake (computed on the day it was submitted)."""
+    return intake.screening
 
 
 def latest_screening(uow: UnitOfWork, patient_id: int) -> tuple[Intake, ScreeningResult] | None:
@@ -75,8 +75,8 @@ def submit_intake(
     record = Intake(
         patient_id=patient_id,
         practitioner_id=actor.practitioner_id,
-        payload=dict(payload),
-        screening=result.model_dump(mode="json"),
+        payload=intake,
+        screening=result,
     )
     stored = uow.intakes.add(record)
     detail = {"patient_id": patient_id, "disposition": stored.disposition}

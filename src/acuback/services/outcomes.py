@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from acuback.clinical.instruments import load_instruments, score
-from acuback.clinical.intake import duration_of
+from acuback.clinical.intake import Duration
 from acuback.clinical.outcomes import Trajectory, assess_trajectory
 from acuback.clinical.protocols import load_courses
 from acuback.errors import InputError
@@ -152,10 +152,11 @@ def _reassessment(facts: CourseFacts) -> tuple[int, int, str, int | None]:
         done = sum(day >= facts.plan_since for day in facts.signed_dates)
         after = int(plan.reassess_after_sessions)
         return after, done, "the current plan", plan.plan_id
-    duration = "chronic"
+    # Without an intake there is no onset to judge; the stored intake always has one (a row
+    # that lacks it does not read: see records.payloads), so no onset is ever made up.
+    duration: Duration = "chronic"
     if facts.intakes:
-        onset = facts.intakes[-1].payload.get("pain", {}).get("onset_weeks", 12)
-        duration = duration_of(float(onset))
+        duration = facts.intakes[-1].payload.duration
     rules = load_courses().course(duration)
     basis = f"the usual course for {duration} pain, until a plan is accepted"
     return rules.reassess_after_sessions, len(facts.signed_dates), basis, None

@@ -89,9 +89,7 @@ def research_aggregates(
             condition = "unspecified"
             if intakes:
                 dispositions[intakes[-1].disposition] += 1
-                condition = ",".join(sorted(intakes[-1].payload.get("diagnoses") or [])) or (
-                    "unspecified"
-                )
+                condition = ",".join(sorted(intakes[-1].payload.diagnoses)) or "unspecified"
             conditions[condition] += 1
             signed += sum(s.status == "signed" for s in uow.sessions.for_patient(pid))
             events.update(e.type for e in uow.adverse_events.for_patient(pid))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from acuback.clinical.screening import Constraints, ScreeningResult
-from acuback.errors import InputError, NotFound
+from acuback.errors import AmbiguousCode, InputError, NotFound
 from acuback.knowledge import KnowledgeBase, Point
 from acuback.records import NeedleInsertion
 
@@ -56,6 +56,8 @@ def known_point(kb: KnowledgeBase, code: str, field: str) -> Point:
     """The point for `code`; an unknown code is an `InputError` on `field` with suggestions."""
     try:
         return kb.point(code)
+    except AmbiguousCode as exc:
+        raise AmbiguousCode(field, exc.code, exc.readings) from None
     except NotFound as exc:
         raise InputError(field, f"unknown point {code!r}", exc.suggestions or None) from None
 

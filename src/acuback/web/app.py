@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from acuback import __version__
 from acuback.records import make_engine, resolve_url, upgrade
+from acuback.secrets import audit_key
 from acuback.settings import Settings, get_settings
 from acuback.web.api import api_router, install_error_handlers
 from acuback.web.security import (
@@ -27,6 +28,7 @@ from acuback.web.security import (
     TokenSigner,
     secret_key,
 )
+from acuback.web.security.bodylimit import BodyLimitMiddleware
 from acuback.web.views import install_views
 
 __all__ = ["create_app"]
@@ -41,6 +43,7 @@ def create_app(
     """A new app. `engine` reuses an engine (tests); `migrate` None means: SQLite only."""
     settings = settings or get_settings()
     key = secret_key(settings)
+    app_audit_key = audit_key(settings)  # refused here, at start-up, not at the first write
     url = resolve_url(settings.effective_database_url)
 
     @asynccontextmanager
@@ -65,6 +68,7 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.settings = settings
+    app.state.audit_key = app_audit_key
     app.state.token_signer = TokenSigner(key)
     app.state.session_signer = SessionSigner(key)
     app.state.login_limiter = LoginRateLimiter()
@@ -72,5 +76,6 @@ def create_app(
     app.include_router(api_router)
     install_views(app)
     app.add_middleware(SessionCookieMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)  # added last: outermost, so on every response
     return app

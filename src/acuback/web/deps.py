@@ -9,16 +9,18 @@ knowledge base.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from acuback.errors import NotFound
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import UnitOfWork, User
 from acuback.services import Actor
-from acuback.web.security.sessions import read_session, require_csrf
+from acuback.web.security.sessions import end_session, read_session, require_csrf
 from acuback.web.security.tokens import TokenSigner
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "OptionalUser",
     "UoW",
     "get_uow",
+    "login_is_live",
     "signed_in_user_id",
 ]
 
@@ -35,7 +38,7 @@ _bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/au
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
-    with UnitOfWork(request.app.state.engine) as uow:
+    with UnitOfWork(request.app.state.engine, audit_key=request.app.state.audit_key) as uow:
         yield uow
 
 
@@ -55,24 +58,46 @@ def _unauthorised(detail: str) -> HTTPException:
 
 async def signed_in_user_id(
     request: Request,
+    uow: UoW,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> int | None:
     """The user id of a valid bearer token, else of the session cookie (None: nobody).
 
-    A cookie-authenticated unsafe request must echo the session's CSRF token (header or form
-    field); bearer tokens are not sent by browsers on their own, so they need none.
+    Either must name a sign-in the server still holds open (records/repositories/logins.py):
+    logged out, revoked, expired or, for a browser, idle longer than the setting, and the
+    token or cookie signs nobody in. A cookie-authenticated unsafe request must echo the
+    session's CSRF token (header or form field); bearer tokens are not sent by browsers on
+    their own, so they need none.
     """
     if credentials is not None:
         signer: TokenSigner = request.app.state.token_signer
-        user_id = signer.read(credentials.credentials)
-        if user_id is None:
-            raise _unauthorised("the token is invalid or has expired: log in again")
-        return user_id
+        claims = signer.read(credentials.credentials)
+        if claims is None or not await run_in_threadpool(
+            login_is_live, request, uow, claims[0], claims[1], "token"
+        ):
+            raise _unauthorised("the token is invalid, revoked or has expired: log in again")
+        return claims[0]
     session = read_session(request)
-    if session is None or session.user_id is None:
+    if session is None or session.user_id is None or session.sid is None:
+        return None
+    if not await run_in_threadpool(
+        login_is_live, request, uow, session.user_id, session.sid, "browser"
+    ):
+        end_session(request)  # the server ended it: the browser is signed out too
         return None
     await require_csrf(request)
     return session.user_id
+
+
+def login_is_live(request: Request, uow: UnitOfWork, user_id: int, sid: str, kind: str) -> bool:
+    """Whether the sign-in is open. A write (last-seen time, idle ending) is committed at once,
+    so that it stays whatever the route then does; a plain check adds no transaction."""
+    settings = request.app.state.settings
+    idle = timedelta(minutes=settings.session_idle_minutes) if kind == "browser" else None
+    login, written = uow.logins.live(sid, user_id, idle)
+    if written:
+        uow.commit()
+    return login is not None and login.kind == kind
 
 
 def optional_user(

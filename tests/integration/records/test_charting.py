@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import Engine
 
 from acuback.errors import Conflict, InputError, NotFound
 from acuback.records import AdverseEvent, NeedleInsertion, TreatmentSession, UnitOfWork
@@ -130,7 +131,8 @@ def test_signed_session_is_locked_and_amendments_keep_the_original(
         original = work.sessions.get(signed.id or 0)
         effective = work.sessions.effective(signed.id or 0)
         history = work.sessions.amendments(signed.id or 0)
-    assert original == signed  # the signed row itself never changed
+    # The signed row's content never changed; its version moved on with the amendment.
+    assert original == signed.model_copy(update={"version": signed.version + 1})
     assert (effective.pain_after, effective.notes) == (2, "corrected")
     assert [a.reason for a in history] == ["pain after was misread"]
 
@@ -215,3 +217,31 @@ def test_signature_fits_status() -> None:
         TreatmentSession(
             patient_id=1, practitioner_id=1, session_date=date(2026, 6, 1), signed_by=1
         )
+
+
+def test_two_simultaneous_amendments_one_wins_the_other_conflicts(
+    uow: UoW, clinic: Clinic, engine: Engine
+) -> None:
+    """Both correct the chart as read at the same version: the second gets Conflict, whether it
+    is seen stale when checked (read after the first commit) or only when written (read before;
+    PostgreSQL only, as SQLite's one pooled connection queues units of work)."""
+    with uow() as work:
+        signed = work.sessions.sign(work.sessions.add(_chart(clinic)), clinic.practitioner_user_id)
+        work.commit()
+    chart_id, user, read = signed.id or 0, clinic.practitioner_user_id, signed.version
+    if engine.dialect.name == "postgresql":
+        with uow() as first, uow() as second:
+            assert second.sessions.get(chart_id).version == read  # read before the first wins
+            first.sessions.amend(chart_id, user, "one", {"notes": "first"}, version=read)
+            first.commit()
+            with pytest.raises(Conflict, match="someone else"):
+                second.sessions.amend(chart_id, user, "two", {"notes": "second"}, version=read)
+    else:
+        with uow() as first:
+            first.sessions.amend(chart_id, user, "one", {"notes": "first"}, version=read)
+            first.commit()
+    with uow() as late, pytest.raises(Conflict, match="amended by someone else"):
+        late.sessions.amend(chart_id, user, "three", {"notes": "third"}, version=read)
+    with uow() as work:
+        assert work.sessions.effective(chart_id).notes == "first"
+        assert [a.reason for a in work.sessions.amendments(chart_id)] == ["one"]

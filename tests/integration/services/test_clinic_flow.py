@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from acuback.clinical.intake import parse_intake
 from acuback.errors import Conflict, InputError
 from acuback.services import dashboard, intakes, outcomes, people, plans, research
 from acuback.services.demo import DEMO_LOGINS, is_empty, seed_demo
@@ -26,7 +27,7 @@ def test_intake_is_validated_and_screened(demo: DemoClinic) -> None:
     with demo.uow() as uow:
         stored = intakes.submit_intake(uow, mei, patient_id, payload)
     assert stored.disposition == "emergency"
-    assert stored.payload == payload  # stored as given
+    assert stored.payload == parse_intake(payload)  # stored as given, as the core's model
 
 
 def test_plan_edits_are_rechecked_against_the_screening(demo: DemoClinic) -> None:
@@ -35,8 +36,8 @@ def test_plan_edits_are_rechecked_against_the_screening(demo: DemoClinic) -> Non
     with demo.uow() as uow:
         intake = uow.intakes.for_patient(grace)[0]
         proposed = plans.generate_plan(uow, mei, intake.id or 0)
-    assert proposed.payload["points"], "a caution disposition still gets a plan"
-    assert "LI4" not in {p["code"] for p in proposed.payload["points"]}
+    assert proposed.payload.points, "a caution disposition still gets a plan"
+    assert "LI4" not in {p.code for p in proposed.payload.points}
     edit = [{"code": "LI4", "side": "both"}]
     with demo.uow() as uow, pytest.raises(InputError) as caught:
         plans.accept_plan(uow, mei, proposed.id or 0, proposed.version, points=edit)
@@ -49,7 +50,7 @@ def test_plan_edits_are_rechecked_against_the_screening(demo: DemoClinic) -> Non
     with demo.uow() as uow:
         accepted = plans.accept_plan(uow, mei, proposed.id or 0, proposed.version, points=keep)
     assert accepted.status == "accepted"
-    assert [(p["code"], p["side"]) for p in accepted.payload["points"]] == [("KI3", "left")]
+    assert [(p.code, p.side) for p in accepted.payload.points] == [("KI3", "left")]
 
 
 def test_no_plan_to_accept_when_referred(demo: DemoClinic) -> None:
@@ -57,8 +58,8 @@ def test_no_plan_to_accept_when_referred(demo: DemoClinic) -> None:
     karen = demo.patient_id("Duval")
     with demo.uow() as uow:
         proposed = plans.generate_plan(uow, mei, uow.intakes.for_patient(karen)[0].id or 0)
-    assert proposed.payload["points"] == []
-    assert proposed.payload["instead"]
+    assert proposed.payload.points == ()
+    assert proposed.payload.instead
     with demo.uow() as uow, pytest.raises(Conflict, match="refer"):
         plans.accept_plan(uow, mei, proposed.id or 0, proposed.version)
 

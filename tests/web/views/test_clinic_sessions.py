@@ -120,7 +120,10 @@ def test_a_script_in_a_note_is_shown_inert(browser: Browser) -> None:
     raw = client.get(url).text
     assert XSS not in raw
     assert "&lt;script&gt;" in raw
-    assert soup.find("script") is None
+    # The only scripts are the app's own static files (the retention timer), none inline.
+    scripts = soup.find_all("script")
+    assert all(str(s.get("src", "")).startswith("/static/") for s in scripts)
+    assert all(not s.get_text().strip() for s in scripts)
     assert soup.select_one("dd.notes").get_text() == XSS  # shown as text, exactly
 
 
@@ -208,6 +211,10 @@ def test_outcome_forms_show_licence_notices_and_no_item_text(browser: Browser) -
     assert len(startback.select("input[type=radio][value=yes]")) == 8
     rmdq = page(client.get(f"{url}?instrument=rmdq"))
     assert len(rmdq.select("input[type=checkbox][name^=q]")) == 24
+    paper = rmdq.select_one("[data-paper-only=rmdq]")  # the practitioner is told why
+    assert paper is not None
+    assert "not offered the RMDQ-24 in the portal" in paper.get_text()
+    assert startback.select_one("[data-paper-only]") is None
     odi = page(client.get(f"{url}?instrument=odi"))
     sections = odi.select("select[name^=q]")
     assert len(sections) == 10

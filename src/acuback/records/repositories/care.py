@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
 from acuback.errors import Conflict, InputError
 from acuback.records.models import Appointment, Intake, OutcomeMeasurement, Plan
+from acuback.records.payloads import (
+    INTAKE,
+    PAYLOAD_VERSION,
+    PLAN,
+    SCREENING,
+    read_payload,
+    write_payload,
+)
 from acuback.records.repositories.base import Repository
 from acuback.records.summaries import AcceptedCourse, OutcomeScore, in_chunks
 from acuback.records.tables import (
@@ -18,6 +27,7 @@ from acuback.records.tables import (
     PatientRow,
     PlanRow,
     PractitionerRow,
+    RoomRow,
     SessionRow,
     UserRow,
 )
@@ -32,12 +42,27 @@ __all__ = [
 
 
 class IntakeRepository(Repository[Intake, IntakeRow]):
-    """Intakes keep their payload and screening as given: only the practitioner may change."""
+    """Intakes keep their payload and screening for life: only the practitioner may change.
+    The two JSON columns hold the core's `Intake` and `ScreeningResult` (`records.payloads`)."""
 
     kind = "intake"
     row_type = IntakeRow
     record_type = Intake
     fixed_fields = frozenset({"patient_id", "submitted_at", "payload", "screening", "disposition"})
+
+    def _record(self, row: IntakeRow) -> Intake:
+        values = self._row_values(row)
+        version = values.pop("payload_version")
+        where = f"intake {row.id}"
+        values["payload"] = read_payload(INTAKE, row.payload, version, f"{where} payload")
+        values["screening"] = read_payload(SCREENING, row.screening, version, f"{where} screening")
+        return Intake.model_validate(values)
+
+    def _columns(self, record: Intake, exclude: frozenset[str]) -> dict[str, Any]:
+        columns = super()._columns(record, exclude | {"payload", "screening"})
+        columns["payload"] = write_payload(INTAKE, record.payload)
+        columns["screening"] = write_payload(SCREENING, record.screening)
+        return {**columns, "payload_version": PAYLOAD_VERSION}
 
     def for_patient(self, patient_id: int) -> list[Intake]:
         """A patient's intakes, oldest first."""
@@ -84,6 +109,17 @@ class PlanRepository(Repository[Plan, PlanRow]):
     fixed_fields = frozenset(
         {"patient_id", "intake_id", "created_at", "status", "accepted_by", "accepted_at"}
     )
+
+    def _record(self, row: PlanRow) -> Plan:
+        values = self._row_values(row)
+        version = values.pop("payload_version")
+        values["payload"] = read_payload(PLAN, row.payload, version, f"plan {row.id} payload")
+        return Plan.model_validate(values)
+
+    def _columns(self, record: Plan, exclude: frozenset[str]) -> dict[str, Any]:
+        columns = super()._columns(record, exclude | {"payload"})
+        columns["payload"] = write_payload(PLAN, record.payload)
+        return {**columns, "payload_version": PAYLOAD_VERSION}
 
     def update(self, record: Plan) -> Plan:
         """Change a proposed plan; an accepted or superseded plan is kept as it was."""
@@ -182,6 +218,8 @@ class AppointmentRepository(Repository[Appointment, AppointmentRow]):
     def _check_references(self, record: Appointment) -> None:
         self._require(PatientRow, "patient", record.patient_id)
         self._require(PractitionerRow, "practitioner", record.practitioner_id)
+        self._require(RoomRow, "room", record.room_id)
+        self._require(PlanRow, "plan", record.plan_id)
 
 
 class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from acuback.errors import Conflict, InputError
 from acuback.records.models import (
@@ -92,9 +93,21 @@ class SessionRepository(Repository[TreatmentSession, SessionRow]):
         reason: str,
         changes: dict[str, Any],
         at: datetime | None = None,
+        *,
+        version: int | None = None,
     ) -> SessionAmendment:
-        """Append an amendment to a signed chart; the values are validated as a whole chart."""
-        if self._row(session_id).status != "signed":
+        """Append an amendment to a signed chart; the values are validated as a whole chart.
+
+        Like every update, an amendment moves the chart's version on, and one made to the chart
+        as read at `version` is refused (Conflict) when someone amended it meanwhile.
+        """
+        chart_row = self._row(session_id)
+        if version is not None and chart_row.version != version:
+            raise Conflict(
+                f"session {session_id} was amended by someone else (now version "
+                f"{chart_row.version}, yours {version}); reload it and apply your change again"
+            )
+        if chart_row.status != "signed":
             raise Conflict(f"session {session_id} is a draft; edit it directly")
         if not reason.strip():
             raise InputError("reason", "say why the signed chart is amended")
@@ -115,6 +128,9 @@ class SessionRepository(Repository[TreatmentSession, SessionRow]):
             changes=stored,
         )
         self.session.add(row)
+        # Rewriting an unchanged column makes the UPDATE that moves the version on (and fails
+        # for a concurrent amendment that read the same version).
+        flag_modified(chart_row, "signed_at")
         self.flush()
         return SessionAmendment.model_validate(row, from_attributes=True)
 

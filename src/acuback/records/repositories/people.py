@@ -29,7 +29,9 @@ class UserRepository(Repository[User, UserRow]):
     fixed_fields = frozenset({"username", "created_at"})
 
     def get_by_username(self, username: str) -> User:
-        row = self.session.scalar(select(UserRow).where(UserRow.username == username))
+        """The user whose username is `username` ignoring case (`MEI` is `mei`)."""
+        same = func.lower(UserRow.username) == username.lower()
+        row = self.session.scalar(select(UserRow).where(same))
         if row is None:
             raise NotFound("user", username)
         return self._record(row)
@@ -38,7 +40,7 @@ class UserRepository(Repository[User, UserRow]):
         return self._records(select(UserRow).order_by(UserRow.username))
 
     def add(self, record: User) -> User:
-        taken = select(UserRow.id).where(UserRow.username == record.username)
+        taken = select(UserRow.id).where(func.lower(UserRow.username) == record.username.lower())
         if self.session.scalar(taken) is not None:
             raise Conflict(f"username {record.username!r} is already taken")
         return super().add(record)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from acuback.records.tables.base import Base, JsonType, Versioned, one_of, utcnow
@@ -26,6 +26,7 @@ class PractitionerRow(Versioned, Base):
     licence_expiry: Mapped[date | None]
     years_in_practice: Mapped[int | None]
     specialties: Mapped[list[str]] = mapped_column(JsonType)
+    npi: Mapped[str | None] = mapped_column(String(10))
 
 
 class PatientRow(Versioned, Base):
@@ -42,6 +43,7 @@ class PatientRow(Versioned, Base):
     sex: Mapped[str] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(320))
+    physician: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -49,7 +51,11 @@ class UserRow(Versioned, Base):
     """A login: a role, and for patients and practitioners the person it belongs to."""
 
     __tablename__ = "users"
-    __table_args__ = (one_of("role", ROLES),)
+    # Usernames are unique ignoring case (migration 0004_usernames_ignore_case).
+    __table_args__ = (
+        one_of("role", ROLES),
+        Index("uq_users_username_lower", func.lower(text("username")), unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from acuback.web.api import auth, care, charting, patients, reports
-from acuback.web.api.errors import install_error_handlers
+from acuback.web.api import (
+    auth,
+    care,
+    charting,
+    documents,
+    fhir,
+    logins,
+    patients,
+    reports,
+    scheduling,
+)
+from acuback.web.api.errors import ERROR_RESPONSES, install_error_handlers
 
 __all__ = ["API_PREFIX", "api_router", "install_error_handlers"]
 
 API_PREFIX = "/api/v1"
 
-api_router = APIRouter(prefix=API_PREFIX)
-for module in (auth, patients, care, charting, reports):
+# The error responses are declared here, once, for every endpoint of every router included.
+api_router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+for module in (auth, logins, patients, care, charting, reports, fhir, documents, scheduling):
     api_router.include_router(module.router)

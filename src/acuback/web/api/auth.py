@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -44,8 +45,11 @@ def token(request: Request, uow: UoW, form: Annotated[TokenForm, Form()]) -> Tok
     limiter = request.app.state.login_limiter
     user = authenticate(uow, limiter, address, form.username, form.password)
     signer: TokenSigner = request.app.state.token_signer
+    lifetime = timedelta(seconds=signer.lifetime)
+    sid, _ = uow.logins.start(user.id or 0, "token", lifetime, address)
+    uow.commit()
     return TokenOut(
-        access_token=signer.issue(user.id or 0), expires_in=signer.lifetime, role=user.role
+        access_token=signer.issue(user.id or 0, sid), expires_in=signer.lifetime, role=user.role
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime
 
+from acuback.clinical.screening import ScreeningResult
 from acuback.services import intakes, plans, schedule
 from acuback.web.api.schemas.care import (
     AppointmentIn,
@@ -40,7 +41,7 @@ def get_intake(intake_id: PathId, uow: UoW, actor: CurrentActor) -> IntakeOut:
 
 
 @router.get("/intakes/{intake_id}/screening", tags=["intakes"])
-def get_screening(intake_id: PathId, uow: UoW, actor: CurrentActor) -> dict[str, Any]:
+def get_screening(intake_id: PathId, uow: UoW, actor: CurrentActor) -> ScreeningResult:
     """The screening result stored with the intake (disposition, reasons, constraints)."""
     return intakes.get_intake(uow, actor, intake_id).screening
 

@@ -93,7 +93,7 @@ def sign(session_id: PathId, body: SignIn, uow: UoW, actor: CurrentActor) -> Ses
 @router.post("/{session_id}/amendments", response_model=SessionOut)
 def amend(session_id: PathId, body: AmendIn, uow: UoW, actor: CurrentActor) -> SessionOut:
     """Amend a signed chart; the original is kept and shown beside the amended one."""
-    view = charting.amend_session(uow, actor, session_id, body.reason, body.changes)
+    view = charting.amend_session(uow, actor, session_id, body.reason, body.changes, body.version)
     return session_out(view)
 
 

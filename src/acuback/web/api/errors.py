@@ -13,12 +13,53 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import DataError, StatementError
 
 from acuback.errors import Conflict, Forbidden, InputError, NotFound
 from acuback.web.security.auth import LoginFailed, TooManyAttempts
 
-__all__ = ["install_error_handlers"]
+__all__ = ["ERROR_RESPONSES", "ErrorOut", "install_error_handlers"]
+
+
+class FieldProblem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    field: str
+    problem: str
+
+
+class ErrorOut(BaseModel):
+    """Every error body the API sends: `detail` always; the rest as the error has them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    detail: str
+    field: str | None = None
+    problem: str | None = None
+    allowed: list[str] | str | None = None
+    errors: list[FieldProblem] | None = None
+    kind: str | None = None
+    key: str | None = None
+    suggestions: list[str] | None = None
+
+
+def _declared(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+# Declared once on the API router (web/api/__init__.py), so every endpoint of every router
+# included there, now or later, documents the errors the handlers below can send.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _declared("The body could not be parsed as the declared content type"),
+    401: _declared("Not signed in, or the token has expired or was revoked"),
+    403: _declared("The signed-in role may not do this"),
+    404: _declared("No such record (`kind`, `key`, `suggestions`)"),
+    409: _declared("A version conflict, or a rule that protects stored data"),
+    413: _declared("The request body is larger than the limit"),
+    422: _declared("Bad input: `field` names it (`allowed` lists the values, `errors` all)"),
+    429: _declared("Too many failed logins: wait the Retry-After seconds"),
+}
 
 
 def _field(loc: Sequence[Any]) -> str:

@@ -52,6 +52,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 class SessionData:
     user_id: int | None
     csrf: str
+    sid: str | None = None  # the sign-in's secret id: the server must still hold it open
 
 
 class SessionSigner:
@@ -62,7 +63,7 @@ class SessionSigner:
         self.lifetime = lifetime
 
     def dumps(self, data: SessionData) -> str:
-        return self._serializer.dumps({"uid": data.user_id, "csrf": data.csrf})
+        return self._serializer.dumps({"uid": data.user_id, "csrf": data.csrf, "sid": data.sid})
 
     def loads(self, value: str) -> SessionData | None:
         try:
@@ -71,8 +72,10 @@ class SessionSigner:
             return None
         if not isinstance(raw, dict) or not isinstance(raw.get("csrf"), str):
             return None
-        uid = raw.get("uid")
-        return SessionData(uid if isinstance(uid, int) else None, raw["csrf"])
+        uid, sid = raw.get("uid"), raw.get("sid")
+        if not isinstance(uid, int) or not isinstance(sid, str):
+            return SessionData(None, raw["csrf"])  # signed in only with a sign-in id
+        return SessionData(uid, raw["csrf"], sid)
 
 
 def _signer(request: Request) -> SessionSigner:
@@ -93,7 +96,11 @@ def read_session(request: Request) -> SessionData | None:
 def _set(request: Request, data: SessionData | None) -> None:
     state = request.scope.setdefault("state", {})
     state[_CURRENT] = data
-    secure = request.url.scheme == "https"
+    # In production the cookie is always Secure: behind a TLS-terminating proxy the app itself
+    # may see plain http, and a browser must still never send the session over it.
+    settings = getattr(request.app.state, "settings", None)
+    production = getattr(settings, "environment", None) == "production"
+    secure = production or request.url.scheme == "https"
     if data is None:
         cookie = f"{COOKIE_NAME}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"
     else:
@@ -103,9 +110,10 @@ def _set(request: Request, data: SessionData | None) -> None:
     state[_PENDING] = cookie + ("; Secure" if secure else "")
 
 
-def start_session(request: Request, user_id: int) -> SessionData:
-    """Log `user_id` in on this browser, with a fresh CSRF token."""
-    data = SessionData(user_id, secrets.token_urlsafe(32))
+def start_session(request: Request, user_id: int, sid: str) -> SessionData:
+    """Log `user_id` in on this browser under the server-side sign-in `sid`, with a fresh CSRF
+    token."""
+    data = SessionData(user_id, secrets.token_urlsafe(32), sid)
     _set(request, data)
     return data
 

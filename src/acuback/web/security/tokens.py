@@ -1,7 +1,9 @@
 """Signed, expiring bearer tokens for the JSON API (itsdangerous, HMAC-SHA1 over a salt).
 
-A token carries the user id and is valid for `TOKEN_LIFETIME_SECONDS`; the user must still
-exist and be active when it is used (checked by the dependency that reads it).
+A token carries the user id and the secret id of its sign-in (records/repositories/logins.py)
+and is valid for `TOKEN_LIFETIME_SECONDS`; when it is used the sign-in must still be open (not
+logged out or revoked) and the user must still exist and be active (checked by the dependency
+that reads it, web/deps.py).
 """
 
 from __future__ import annotations
@@ -20,14 +22,17 @@ class TokenSigner:
         self._serializer = URLSafeTimedSerializer(key, salt="acuback.api-token")
         self.lifetime = lifetime
 
-    def issue(self, user_id: int) -> str:
-        return self._serializer.dumps({"uid": user_id})
+    def issue(self, user_id: int, sid: str) -> str:
+        return self._serializer.dumps({"uid": user_id, "sid": sid})
 
-    def read(self, token: str) -> int | None:
-        """The user id in a valid, unexpired token; None for anything else."""
+    def read(self, token: str) -> tuple[int, str] | None:
+        """The user id and sign-in id of a valid, unexpired token; None for anything else."""
         try:
             data = self._serializer.loads(token, max_age=self.lifetime)
         except BadSignature:  # SignatureExpired is a BadSignature
             return None
         uid = data.get("uid") if isinstance(data, dict) else None
-        return uid if isinstance(uid, int) and not isinstance(uid, bool) else None
+        sid = data.get("sid") if isinstance(data, dict) else None
+        if not isinstance(uid, int) or isinstance(uid, bool) or not isinstance(sid, str):
+            return None
+        return uid, sid

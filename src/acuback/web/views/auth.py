@@ -5,19 +5,22 @@ credentials with `acuback.web.security.auth.authenticate` (rate-limited per addr
 username, audited), starts the cookie session and redirects to `next` when it is a local path,
 else to the user's home: /clinic for practitioners, administrators and reception, /portal for
 patients, /research for researchers. Too many failures give a 429 page that says how long to
-wait. `POST /logout` ends the session.
+wait. `POST /logout` ends the session on the server as well as in the browser; `POST
+/logout-everywhere` ends every sign-in of the user (other browsers, API tokens).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from acuback.records import UnitOfWork
 from acuback.web.deps import UoW
 from acuback.web.security.auth import LoginFailed, TooManyAttempts, authenticate
-from acuback.web.security.sessions import end_session, start_session
+from acuback.web.security.sessions import end_session, read_session, start_session
 from acuback.web.views.clinic_common import (
     FormFields,
     PageRoute,
@@ -76,11 +79,32 @@ def login(request: Request, uow: UoW, form: FormFields) -> Response:
     except LoginFailed:
         context["error"] = "Wrong username or password."
         return render(request, "auth/login.html", context, status_code=401)
-    start_session(request, user.id or 0)
+    lifetime = timedelta(seconds=request.app.state.session_signer.lifetime)
+    sid, _ = uow.logins.start(user.id or 0, "browser", lifetime, address)
+    uow.commit()
+    start_session(request, user.id or 0, sid)
     return redirect(target or home_for(user.role))
 
 
 @router.post("/logout")
-def logout(request: Request, user: PageUser) -> Response:
+def logout(request: Request, uow: UoW, user: PageUser) -> Response:
+    _end_here(request, uow, "logout")
+    return redirect("/login?logged_out=1" if user else "/login")
+
+
+@router.post("/logout-everywhere")
+def logout_everywhere(request: Request, uow: UoW, user: PageUser) -> Response:
+    """End every sign-in of this user: other browsers and API tokens too."""
+    if user is not None:
+        uow.logins.end_all(user.id or 0, "logout everywhere")
+        uow.commit()
     end_session(request)
     return redirect("/login?logged_out=1" if user else "/login")
+
+
+def _end_here(request: Request, uow: UnitOfWork, reason: str) -> None:
+    session = read_session(request)
+    if session is not None and session.sid is not None:
+        uow.logins.end(session.sid, reason)
+        uow.commit()
+    end_session(request)

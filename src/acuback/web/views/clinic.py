@@ -10,21 +10,30 @@ a patient's contact details and appointments but none of the clinical parts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from acuback.clinical.scheduling import local_day_bounds
 from acuback.errors import InputError
 from acuback.records import Patient, UnitOfWork
 from acuback.services import Actor, can, people, schedule
 from acuback.services import dashboard as dashboard_service
 from acuback.services.patient_record import ClinicalRecord
 from acuback.services.patient_record import patient_record as read_patient_record
+from acuback.services.portal_visits import course_progress
 from acuback.services.safety import TREATING
+from acuback.services.scheduling import clinic_calendar
 from acuback.web.deps import UoW
-from acuback.web.views import clinic_intake, clinic_outcomes, clinic_plans, clinic_sessions
+from acuback.web.views import (
+    clinic_documents,
+    clinic_intake,
+    clinic_outcomes,
+    clinic_plans,
+    clinic_sessions,
+)
 from acuback.web.views.clinic_badges import screening_badges
 from acuback.web.views.clinic_common import (
     FormFields,
@@ -45,6 +54,7 @@ router.include_router(clinic_intake.router)
 router.include_router(clinic_plans.router)
 router.include_router(clinic_sessions.router)
 router.include_router(clinic_outcomes.router)
+router.include_router(clinic_documents.router)
 
 PAGE_SIZE = 50
 _PATIENT_FIELDS = ("given_name", "family_name", "birth_date", "sex", "phone", "email")
@@ -62,24 +72,41 @@ class TimelineEntry:
     status: str = ""
 
 
+def _shown_day(text: str, today: date) -> date:
+    if not text:
+        return today
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError("day", f"{text!r} is not a date", "YYYY-MM-DD") from None
+
+
 def _names(uow: UnitOfWork, actor: Actor, patient_ids: set[int]) -> dict[int, Patient]:
     return people.get_patients(uow, actor, patient_ids)  # one read and one audit entry for all
 
 
 @router.get("")
-def dashboard(request: Request, uow: UoW, user: Staff) -> Response:
-    actor = actor_of(user)
+def dashboard(
+    request: Request, uow: UoW, user: Staff, day: Annotated[str, Query(max_length=10)] = ""
+) -> Response:
+    actor, cal = actor_of(user), clinic_calendar(uow)
+    shown = _shown_day(day, cal.today())
     if can(actor, "dashboard.read"):
-        board = dashboard_service.dashboard(uow, actor)
-    else:  # reception: today's schedule, no clinical alerts
-        start, end = schedule.day_bounds(date.today())
+        board = dashboard_service.dashboard(uow, actor, shown)
+    else:  # reception: the day's schedule in clinic time, no clinical alerts
+        schedule.day_bounds(shown)
+        start, end = local_day_bounds(shown, cal.zone)
         found = schedule.list_appointments(uow, actor, start, end)
-        board = dashboard_service.Dashboard(date.today(), tuple(found), ())
+        board = dashboard_service.Dashboard(shown, tuple(found), ())
     patient_ids = {a.patient_id for a in board.appointments}
     patient_ids |= {a.patient_id for a in board.alerts if a.patient_id is not None}
     practitioners = {p.id: p for p in people.list_practitioners(uow, actor)}
     context = {
         "board": board,
+        "zone": cal.zone,
+        "today": cal.today(),
+        "prev_day": shown - timedelta(days=1),
+        "next_day": shown + timedelta(days=1),
         "patients": _names(uow, actor, patient_ids),
         "practitioners": practitioners,
         "alert_titles": {
@@ -155,7 +182,7 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
         )
     for plan in record.plans:
         when = (plan.accepted_at or plan.created_at or datetime.now()).date()
-        count = len(plan.payload.get("points", []))
+        count = len(plan.payload.points)
         entries.append(TimelineEntry(when, "plan", f"Plan ({plan.status})", f"{count} points",
                                      f"/clinic/plans/{plan.id}", plan.status))  # fmt: skip
     for chart in record.charts:
@@ -219,6 +246,8 @@ def patient_record(request: Request, patient_id: PathId, uow: UoW, user: Staff) 
         "clinical": record.clinical is not None,
         "charting": can(actor, "clinical.write"),
         "appointments": list(record.appointments),
+        "progress": course_progress(uow, record.appointments),
+        "zone": clinic_calendar(uow).zone,
     }
     if record.clinical is not None:
         context |= _clinical(record.clinical)

@@ -11,10 +11,9 @@ contraindication) get badges of their own, so nothing the screening forbids goes
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from acuback.clinical.intake import Intake as IntakeForm
 from acuback.clinical.screening import ScreeningResult
 from acuback.clinical.screening_rules import effective_rules
 from acuback.services.intakes import clinic_policy
@@ -46,9 +45,9 @@ class Badge:
     detail: str = ""
 
 
-def _label(rule: str, payload: Mapping[str, Any]) -> str:
+def _label(rule: str, payload: IntakeForm) -> str:
     if rule.startswith("pregnancy"):
-        weeks = payload.get("pregnancy_weeks")
+        weeks = payload.pregnancy_weeks
         return f"Pregnant {weeks} weeks" if weeks is not None else "Pregnant"
     return _LABELS.get(rule, rule.replace("_", " ").capitalize())
 
@@ -105,7 +104,7 @@ def _parts(rule: str, screening: ScreeningResult, methods: tuple[str, ...]) -> l
     return parts
 
 
-def screening_badges(screening: ScreeningResult, payload: Mapping[str, Any]) -> list[Badge]:
+def screening_badges(screening: ScreeningResult, payload: IntakeForm) -> list[Badge]:
     """The header badges for a screening (disposition first), see the module docstring."""
     badges = [Badge(screening.disposition, screening.disposition.capitalize(), screening.next_step)]
     rule_methods = _rule_methods()

@@ -25,8 +25,8 @@ from acuback.records import User
 from acuback.records.vocabulary import Role
 from acuback.services import Actor, refuse
 from acuback.web.api.schemas.common import MAX_ID, PathId
-from acuback.web.deps import UoW
-from acuback.web.security.sessions import read_session, require_csrf
+from acuback.web.deps import UoW, login_is_live
+from acuback.web.security.sessions import end_session, read_session, require_csrf
 from acuback.web.views.templating import render
 
 __all__ = [
@@ -132,7 +132,10 @@ def page_user(
 ) -> User | None:
     """The active user of this browser session, or None."""
     session = read_session(request)
-    if session is None or session.user_id is None:
+    if session is None or session.user_id is None or session.sid is None:
+        return None
+    if not login_is_live(request, uow, session.user_id, session.sid, "browser"):
+        end_session(request)  # logged out, idle or ended elsewhere: signed out here too
         return None
     try:
         user = uow.users.get(session.user_id)

@@ -17,7 +17,7 @@ from fastapi.responses import Response
 
 from acuback.errors import InputError
 from acuback.knowledge import KnowledgeBase
-from acuback.services import intakes, people, plans
+from acuback.services import documents, intakes, people, plans
 from acuback.services.safety import TREATING
 from acuback.web.deps import Knowledge, UoW
 from acuback.web.views.clinic_common import (
@@ -139,7 +139,8 @@ def screening_page(
         "headline": HEADLINES[screening.disposition],
         "treating": screening.disposition in TREATING,
         "reasons": [(r, citations(kb, r.sources)) for r in screening.reasons],
-        "plans": intake_plans,
+        "plans": intake_plans, "letters": documents.referrals(uow, actor, intake_id),
+        "letter_due": screening.disposition in documents.LETTER_REASONS,
     }  # fmt: skip
     return render(request, "clinic/screening.html", context, user=user)
 

@@ -263,7 +263,9 @@ def amend_session(
         data = chart_data(values, rows)
         data.pop("plan_id", None)
         changes = _changes(view, data)
-        charting.amend_session(uow, actor, session_id, field(form, "reason"), changes)
+        charting.amend_session(
+            uow, actor, session_id, field(form, "reason"), changes, _version(form)
+        )
     except InputError as exc:
         view = charting.get_session(uow, actor, session_id)
         context = _session_context(uow, user, view, kb, rows, values) | {

@@ -7,6 +7,10 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
+from acuback.clinical.intake import Intake as IntakeForm
+from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.screening import ScreeningResult
+from acuback.records.bounds import BoundedDate, BoundedInstant
 from acuback.records.vocabulary import Angle, AppointmentStatus
 from acuback.web.api.schemas.common import Id, In, Out, Text, Version
 
@@ -37,8 +41,8 @@ class IntakeOut(Out):
     practitioner_id: int | None
     submitted_at: AwareDatetime | None
     disposition: str
-    payload: dict[str, Any]
-    screening: dict[str, Any]
+    payload: IntakeForm = Field(description="the Intake v1 as validated (SPEC section 3)")
+    screening: ScreeningResult
 
 
 class PlanOut(Out):
@@ -50,7 +54,7 @@ class PlanOut(Out):
     created_at: AwareDatetime | None
     accepted_by: int | None
     accepted_at: AwareDatetime | None
-    payload: dict[str, Any] = Field(description="the plan result (SPEC section 3)")
+    payload: PlanResult = Field(description="the plan result (SPEC section 3)")
 
 
 class PlanPointEdit(In):
@@ -72,19 +76,23 @@ class PlanAcceptIn(In):
 class AppointmentIn(In):
     patient_id: Id
     practitioner_id: Id
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: BoundedInstant
+    ends_at: BoundedInstant
     kind: Text = "treatment"
     status: AppointmentStatus = "booked"
+    room_id: Id | None = None
+    limit_reason: Text | None = Field(default=None, max_length=500)
 
 
 class AppointmentPatch(In):
     version: Version
     practitioner_id: Id | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: BoundedInstant | None = None
+    ends_at: BoundedInstant | None = None
     kind: Text | None = None
     status: AppointmentStatus | None = None
+    room_id: Id | None = None
+    cancel_reason: Text | None = Field(default=None, max_length=500)
 
 
 class AppointmentOut(Out):
@@ -96,12 +104,16 @@ class AppointmentOut(Out):
     ends_at: AwareDatetime
     status: str
     kind: str
+    room_id: int | None = None
+    plan_id: int | None = None
+    cancel_reason: str | None = None
+    limit_reason: str | None = None
 
 
 class OutcomeIn(In):
     instrument: Text
     responses: Any = Field(description="the answers, as the instrument expects them")
-    measured_on: dt.date | None = None
+    measured_on: BoundedDate | None = None
     session_id: Id | None = None
 
 

@@ -6,11 +6,11 @@ back as 422 naming the field; these schemas fix the shape and the closed vocabul
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from pydantic import AwareDatetime, Field
 
+from acuback.records.bounds import BoundedDate, BoundedInstant
 from acuback.records.vocabulary import AdverseEventType, Angle, NeedleSide, Severity, Stimulation
 from acuback.web.api.schemas.common import Id, In, Out, Text, Version
 
@@ -46,13 +46,16 @@ class _ChartFields(In):
     practitioner_id: Id | None = None
     appointment_id: Id | None = None
     plan_id: Id | None = None
-    session_date: dt.date
+    session_date: BoundedDate
     needle_gauge_mm: float | None = None
     needle_length_mm: float | None = None
     needle_make: Text | None = None
     needles_in: int | None = Field(default=None, ge=0, le=1000)
     needles_out: int | None = Field(default=None, ge=0, le=1000)
     retention_minutes: int | None = None
+    face_to_face_minutes: int | None = None
+    electro_increments: list[int] = Field(default_factory=list)
+    reinsertion_increments: list[int] = Field(default_factory=list)
     moxibustion: dict[str, Any] | None = None
     tui_na: dict[str, Any] | None = None
     other_components: list[Any] = Field(default_factory=list)
@@ -75,6 +78,7 @@ class SignIn(In):
 
 
 class AmendIn(In):
+    version: Version
     reason: Text = Field(min_length=1)
     changes: dict[str, Any]
 
@@ -97,7 +101,7 @@ class AmendmentOut(Out):
 
 
 class AdverseEventIn(In):
-    occurred_at: AwareDatetime
+    occurred_at: BoundedInstant
     type: AdverseEventType
     severity: Severity
     action_taken: Text

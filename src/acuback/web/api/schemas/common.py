@@ -1,4 +1,4 @@
-"""Types shared by the API schemas: ids within the database's range, text without NUL."""
+"""Types shared by the API schemas: ids within the database's range, bounded text without NUL."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Annotated
 
 from fastapi import Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from acuback.records.bounds import MAX_NOTE
 
 __all__ = ["MAX_ID", "Id", "In", "Out", "PathId", "Text", "Version"]
 
@@ -18,7 +20,9 @@ def _no_nul(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
+Text = Annotated[str, AfterValidator(_no_nul), Field(max_length=MAX_NOTE)]
+"""Free text: no NUL, at most MAX_NOTE characters (records/bounds.py); fields with a tighter
+limit in the records models are checked there too."""
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=0, le=MAX_ID, description="the version you read")]

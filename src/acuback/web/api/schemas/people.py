@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import AwareDatetime, Field
 
+from acuback.records.bounds import BoundedDate
 from acuback.records.vocabulary import Role, Sex
 from acuback.web.api.schemas.common import Id, In, Out, Text, Version
 
@@ -27,9 +28,10 @@ class PatientIn(In):
     given_name: Text
     family_name: Text
     sex: Sex
-    birth_date: dt.date | None = None
+    birth_date: BoundedDate | None = None
     phone: Text | None = None
     email: Text | None = None
+    physician: Text | None = None
 
 
 class PatientPatch(In):
@@ -37,9 +39,10 @@ class PatientPatch(In):
     given_name: Text | None = None
     family_name: Text | None = None
     sex: Sex | None = None
-    birth_date: dt.date | None = None
+    birth_date: BoundedDate | None = None
     phone: Text | None = None
     email: Text | None = None
+    physician: Text | None = None
 
 
 class PatientOut(Out):
@@ -52,6 +55,7 @@ class PatientOut(Out):
     birth_date: dt.date | None
     phone: str | None
     email: str | None
+    physician: str | None = None
     created_at: AwareDatetime | None
 
 
@@ -65,9 +69,10 @@ class PractitionerIn(In):
     qualification: Text
     licence_number: Text | None = None
     licence_body: Text | None = None
-    licence_expiry: dt.date | None = None
+    licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: list[Text] = Field(default_factory=list)
+    npi: Text | None = None
 
 
 class PractitionerPatch(In):
@@ -76,9 +81,10 @@ class PractitionerPatch(In):
     qualification: Text | None = None
     licence_number: Text | None = None
     licence_body: Text | None = None
-    licence_expiry: dt.date | None = None
+    licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: list[Text] | None = None
+    npi: Text | None = None
 
 
 class PractitionerOut(Out):
@@ -91,6 +97,7 @@ class PractitionerOut(Out):
     licence_expiry: dt.date | None
     years_in_practice: int | None
     specialties: list[str]
+    npi: str | None = None
 
 
 class UserIn(In):
