@@ -27,7 +27,7 @@ __all__ = [
 class ClinicSettingRow(Base):
     """One clinic setting an administrator chose (overrides the ACUBACK_* default)."""
 
-    __tablename__ = "clinic_settings"
+    __tablename__ = "calendar_settings"
 
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))

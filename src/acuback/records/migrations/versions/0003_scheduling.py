@@ -46,10 +46,10 @@ def _fk_practitioner(table: str) -> sa.ForeignKeyConstraint:
 
 def upgrade() -> None:
     op.create_table(
-        "clinic_settings",
+        "calendar_settings",
         sa.Column("key", sa.String(length=50), nullable=False),
         sa.Column("value", sa.String(length=200), nullable=False),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_clinic_settings")),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_calendar_settings")),
     )
     op.create_table(
         "working_hours",
@@ -148,4 +148,4 @@ def downgrade() -> None:
     op.drop_table("rooms")
     op.drop_table("time_off")
     op.drop_table("working_hours")
-    op.drop_table("clinic_settings")
+    op.drop_table("calendar_settings")
