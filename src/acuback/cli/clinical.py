@@ -44,17 +44,10 @@ def _read_intake(path: str) -> Intake:
 
 
 def _policy() -> Policy | None:
-    from acuback.clinical.screening_rules import parse_policy
+    from acuback.services.policy import clinic_policy
     from acuback.settings import get_settings
 
-    path = get_settings().policy
-    if path is None:
-        return None
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError("ACUBACK_POLICY", f"cannot read {str(path)!r}: {exc.strerror}") from None
-    return parse_policy(text, name=f"ACUBACK_POLICY {path}")
+    return clinic_policy(get_settings())
 
 
 def _screening_lines(result: ScreeningResult) -> list[str]:

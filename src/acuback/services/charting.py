@@ -15,6 +15,7 @@ from typing import Any
 
 from acuback.clinical.planning import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
+from acuback.clinical.sides import needle_side
 from acuback.errors import Conflict, InputError
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import (
@@ -131,10 +132,9 @@ def _authorized_session(
 def _audited_view(
     uow: UnitOfWork, actor: Actor, action: str, session_id: int, detail: dict[str, Any]
 ) -> ChartView:
-    """Audit `action` on the chart, read it back as it now stands and commit both."""
+    """Audit `action` on the chart and read it back as it now stands (they commit together)."""
     audit(uow, actor, action, "session", session_id, detail)
     view = _view(uow, session_id)
-    uow.commit()
     return view
 
 
@@ -164,7 +164,6 @@ def prefill_session(
         draft.update(needles_from_plan(plan.payload))
         draft["source"] = "the accepted plan"
     audit(uow, actor, "session.prefill", "patient", patient_id)
-    uow.commit()
     return draft
 
 
@@ -173,7 +172,7 @@ def needles_from_plan(payload: PlanResult) -> dict[str, Any]:
     needles = []
     for item in payload.points:
         low, high = item.depth_mm
-        side = {"both": "bilateral"}.get(item.side, item.side)
+        side = needle_side(item.side)
         needles.append(
             {
                 "point": item.code, "side": side, "angle": item.angle,
@@ -263,7 +262,8 @@ def amend_session(
     checks = check_needles(amended.needles, screening, load_knowledge(), "changes.needles")
     for check in checks:
         if not check.resolved and "needles" in changes:
-            raise InputError(  # leaving without commit rolls the amendment back
+            uow.rollback()  # the amendment is refused: it must not commit with the request
+            raise InputError(
                 f"changes.needles[{check.index}].override_reason", "; ".join(check.problems)
             )
     detail = {"patient_id": current.patient_id, "fields": sorted(changes)}
@@ -274,35 +274,24 @@ def get_session(uow: UnitOfWork, actor: Actor, session_id: int) -> ChartView:
     current = _authorized_session(uow, actor, "clinical.read", session_id)
     view = _view(uow, session_id)
     audit(uow, actor, "session.read", "session", session_id, {"patient_id": current.patient_id})
-    uow.commit()
     return view
 
 
-def list_sessions(
-    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
-) -> list[TreatmentSession]:
-    """A patient's charts as they stand now (amendments applied), oldest first
-    (`commit=False` leaves the commit to the caller)."""
+def list_sessions(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[TreatmentSession]:
+    """A patient's charts as they stand now (amendments applied), oldest first."""
     authorize(uow, actor, "clinical.read", entity="session", patient_id=patient_id)
     uow.patients.get(patient_id)
     charts = uow.sessions.effective_for_patient(patient_id)
     audit(uow, actor, "session.list", "patient", patient_id, {"count": len(charts)})
-    if commit:
-        uow.commit()
     return charts
 
 
-def list_adverse_events(
-    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
-) -> list[AdverseEvent]:
-    """A patient's adverse events (every session), in the order recorded (`commit=False`
-    leaves the commit to the caller)."""
+def list_adverse_events(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[AdverseEvent]:
+    """A patient's adverse events (every session), in the order recorded."""
     authorize(uow, actor, "clinical.read", entity="adverse_event", patient_id=patient_id)
     uow.patients.get(patient_id)
     events = uow.adverse_events.for_patient(patient_id)
     audit(uow, actor, "adverse_event.list", "patient", patient_id, {"count": len(events)})
-    if commit:
-        uow.commit()
     return events
 
 
@@ -319,5 +308,4 @@ def record_adverse_event(
     event = uow.adverse_events.add(validated(AdverseEvent, fields))
     detail = {"patient_id": chart.patient_id, "session_id": session_id, "type": event.type}
     audit(uow, actor, "adverse_event.record", "adverse_event", event.id, detail)
-    uow.commit()
     return event

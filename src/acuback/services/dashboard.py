@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from acuback.clinical.labels import rule_label
 from acuback.records import Appointment, Intake, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, can
 from acuback.services.outcomes import CourseFacts, course_facts, report_from
@@ -65,7 +66,6 @@ def dashboard(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Dashb
             alerts.extend(_patient_alerts(patient_id, patient_facts, day))
     alerts.extend(_licence_alerts(uow, day))
     audit(uow, actor, "dashboard.read", "dashboard", None, {"alerts": len(alerts)})
-    uow.commit()
     return Dashboard(day, tuple(appointments), tuple(alerts))
 
 
@@ -129,7 +129,7 @@ def _red_flag_alerts(patient_id: int, intakes: Sequence[Intake], day: date) -> l
     ]  # fmt: skip
     if not new:
         return []
-    rules = ", ".join(sorted({r.rule for r in new}))
+    rules = ", ".join(sorted({rule_label(r.rule) for r in new}))
     severity: Literal["warning", "urgent"] = (
         "urgent" if latest.disposition in ("emergency", "refer") else "warning"
     )

@@ -235,3 +235,10 @@ def test_no_chart_a_session_while_the_latest_screening_forbids_needling(browser:
     url, fenwick = _record(client, "Fenwick")
     assert fenwick.find("a", href=f"{url}/sessions/new") is not None
     assert fenwick.find(id="no-charting") is None
+
+
+def test_dashboard_alerts_name_red_flags_in_words(browser: Browser) -> None:
+    soup = page(browser("mei").get("/clinic"))
+    alerts = " ".join(li.get_text(" ", strip=True) for li in soup.select("ul.alerts li"))
+    assert "Fever (possible infection)" in alerts  # demo: Donald's fever
+    assert "infection_fever" not in alerts

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from acuback.clinical.screening_rules import Policy
 from acuback.errors import InputError
 from acuback.records import Patient, UnitOfWork
 from acuback.services import Actor, can, people, schedule
@@ -23,7 +24,7 @@ from acuback.services import dashboard as dashboard_service
 from acuback.services.patient_record import ClinicalRecord
 from acuback.services.patient_record import patient_record as read_patient_record
 from acuback.services.safety import TREATING
-from acuback.web.deps import UoW
+from acuback.web.deps import ClinicPolicy, UoW
 from acuback.web.views import clinic_intake, clinic_outcomes, clinic_plans, clinic_sessions
 from acuback.web.views.clinic_badges import screening_badges
 from acuback.web.views.clinic_common import (
@@ -194,9 +195,9 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: (e.when, order[e.kind]), reverse=True)
 
 
-def _clinical(record: ClinicalRecord) -> dict[str, Any]:
+def _clinical(record: ClinicalRecord, policy: Policy | None) -> dict[str, Any]:
     latest = record.latest_screening
-    badges = screening_badges(latest[1], latest[0].payload) if latest else []
+    badges = screening_badges(latest[1], latest[0].payload, policy) if latest else []
     charts = list(record.charts)
     return {
         "badges": badges,
@@ -211,7 +212,9 @@ def _clinical(record: ClinicalRecord) -> dict[str, Any]:
 
 
 @router.get("/patients/{patient_id}")
-def patient_record(request: Request, patient_id: PathId, uow: UoW, user: Staff) -> Response:
+def patient_record(
+    request: Request, patient_id: PathId, uow: UoW, user: Staff, policy: ClinicPolicy
+) -> Response:
     actor = actor_of(user)
     record = read_patient_record(uow, actor, patient_id)  # one transaction for every part
     context: dict[str, Any] = {
@@ -221,5 +224,5 @@ def patient_record(request: Request, patient_id: PathId, uow: UoW, user: Staff) 
         "appointments": list(record.appointments),
     }
     if record.clinical is not None:
-        context |= _clinical(record.clinical)
+        context |= _clinical(record.clinical, policy)
     return render(request, "clinic/patient.html", context, user=user)
