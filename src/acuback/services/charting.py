@@ -9,7 +9,7 @@ changes are amendments that keep the original.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -59,6 +59,9 @@ class ChartView:
     amendments: tuple[SessionAmendment, ...]
     adverse_events: tuple[AdverseEvent, ...]
     checks: tuple[NeedleCheck, ...]
+    # Who signed the chart and wrote its amendments, by user id: the practitioner's name, else
+    # the username (a chart names its author; a user id means nothing to a reader).
+    names: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def unresolved(self) -> tuple[NeedleCheck, ...]:
@@ -86,10 +89,20 @@ def _view(uow: UnitOfWork, session_id: int, kb: KnowledgeBase | None = None) -> 
     original = uow.sessions.get(session_id)
     effective = uow.sessions.effective(session_id)
     checks = check_needles(effective.needles, _screening(uow, effective), kb or load_knowledge())
+    amendments = tuple(uow.sessions.amendments(session_id))
+    authors = {original.signed_by, *(a.amended_by for a in amendments)} - {None}
     return ChartView(
-        effective, original, tuple(uow.sessions.amendments(session_id)),
+        effective, original, amendments,
         tuple(uow.adverse_events.for_session(session_id)), tuple(checks),
+        {user_id: _author(uow, user_id) for user_id in authors if user_id is not None},
     )  # fmt: skip
+
+
+def _author(uow: UnitOfWork, user_id: int) -> str:
+    user = uow.users.get(user_id)
+    if user.practitioner_id is not None:
+        return uow.practitioners.get(user.practitioner_id).name
+    return user.username
 
 
 def _check_links(uow: UnitOfWork, chart: TreatmentSession) -> None:

@@ -4,8 +4,9 @@ A patient answers any of NRS, PEG, RMDQ and STarT Back, and the red-flag questio
 self-check. Every questionnaire is scored once, before anything is stored, so a form with a
 mistake stores nothing. A yes to a red-flag question becomes a new intake: the patient's latest
 intake again with the new findings and today's pain, screened like any intake, so that the
-practitioner's dashboard raises a red-flag alert. Without an earlier intake there is nothing
-to screen it against, and the result says the answers were not sent.
+practitioner's dashboard raises a red-flag alert; `told` says whether one does (the patient
+is in a practitioner's caseload), so the page promises only what happened. Without an earlier
+intake there is nothing to screen it against, and the result says the answers were not sent.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from acuback.clinical.screening_rules import Policy
 from acuback.errors import InputError
 from acuback.records import Intake, OutcomeMeasurement, UnitOfWork
 from acuback.services.access import Actor, authorize
+from acuback.services.dashboard import red_flags_reach_a_practitioner
 from acuback.services.intakes import list_intakes, submit_intake
 from acuback.services.outcomes import score_answers, store_outcome
 
@@ -33,6 +35,7 @@ class QuestionnaireResult:
     stored: tuple[OutcomeMeasurement, ...]
     findings: tuple[str, ...]
     intake: Intake | None
+    told: bool = False  # a practitioner's dashboard shows the red flags (dashboard alert)
 
     @property
     def screening(self) -> ScreeningResult | None:
@@ -70,7 +73,8 @@ def submit_questionnaires(
         for name, result in scored.items()
     )
     intake = submit_intake(uow, actor, patient_id, follow_up, policy=policy) if follow_up else None
-    return QuestionnaireResult(stored, tuple(findings), intake)
+    told = intake is not None and red_flags_reach_a_practitioner(uow, patient_id)
+    return QuestionnaireResult(stored, tuple(findings), intake, told)
 
 
 def follow_up_intake(latest: Intake, findings: Sequence[str], nrs: int | None) -> dict[str, Any]:

@@ -242,3 +242,13 @@ def test_dashboard_alerts_name_red_flags_in_words(browser: Browser) -> None:
     alerts = " ".join(li.get_text(" ", strip=True) for li in soup.select("ul.alerts li"))
     assert "Fever (possible infection)" in alerts  # demo: Donald's fever
     assert "infection_fever" not in alerts
+
+
+def test_the_timeline_orders_a_day_by_time(browser: Browser) -> None:
+    client = browser("mei")
+    patient_id = new_patient(client)
+    _propose(client, screened(client, patient_id, CLEAN))  # intake, then its plan
+    screened(client, patient_id, CLEAN | {"nrs": "4"})  # a second intake later that day
+    record = page(client.get(f"/clinic/patients/{patient_id}"))
+    kinds = [li["data-kind"] for li in record.select("ol.timeline li")]
+    assert kinds == ["intake", "plan", "intake"]  # newest first: by the moment, not the kind

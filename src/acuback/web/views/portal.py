@@ -146,6 +146,7 @@ def submit_questionnaires(
         "findings": list(result.findings),
         "screening": result.screening,
         "not_sent": result.not_sent,
+        "told": result.told,
     }
     return render(request, "portal/questionnaires_done.html", context, user=user)
 
