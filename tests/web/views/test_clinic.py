@@ -252,3 +252,14 @@ def test_the_timeline_orders_a_day_by_time(browser: Browser) -> None:
     record = page(client.get(f"/clinic/patients/{patient_id}"))
     kinds = [li["data-kind"] for li in record.select("ol.timeline li")]
     assert kinds == ["intake", "plan", "intake"]  # newest first: by the moment, not the kind
+
+
+def test_a_refer_plan_says_its_next_step_once(browser: Browser) -> None:
+    client = browser("mei")
+    found = page(client.get("/clinic/patients?q=Duval")).select_one("table.patients a")
+    record = page(client.get(found["href"]))  # demo: Karen Duval is referred, plan proposed
+    link = record.select_one('ol.timeline li[data-kind="plan"] a')["href"]
+    soup = page(client.get(link))
+    step = soup.select_one("section.disposition p").get_text(strip=True)
+    assert step
+    assert soup.get_text().count(step) == 1
