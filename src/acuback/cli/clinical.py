@@ -40,14 +40,10 @@ def _read_intake(path: str) -> Intake:
 
 
 def _policy() -> Policy | None:
-    from acuback.clinical.screening_rules import parse_policy
+    from acuback.services.policy import clinic_policy
     from acuback.settings import get_settings
 
-    path = get_settings().policy
-    if path is None:
-        return None
-    text = read_input(str(path), "ACUBACK_POLICY")
-    return parse_policy(text, name=f"ACUBACK_POLICY {path}")
+    return clinic_policy(get_settings())
 
 
 def _screening_lines(result: ScreeningResult) -> list[str]:

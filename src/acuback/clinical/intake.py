@@ -24,6 +24,7 @@ from pydantic import (
     field_validator,
 )
 
+from acuback.clinical.sides import PAIN_SIDES, PainSide
 from acuback.errors import InputError
 
 __all__ = [
@@ -58,8 +59,8 @@ FINDINGS: tuple[str, ...] = Finding.__args__  # type: ignore[attr-defined]
 
 PainRegion = Literal["lower_back", "upper_back", "neck"]
 PAIN_REGIONS: tuple[str, ...] = PainRegion.__args__  # type: ignore[attr-defined]
-Side = Literal["left", "right", "both", "central"]
-SIDES: tuple[str, ...] = Side.__args__  # type: ignore[attr-defined]
+Side = PainSide
+SIDES: tuple[str, ...] = PAIN_SIDES
 Sex = Literal["female", "male", "other"]
 SEXES: tuple[str, ...] = Sex.__args__  # type: ignore[attr-defined]
 Item9 = Literal["not_at_all", "slightly", "moderately", "very_much", "extremely"]

@@ -41,6 +41,7 @@ from acuback.clinical.protocols import (
 )
 from acuback.clinical.screening import Constraints, ScreeningResult, screen
 from acuback.clinical.screening_rules import POSITION_WORDS, Policy
+from acuback.clinical.sides import PointSide, needles_at, point_side
 from acuback.knowledge import KnowledgeBase, Point, load_knowledge
 from acuback.knowledge.models import POSITION_FLAG_KINDS
 
@@ -55,7 +56,7 @@ __all__ = [
     "plan",
 ]
 
-Side = Literal["left", "right", "both", "midline"]
+Side = PointSide
 TREATING = ("caution", "proceed")
 
 
@@ -187,10 +188,8 @@ def _ranked(regions: tuple[str, ...], duration: str, sciatica: bool) -> tuple[_C
 
 
 def _side(point: Point, intake: Intake) -> Side:
-    if point.meridian in ("GV", "CV") or point.code in load_protocols().midline_points:
-        return "midline"
-    side = intake.pain.side
-    return side if side in ("left", "right") else "both"
+    midline = point.meridian in ("GV", "CV") or point.code in load_protocols().midline_points
+    return point_side(intake.pain.side, midline=midline)
 
 
 def _named_avoidances(constraints: Constraints, listed: set[str]) -> list[Excluded]:
@@ -230,7 +229,7 @@ def _choose_points(
             excluded.append(Excluded(code=point.code, kind="point", reason=why))
             continue
         side = _side(point, intake)
-        count = 2 if side == "both" else 1
+        count = needles_at(side)
         if spare or needles + count > cap or len(chosen) >= limits.default_max_points:
             spare.append(point.code)  # keep priority order: nothing lower jumps the queue
             continue

@@ -3,10 +3,11 @@
     with UnitOfWork(engine) as uow:
         patient = uow.patients.add(Patient(...))
         uow.audit.record("alice", "create", "patient", patient.id)
-        uow.commit()
 
-Nothing is written unless `commit()` is called; leaving the block without it (or with an
-exception) rolls back. A lost race at commit time leaves as `acuback.errors.Conflict`.
+The block is one request or one command: leaving it normally commits, once; leaving it with
+an exception rolls back. The use cases never commit; the one exception is a refused attempt,
+whose audit entry is committed on its own before the refusal is raised (`services.access`).
+A lost race at commit time leaves as `acuback.errors.Conflict`.
 """
 
 from __future__ import annotations
@@ -105,8 +106,10 @@ class UnitOfWork:
         traceback: TracebackType | None,
     ) -> None:
         try:
-            self.rollback()
+            if exc_type is None:
+                self.commit()
         finally:
+            self.rollback()  # after an exception or a failed commit nothing is kept
             self.session.close()
             self._session = None
 

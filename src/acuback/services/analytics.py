@@ -33,5 +33,4 @@ def clinic_analytics(
     with connect(engine, spark_master) as con:
         report = build_report(register_arrow(con, tables), engine, instrument)
     audit(uow, actor, "analytics.report", "research", None, {"engine": engine})
-    uow.commit()
     return report

@@ -17,6 +17,7 @@ from typing import Any
 from acuback.clinical.intake import parse_intake
 from acuback.clinical.planning import plan
 from acuback.clinical.screening import screen
+from acuback.clinical.sides import needles_at
 from acuback.errors import Conflict
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import (
@@ -54,7 +55,8 @@ def is_demo(uow: UnitOfWork) -> bool:
 def seed_demo(
     uow: UnitOfWork, hash_password: Callable[[str], str], today: date | None = None
 ) -> tuple[DemoLogin, ...]:
-    """Seed the demo clinic into an empty database and commit; return the demo logins."""
+    """Seed the demo clinic into an empty database (it commits with the unit of work);
+    return the demo logins."""
     if not is_empty(uow):
         raise Conflict("the database already holds a clinic; the demo seeds only an empty one")
     day = today or date.today()
@@ -70,7 +72,6 @@ def seed_demo(
         _story(uow, kb, story, patient_id, practitioners[story.practitioner],
                signers[story.practitioner], day)  # fmt: skip
     uow.audit.record("demo", "demo.seed", "clinic", None, "success", {"patients": len(patients)})
-    uow.commit()
     return DEMO_LOGINS
 
 
@@ -178,7 +179,7 @@ def _session(
                     starts_at=start, ends_at=start + timedelta(minutes=45), status="attended")
     )  # fmt: skip
     charted = needles_from_plan(plan_record.payload)
-    count = sum(2 if n["side"] == "bilateral" else 1 for n in charted["needles"])
+    count = sum(needles_at(n["side"]) for n in charted["needles"])
     chart = uow.sessions.add(
         TreatmentSession(
             patient_id=plan_record.patient_id, practitioner_id=practitioner_id,

@@ -13,31 +13,36 @@ from typing import Any
 from acuback.clinical.planning import Plan as PlanResult
 from acuback.clinical.planning import PlannedMethod, PlannedPoint, plan
 from acuback.clinical.screening import ScreeningResult
+from acuback.clinical.screening_rules import Policy
+from acuback.clinical.sides import POINT_SIDES
 from acuback.errors import Conflict, InputError
 from acuback.knowledge import KnowledgeBase, Point, load_knowledge
 from acuback.records import Plan, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, read_clinical_record
-from acuback.services.intakes import clinic_policy, stored_screening
+from acuback.services.intakes import stored_screening
 from acuback.services.safety import TREATING, check_plan_methods, check_plan_points
 
 __all__ = ["accept_plan", "accepted_plan", "generate_plan", "get_plan", "list_plans"]
 
-_SIDES = ("left", "right", "both", "midline")
-
 
 def generate_plan(
-    uow: UnitOfWork, actor: Actor, intake_id: int, kb: KnowledgeBase | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    intake_id: int,
+    kb: KnowledgeBase | None = None,
+    *,
+    policy: Policy | None,
 ) -> Plan:
-    """Plan treatment for a stored intake; the plan is `proposed` until accepted."""
+    """Plan treatment for a stored intake with the clinic's `policy`; the plan is `proposed`
+    until accepted."""
     intake = uow.intakes.get(intake_id)
     authorize(uow, actor, "clinical.write", entity="plan", patient_id=intake.patient_id)
     kb = kb or load_knowledge()
-    result = plan(intake.payload, kb, clinic_policy(), screening=stored_screening(intake))
+    result = plan(intake.payload, kb, policy, screening=stored_screening(intake))
     record = Plan(patient_id=intake.patient_id, intake_id=intake_id, payload=result)
     stored = uow.plans.add(record)
     detail = {"patient_id": intake.patient_id, "intake_id": intake_id}
     audit(uow, actor, "plan.generate", "plan", stored.id, detail)
-    uow.commit()
     return stored
 
 
@@ -47,16 +52,12 @@ def get_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> Plan:
     return found
 
 
-def list_plans(
-    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
-) -> list[Plan]:
-    """A patient's plans, oldest first (`commit=False` leaves the commit to the caller)."""
+def list_plans(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Plan]:
+    """A patient's plans, oldest first."""
     authorize(uow, actor, "clinical.read", entity="plan", patient_id=patient_id)
     uow.patients.get(patient_id)
     plans = uow.plans.for_patient(patient_id)
     audit(uow, actor, "plan.list", "patient", patient_id, {"count": len(plans)})
-    if commit:
-        uow.commit()
     return plans
 
 
@@ -99,7 +100,6 @@ def accept_plan(
     accepted = uow.plans.accept(record, actor.user_id)
     detail = {"patient_id": current.patient_id, "edited": edited != current.payload}
     audit(uow, actor, "plan.accept", "plan", plan_id, detail)
-    uow.commit()
     return accepted
 
 
@@ -121,8 +121,8 @@ def _planned(
     point: Point, item: Mapping[str, Any], proposed: Mapping[str, Any] | None, index: int
 ) -> PlannedPoint:
     side = item.get("side") or (proposed or {}).get("side") or "both"
-    if side not in _SIDES:
-        raise InputError(f"points[{index}].side", f"{side!r}", _SIDES)
+    if side not in POINT_SIDES:
+        raise InputError(f"points[{index}].side", f"{side!r}", POINT_SIDES)
     depth = item.get("depth_mm") or (proposed or {}).get("depth_mm")
     depth = depth or [point.depth_mm.min, point.depth_mm.max]
     base = dict(proposed) if proposed else {

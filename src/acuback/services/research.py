@@ -103,7 +103,6 @@ def research_aggregates(
                     changes[(instrument, condition)].append((result.improvement, result.responder))
     figures = tuple(_figures(key, values, min_cell) for key, values in sorted(changes.items()))
     audit(uow, actor, "research.aggregate", "research", None, {"patients": total})
-    uow.commit()
     return ResearchAggregates(
         total,
         suppress_counts(dispositions, min_cell),
@@ -152,7 +151,6 @@ def clinic_outcome_records(
             )
     detail = {"instrument": key, "patients": len(kept), "suppressed": suppressed}
     audit(uow, actor, "research.aggregate", "outcomes", None, detail)
-    uow.commit()
     return tuple(sorted(records, key=lambda r: r.patient))  # stable: dates stay in order
 
 

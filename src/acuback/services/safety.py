@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from acuback.clinical.screening import Constraints, ScreeningResult
+from acuback.clinical.sides import needles_at
 from acuback.errors import AmbiguousCode, InputError, NotFound
 from acuback.knowledge import KnowledgeBase, Point
 from acuback.records import NeedleInsertion
@@ -130,7 +131,7 @@ def check_plan_points(
         limit = depth_limit(point, constraints)
         if deepest > limit:
             raise InputError(f"points[{index}].depth_mm", f"deeper than {limit:g} mm")
-        needles += 2 if item.get("side") == "both" else 1
+        needles += needles_at(str(item.get("side", "")))
         found.append(point)
     if constraints.max_needles is not None and needles > constraints.max_needles:
         raise InputError(

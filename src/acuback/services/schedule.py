@@ -46,7 +46,6 @@ def book_appointment(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> 
     appointment = uow.appointments.add(visit)
     detail = {"patient_id": appointment.patient_id, "starts_at": appointment.starts_at}
     audit(uow, actor, "appointment.book", "appointment", appointment.id, detail)
-    uow.commit()
     return appointment
 
 
@@ -71,7 +70,6 @@ def update_appointment(
     appointment = uow.appointments.update(visit)
     detail = {"patient_id": appointment.patient_id, "fields": sorted(changes)}
     audit(uow, actor, "appointment.update", "appointment", appointment_id, detail)
-    uow.commit()
     return appointment
 
 
@@ -95,20 +93,15 @@ def list_appointments(
         raise InputError("end", "must be after start")
     found = uow.appointments.between(start, end, practitioner_id)
     audit(uow, actor, "appointment.list", "appointment", None, {"count": len(found)})
-    uow.commit()
     return found
 
 
-def list_patient_appointments(
-    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
-) -> list[Appointment]:
-    """A patient's appointments (`commit=False` leaves the commit to the caller)."""
+def list_patient_appointments(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Appointment]:
+    """A patient's appointments."""
     authorize(uow, actor, "schedule.read", entity="appointment", patient_id=patient_id)
     uow.patients.get(patient_id)
     found = uow.appointments.for_patient(patient_id)
     audit(uow, actor, "appointment.list", "patient", patient_id, {"count": len(found)})
-    if commit:
-        uow.commit()
     return found
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 
 from acuback.clinical.instruments import load_instruments
 from acuback.clinical.intake import duration_of
+from acuback.clinical.labels import rule_label
 from acuback.clinical.outcomes import assess_trajectory
 from acuback.clinical.protocols import load_courses
 from acuback.records import UnitOfWork
@@ -109,7 +110,7 @@ def _red_flags(uow: UnitOfWork, patient_id: int, day: date) -> list[dashboard.Al
            and r.rule not in before]  # fmt: skip
     if not new:
         return []
-    rules = ", ".join(sorted({r.rule for r in new}))
+    rules = ", ".join(sorted({rule_label(r.rule) for r in new}))
     severity: Literal["warning", "urgent"] = (
         "urgent" if latest.disposition in ("emergency", "refer") else "warning"
     )

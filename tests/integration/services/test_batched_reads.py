@@ -275,7 +275,8 @@ def test_patient_record_is_one_transaction_with_every_audit_entry(
         charting.amend_session(
             uow, mei, uow.sessions.for_patient(patient_id)[0].id or 0, "typo", {"notes": "fixed"}
         )
-    with demo.uow() as uow, counted(demo.engine) as count:
+    # Counted around the whole unit of work: its one commit is at the end of the block.
+    with counted(demo.engine) as count, demo.uow() as uow:
         record = patient_record(uow, mei, patient_id)
     assert count.commits == 1
     assert record.clinical is not None

@@ -20,12 +20,12 @@ def test_intake_is_validated_and_screened(demo: DemoClinic) -> None:
     bad = {"age": 46, "sex": "female",
            "pain": {"regions": ["lower_back"], "onset_weeks": 3, "nrs": 11}}  # fmt: skip
     with demo.uow() as uow, pytest.raises(InputError) as caught:
-        intakes.submit_intake(uow, mei, patient_id, bad)
+        intakes.submit_intake(uow, mei, patient_id, bad, policy=None)
     assert caught.value.field == "pain.nrs"
     payload = {"age": 46, "sex": "female", "findings": ["saddle_anaesthesia"],
                "pain": {"regions": ["lower_back"], "onset_weeks": 3, "nrs": 5}}  # fmt: skip
     with demo.uow() as uow:
-        stored = intakes.submit_intake(uow, mei, patient_id, payload)
+        stored = intakes.submit_intake(uow, mei, patient_id, payload, policy=None)
     assert stored.disposition == "emergency"
     assert stored.payload == parse_intake(payload)  # stored as given, as the core's model
 
@@ -35,7 +35,7 @@ def test_plan_edits_are_rechecked_against_the_screening(demo: DemoClinic) -> Non
     grace = demo.patient_id("Holloway")  # pregnant: LI4 is avoided
     with demo.uow() as uow:
         intake = uow.intakes.for_patient(grace)[0]
-        proposed = plans.generate_plan(uow, mei, intake.id or 0)
+        proposed = plans.generate_plan(uow, mei, intake.id or 0, policy=None)
     assert proposed.payload.points, "a caution disposition still gets a plan"
     assert "LI4" not in {p.code for p in proposed.payload.points}
     edit = [{"code": "LI4", "side": "both"}]
@@ -57,7 +57,9 @@ def test_no_plan_to_accept_when_referred(demo: DemoClinic) -> None:
     mei = demo.actor("mei")
     karen = demo.patient_id("Duval")
     with demo.uow() as uow:
-        proposed = plans.generate_plan(uow, mei, uow.intakes.for_patient(karen)[0].id or 0)
+        proposed = plans.generate_plan(
+            uow, mei, uow.intakes.for_patient(karen)[0].id or 0, policy=None
+        )
     assert proposed.payload.points == ()
     assert proposed.payload.instead
     with demo.uow() as uow, pytest.raises(Conflict, match="refer"):

@@ -127,9 +127,9 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         ),
         "clinical.read": lambda: charting.list_sessions(uow, actor, patient_id),
         "clinical.write": lambda: plans.generate_plan(
-            uow, actor, uow.intakes.for_patient(patient_id)[0].id or 0
+            uow, actor, uow.intakes.for_patient(patient_id)[0].id or 0, policy=None
         ),
-        "intake.submit": lambda: intakes.submit_intake(uow, actor, patient_id, INTAKE),
+        "intake.submit": lambda: intakes.submit_intake(uow, actor, patient_id, INTAKE, policy=None),
         "session.sign": lambda: charting.sign_session(
             uow, actor, _draft(uow, patient_id, 1).id or 0, 1
         ),

@@ -341,3 +341,18 @@ def test_the_timeline_lists_adverse_events_through_the_audited_use_case(
                   if e.action == "adverse_event.list"]  # fmt: skip
     assert listed
     assert listed[0].entity_id == str(patient_id)
+
+
+def test_a_signed_chart_and_its_amendments_name_who_signed_and_wrote_them(
+    browser: Browser,
+) -> None:
+    client = browser("mei")
+    patient_id = accepted_patient(client)
+    url, _ = chart(client, patient_id, needles_in="4", needles_out="4", pain_after="5")
+    assert sign(client, url).status_code == 303
+    assert "by Mei Lin" in page(client.get(url)).find(id="signed-by").get_text()
+    form = page(client.get(url)).find("form", action=f"{url}/amend")
+    data = form_data(form) | {"reason": ["pain after was misread"], "pain_after": ["3"]}
+    assert client.post(form["action"], data=data, follow_redirects=False).status_code == 303
+    amendments = page(client.get(url)).select("ol.amendments li")
+    assert "Mei Lin" in amendments[0].get_text()

@@ -196,3 +196,12 @@ def test_the_portal_chart_shows_session_pain_after_the_questionnaires(browser: B
     assert panels[-1] == "session_pain"
     assert "nrs" in panels[:-1]
     assert chart.select('circle[data-instrument="session_pain"][data-score]')
+
+
+def test_the_patient_is_told_the_practitioner_knows_only_when_a_dashboard_shows_it(
+    browser: Browser,
+) -> None:
+    # A red flag new to ada's intakes; she has visits booked with mei, whose dashboard alerts.
+    soup = page(_post(browser("ada"), {"findings": "unexplained_weight_loss"}))
+    assert soup.find(id="told") is not None
+    assert soup.find(id="not-told") is None

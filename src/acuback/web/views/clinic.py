@@ -10,13 +10,14 @@ a patient's contact details and appointments but none of the clinical parts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from acuback.clinical.scheduling import local_day_bounds
+from acuback.clinical.screening_rules import Policy
 from acuback.errors import InputError
 from acuback.records import Patient, UnitOfWork
 from acuback.services import Actor, can, people, schedule
@@ -26,7 +27,7 @@ from acuback.services.patient_record import patient_record as read_patient_recor
 from acuback.services.portal_visits import course_progress
 from acuback.services.safety import TREATING
 from acuback.services.scheduling import clinic_calendar
-from acuback.web.deps import UoW
+from acuback.web.deps import ClinicPolicy, UoW
 from acuback.web.views import (
     clinic_documents,
     clinic_intake,
@@ -62,7 +63,7 @@ _PATIENT_FIELDS = ("given_name", "family_name", "birth_date", "sex", "phone", "e
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One dated line of a patient's timeline."""
+    """One dated line of a patient's timeline; `at` is the moment, when the record has one."""
 
     when: date
     kind: str
@@ -70,6 +71,7 @@ class TimelineEntry:
     detail: str = ""
     link: str | None = None
     status: str = ""
+    at: datetime | None = None
 
 
 def _shown_day(text: str, today: date) -> date:
@@ -168,7 +170,8 @@ def create_patient(request: Request, uow: UoW, user: Staff, form: FormFields) ->
 def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for intake in record.intakes:
-        when = (intake.submitted_at or datetime.now()).date()
+        at = intake.submitted_at or datetime.now(UTC)
+        when = at.date()
         title = "Intake" if intake.practitioner_id else "Pre-visit questionnaire"
         entries.append(
             TimelineEntry(
@@ -178,13 +181,14 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
                 f"screening: {intake.disposition}",
                 f"/clinic/intakes/{intake.id}",
                 intake.disposition,
+                at,
             )
         )
     for plan in record.plans:
-        when = (plan.accepted_at or plan.created_at or datetime.now()).date()
+        at = plan.accepted_at or plan.created_at or datetime.now(UTC)
         count = len(plan.payload.points)
-        entries.append(TimelineEntry(when, "plan", f"Plan ({plan.status})", f"{count} points",
-                                     f"/clinic/plans/{plan.id}", plan.status))  # fmt: skip
+        entries.append(TimelineEntry(at.date(), "plan", f"Plan ({plan.status})", f"{count} points",
+                                     f"/clinic/plans/{plan.id}", plan.status, at))  # fmt: skip
     for chart in record.charts:
         pain = (
             f"pain {chart.pain_before} → {chart.pain_after}"
@@ -200,11 +204,16 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
                 detail,
                 f"/clinic/sessions/{chart.id}",
                 chart.status,
+                chart.signed_at,
             )
         )
+    signed = {chart.id: chart.signed_at for chart in record.charts}
     for item in record.outcomes:
         score = "" if item.score is None else f"score {item.score:g}"
-        entries.append(TimelineEntry(item.measured_on, "outcome", item.instrument.upper(), score))
+        moment = signed.get(item.session_id) if item.session_id else None  # at the session
+        entries.append(
+            TimelineEntry(item.measured_on, "outcome", item.instrument.upper(), score, at=moment)
+        )
     for event in record.adverse_events:
         detail = f"{event.severity}; action: {event.action_taken}"
         entries.append(
@@ -215,15 +224,25 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
                 detail,
                 f"/clinic/sessions/{event.session_id}",
                 event.severity,
+                event.occurred_at,
             )
         )
-    order = {"intake": 0, "plan": 1, "session": 2, "outcome": 3, "adverse": 4}
-    return sorted(entries, key=lambda e: (e.when, order[e.kind]), reverse=True)
+    return sorted(entries, key=_moment, reverse=True)
 
 
-def _clinical(record: ClinicalRecord) -> dict[str, Any]:
+_ORDER = {"intake": 0, "plan": 1, "session": 2, "outcome": 3, "adverse": 4}
+
+
+def _moment(entry: TimelineEntry) -> tuple[date, time, int]:
+    """Newest first: by day, then by the time of day (UTC) where the record has one (an
+    entry with only a date counts from the start of its day), then intake before plan."""
+    at = entry.at.astimezone(UTC).time() if entry.at and entry.at.date() == entry.when else time.min
+    return entry.when, at, _ORDER[entry.kind]
+
+
+def _clinical(record: ClinicalRecord, policy: Policy | None) -> dict[str, Any]:
     latest = record.latest_screening
-    badges = screening_badges(latest[1], latest[0].payload) if latest else []
+    badges = screening_badges(latest[1], latest[0].payload, policy) if latest else []
     charts = list(record.charts)
     return {
         "badges": badges,
@@ -238,7 +257,9 @@ def _clinical(record: ClinicalRecord) -> dict[str, Any]:
 
 
 @router.get("/patients/{patient_id}")
-def patient_record(request: Request, patient_id: PathId, uow: UoW, user: Staff) -> Response:
+def patient_record(
+    request: Request, patient_id: PathId, uow: UoW, user: Staff, policy: ClinicPolicy
+) -> Response:
     actor = actor_of(user)
     record = read_patient_record(uow, actor, patient_id)  # one transaction for every part
     context: dict[str, Any] = {
@@ -250,5 +271,5 @@ def patient_record(request: Request, patient_id: PathId, uow: UoW, user: Staff) 
         "zone": clinic_calendar(uow).zone,
     }
     if record.clinical is not None:
-        context |= _clinical(record.clinical)
+        context |= _clinical(record.clinical, policy)
     return render(request, "clinic/patient.html", context, user=user)

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from acuback.clinical.planning import PlannedPoint
+from acuback.clinical.sides import POINT_SIDES
 from acuback.errors import InputError
 from acuback.knowledge import KnowledgeBase
 from acuback.records import Plan
@@ -40,7 +41,8 @@ from acuback.web.views.templating import render
 __all__ = ["router"]
 
 router = APIRouter(route_class=PageRoute)
-_SIDES = ("both", "left", "right", "midline")
+# The plan's sides, `both` first: the browser preselects it for an added point.
+_SIDES = tuple(sorted(POINT_SIDES, key=lambda side: side != "both"))
 
 
 def _all_points(kb: KnowledgeBase) -> list[tuple[str, str]]:

@@ -4,12 +4,10 @@ Every page is for a signed-in patient and shows only the record their account is
 the routes take no patient id, and every read goes through a use case in `acuback.services`,
 which checks the permission table (a patient holds `own` scope) and writes the audit entry.
 
-Questionnaires: NRS, PEG, RMDQ (by statement number: acuback ships no RMDQ item text) and
-STarT Back are scored and stored with `services.outcomes.record_outcome`. A yes to a red-flag
-question is stored as a new intake (`services.intakes.submit_intake`): the patient's latest
-intake with the new findings added and today's pain, screened like any intake, so the
-practitioner's dashboard raises a red-flag alert. Everything is checked before anything is
-stored, so a form with a mistake stores nothing.
+Questionnaires: the page reads NRS, PEG, RMDQ (by statement number: acuback ships no RMDQ
+item text), STarT Back and the red-flag questions off the form; one use case
+(`services.questionnaires.submit_questionnaires`) scores and stores them and turns a yes to a
+red-flag question into a new, screened intake. A form with a mistake stores nothing.
 """
 
 from __future__ import annotations
@@ -21,22 +19,22 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from acuback.clinical import FINDINGS, parse_intake, score
+from acuback.clinical import FINDINGS
 from acuback.clinical.instruments import Instrument, load_instruments
 from acuback.clinical.intake import STARTBACK_ITEM9
 from acuback.errors import InputError, NotFound
 from acuback.knowledge import load_knowledge
-from acuback.records import Appointment, Intake, UnitOfWork, User
+from acuback.records import Appointment, UnitOfWork, User
 from acuback.services import Actor, refuse
 from acuback.services.charting import list_sessions
-from acuback.services.intakes import list_intakes, stored_screening, submit_intake
-from acuback.services.outcomes import list_outcomes, patient_trajectory, record_outcome
+from acuback.services.outcomes import list_outcomes, patient_trajectory
 from acuback.services.people import get_patient, get_practitioner
 from acuback.services.plans import list_plans
 from acuback.services.portal_visits import course_progress
+from acuback.services.questionnaires import submit_questionnaires as submit_answers
 from acuback.services.schedule import list_patient_appointments, split_visits
 from acuback.services.scheduling import clinic_calendar
-from acuback.web.deps import UoW
+from acuback.web.deps import ClinicPolicy, UoW
 from acuback.web.views.charts import session_pain
 from acuback.web.views.clinic_common import FormFields, PageRoute, actor_of, field, require_roles
 from acuback.web.views.figures import body_map, progress_figure
@@ -100,7 +98,8 @@ def paper_only() -> list[Instrument]:
 
 
 def questionnaire_answers(form: FormData) -> dict[str, Any]:
-    """The instruments answered on the form, as the responses `score()` reads (checked)."""
+    """The instruments answered on the form, as the responses `score()` reads (the use case
+    scores them)."""
     answers: dict[str, Any] = {}
     nrs = _int(form, "nrs", 0, 10)
     if nrs is not None:
@@ -120,8 +119,6 @@ def questionnaire_answers(form: FormData) -> dict[str, Any]:
             if value not in ("yes", "no"):
                 raise InputError(name, f"{value!r} is not an answer", ("yes", "no"))
         answers["startback"] = [value == "yes" for value in given[:8]] + [given[8]]
-    for instrument, responses in answers.items():
-        score(instrument, responses)  # InputError names the item
     return answers
 
 
@@ -131,16 +128,6 @@ def _red_flags(form: FormData) -> list[str]:
         if value not in FINDINGS:
             raise InputError("findings", f"{value!r} is not a question of this form")
     return findings
-
-
-def _follow_up_intake(latest: Intake, findings: list[str], nrs: int | None) -> dict[str, Any]:
-    """The latest intake again, with the new red-flag findings and today's pain added."""
-    form = latest.payload
-    pain = form.pain if nrs is None else form.pain.model_copy(update={"nrs": nrs})
-    found = tuple(sorted(set(form.findings) | set(findings)))
-    payload = form.model_copy(update={"findings": found, "pain": pain}).model_dump(mode="json")
-    parse_intake(payload)  # the stored intake was valid; make sure the follow-up is too
-    return payload
 
 
 def _form_again(request: Request, user: User, form: FormData, exc: InputError) -> Response:
@@ -161,28 +148,21 @@ def questionnaires(request: Request, uow: UoW, user: PatientUser) -> Response:
 
 @router.post("/portal/questionnaires")
 def submit_questionnaires(
-    request: Request, uow: UoW, user: PatientUser, form: FormFields
+    request: Request, uow: UoW, user: PatientUser, policy: ClinicPolicy, form: FormFields
 ) -> Response:
     actor, patient_id = _patient(uow, user)
     try:
         answers = questionnaire_answers(form)
         findings = _red_flags(form)
-        if not answers and not findings:
-            raise InputError("questionnaires", "fill in at least one questionnaire or question")
-        intakes = list_intakes(uow, actor, patient_id) if findings else []
-        follow_up = (_follow_up_intake(intakes[-1], findings, answers.get("nrs"))
-                     if findings and intakes else None)  # fmt: skip
+        result = submit_answers(uow, actor, patient_id, answers, findings, policy=policy)
     except InputError as exc:
         return _form_again(request, user, form, exc)
-    stored = [
-        record_outcome(uow, actor, patient_id, name, value) for name, value in answers.items()
-    ]
-    intake = submit_intake(uow, actor, patient_id, follow_up) if follow_up else None
     context: dict[str, Any] = {
-        "stored": stored,
-        "findings": findings,
-        "screening": stored_screening(intake) if intake else None,
-        "not_sent": bool(findings) and intake is None,
+        "stored": list(result.stored),
+        "findings": list(result.findings),
+        "screening": result.screening,
+        "not_sent": result.not_sent,
+        "told": result.told,
     }
     return render(request, "portal/questionnaires_done.html", context, user=user)
 

@@ -178,11 +178,21 @@ def research(request: Request, uow: UoW, user: PageUser) -> Response:
         raise LoginRequired
     figures = research_aggregates(uow, actor_of(user))  # Forbidden -> a 403 page
     from acuback.clinical import load_instruments
+    from acuback.clinical.outcomes import threshold_words
 
-    names = {spec.id: spec.short_name for spec in load_instruments().instruments}
-    context = {"figures": figures, "condition_words": _condition_words, "instruments": names,
-               "can_export": can(actor_of(user), "research.export"),
-               **_analytics(request, uow, user)}  # fmt: skip
+    specs = load_instruments().instruments
+    names = {spec.id: spec.short_name for spec in specs}
+    responders = "; ".join(
+        f"{spec.short_name}: {threshold_words(spec.responder)}" for spec in specs if spec.responder
+    )
+    context = {
+        "figures": figures,
+        "condition_words": _condition_words,
+        "instruments": names,
+        "responder_rules": responders,
+        "can_export": can(actor_of(user), "research.export"),
+        **_analytics(request, uow, user),
+    }
     return render(request, "research/aggregates.html", context, user=user)
 
 

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from acuback import __version__
+from acuback.clinical.labels import response_label, rule_label
 from acuback.records import User
 from acuback.web.security.sessions import CSRF_FIELD, csrf_token
 
@@ -44,6 +45,9 @@ def templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # The one label lookup for codes a person reads (clinical/data/labels.yaml).
+    env.filters["rule_label"] = rule_label
+    env.filters["response_label"] = response_label
     return Jinja2Templates(env=env)
 
 

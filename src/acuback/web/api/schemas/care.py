@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field
 from acuback.clinical.intake import Intake as IntakeForm
 from acuback.clinical.planning import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
+from acuback.clinical.sides import PointSide
 from acuback.records.bounds import BoundedDate, BoundedInstant
 from acuback.records.vocabulary import Angle, AppointmentStatus
 from acuback.web.api.schemas.common import Id, In, Out, Text, Version
@@ -59,7 +60,7 @@ class PlanOut(Out):
 
 class PlanPointEdit(In):
     code: Text
-    side: Literal["left", "right", "both", "midline"] | None = None
+    side: PointSide | None = None
     depth_mm: tuple[float, float] | None = None
     angle: Angle | None = None
     role: Literal["local", "distal", "adjacent"] | None = None
