@@ -185,8 +185,13 @@ def test_a_warning_is_one_sentence_not_python_source(tmp_path: Path) -> None:
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    expected = "acuback: warning: ACUBACK_SECRET_KEY is not set: using the public development key"
-    assert done.stderr == expected + "\n"
+    lines = done.stderr.splitlines()
+    named = ["ACUBACK_SECRET_KEY", "ACUBACK_AUDIT_KEY"]  # one sentence for each missing key
+    assert len(lines) == len(named), done.stderr
+    for line, variable in zip(lines, named, strict=True):
+        assert line.startswith(f"acuback: warning: {variable} is not set: using the public"), line
+        assert "development key" in line
+        assert ".py" not in line
 
 
 @pytest.mark.parametrize(

@@ -200,7 +200,7 @@ def test_ages_over_89_are_top_coded_and_bad_input_is_one_line(
         )
         assert patient.id is not None
         pain = {"regions": ["lower_back"], "onset_weeks": 20, "nrs": 4}
-        submit_intake(uow, mei, patient.id, {"age": 95, "sex": "male", "pain": pain})
+        submit_intake(uow, mei, patient.id, {"age": 95, "sex": "male", "pain": pain}, policy=None)
     engine.dispose()
     tables = _export(url, tmp_path / "old", "parquet")
     assert [row["age"] for row in tables["patients"]] == [90]
