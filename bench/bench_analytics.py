@@ -9,7 +9,8 @@ memory printed is that run's own, `ru_maxrss`; the clock starts after the import
 of `--repeat` runs of:
   report    the full report on DuckDB: factor tables, overall figures and the adjusted model
             (acuback.analytics.report.build_report), Parquet to finished Report;
-  figures   the same factor figures through Ibis alone (no model, no intervals);
+  figures   the same factor figures through Ibis alone, over the cached course table as the
+            report computes them (no model, no intervals);
   sql       those figures as ONE hand-written DuckDB query (tests/integration/analytics/
             report.sql, which the tests also check the report against): the baseline;
   pandas    those figures with pandas over the same Parquet files: the other baseline;
@@ -117,9 +118,10 @@ def _run(kind: str, folder: Path) -> None:
     engine = "spark" if kind == "spark" else "duckdb"
     with connect(engine) as con:
         tables = register_directory(con, folder)
-        if kind == "figures":
-            facts = course_facts(tables["courses"], tables["sessions"], "nrs")
+        if kind == "figures":  # as the report computes them: over the cached course table
+            facts = course_facts(tables["courses"], tables["sessions"], "nrs").cache()
             factor_table(facts, load_analysis_spec()).to_pyarrow()
+            facts.release()
         else:
             build_report(tables, engine)
 

@@ -80,23 +80,29 @@ def course_facts(courses: ir.Table, sessions: ir.Table, instrument: str) -> ir.T
     )
 
 
-def factor_table(facts: ir.Table, spec: AnalysisSpec) -> ir.Table:
-    """n, responders, mean and SD of the change per level of every factor, as one table."""
+def factor_table(facts: ir.Table, spec: AnalysisSpec, overall: str | None = None) -> ir.Table:
+    """n, responders, mean and SD of the change per level of every factor, as one table; with
+    `overall`, also one row for every assessed course (factor and level both `overall`)."""
     assessed = facts.filter(facts.assessed)
     parts = []
+    if overall is not None:
+        everyone = assessed.mutate(factor=ibis.literal(overall), level=ibis.literal(overall))
+        parts.append(_figures(everyone))
     for factor in spec.factors:
         rows = assessed.mutate(
             factor=ibis.literal(factor.name), level=level(assessed, factor, spec.missing_label)
         )
-        parts.append(
-            rows.group_by(["factor", "level"]).aggregate(
-                n=_.count(),
-                responders=_.responder.cast("int64").sum(),
-                mean_change=_.change.mean(),
-                sd_change=_.change.std(how="sample"),
-            )
-        )
+        parts.append(_figures(rows))
     return ibis.union(*parts)
+
+
+def _figures(rows: ir.Table) -> ir.Table:
+    return rows.group_by(["factor", "level"]).aggregate(
+        n=_.count(),
+        responders=_.responder.cast("int64").sum(),
+        mean_change=_.change.mean(),
+        sd_change=_.change.std(how="sample"),
+    )
 
 
 def model_patterns(facts: ir.Table, spec: AnalysisSpec) -> ir.Table:

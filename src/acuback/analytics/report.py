@@ -28,6 +28,7 @@ from acuback.knowledge import load_knowledge
 __all__ = ["Level", "ModelReport", "Report", "build_report"]
 
 _PLACES = 4
+OVERALL = "all courses"  # the factor (and level) name of the whole cohort's row
 
 
 class _Frozen(BaseModel):
@@ -210,29 +211,23 @@ def build_report(
     """The report over the export's `courses` and `sessions` tables on one backend."""
     spec = spec or load_analysis_spec()
     facts = course_facts(tables["courses"], tables["sessions"], instrument).cache()
-    assessed = facts.filter(facts.assessed)
-    totals = (
-        facts.aggregate(
-            courses=facts.count(),
-            sessions=facts.sessions_attended.sum(),
-            assessed=facts.assessed.cast("int64").sum(),
+    try:
+        totals = (
+            facts.aggregate(
+                courses=facts.count(),
+                sessions=facts.sessions_attended.sum(),
+                assessed=facts.assessed.cast("int64").sum(),
+            )
+            .to_pyarrow()
+            .to_pylist()[0]
         )
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
-    overall_row = (
-        assessed.aggregate(
-            n=assessed.count(),
-            responders=assessed.responder.cast("int64").sum(),
-            mean_change=assessed.change.mean(),
-            sd_change=assessed.change.std(how="sample"),
-        )
-        .to_pyarrow()
-        .to_pylist()[0]
-    )
-    overall = _level({**overall_row, "level": "all courses"}, "all courses", spec.small_cell)
-    factors = _factors(factor_table(facts, spec).to_pyarrow().to_pylist(), spec)
-    model = _model(facts, spec)
+        rows = factor_table(facts, spec, overall=OVERALL).to_pyarrow().to_pylist()
+        model = _model(facts, spec)
+    finally:
+        facts.release()  # drop the cached table while its connection is still open
+    [overall_row] = [r for r in rows if r["factor"] == OVERALL]
+    overall = _level(overall_row, "all courses", spec.small_cell)
+    factors = _factors([r for r in rows if r["factor"] != OVERALL], spec)
     n_courses, n_assessed = int(totals["courses"]), int(totals["assessed"])
     return Report(
         engine=engine,

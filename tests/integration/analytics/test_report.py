@@ -155,8 +155,8 @@ def test_grouped_fit_equals_a_logistic_regression_per_course(cohort: Path) -> No
     groups = np.unique(np.asarray(patterns.column("cluster").to_pylist()), return_inverse=True)[1]
     logit = sm.Logit(y, x[rows]).fit(disp=0, cov_type="cluster", cov_kwds={"groups": groups[rows]})
     assert np.allclose(logit.params, [t.log_odds for t in fit.terms], atol=1e-8)
-    # Same sandwich; only statsmodels' small-sample factor (N-1)/(N-K) differs with N.
-    assert np.allclose(logit.bse, [t.se for t in fit.terms], rtol=2e-3)
+    assert np.allclose(logit.bse, [t.se for t in fit.terms], rtol=1e-8)
+    assert np.allclose(logit.pvalues, [t.p for t in fit.terms], rtol=1e-6, atol=1e-12)
 
 
 def test_a_source_without_a_needed_column_is_refused(cohort: Path, tmp_path: Path) -> None:
