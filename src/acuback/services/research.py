@@ -89,10 +89,13 @@ def research_aggregates(
     events = Counter(uow.adverse_events.count_by_type())
     changes: dict[tuple[str, str], list[tuple[float, bool]]] = defaultdict(list)
     responders = {s.id for s in load_instruments().instruments if s.responder is not None}
+    judged: dict[tuple[str, float, float], tuple[float, bool]] = {}  # scores repeat a lot
     for patient_id, instrument, first, last in uow.outcomes.first_and_last(responders):
-        result = classify_response(instrument, first, last)
+        if (instrument, first, last) not in judged:
+            result = classify_response(instrument, first, last)
+            judged[(instrument, first, last)] = (result.improvement, result.responder)
         condition = condition_of.get(patient_id, "unspecified")
-        changes[(instrument, condition)].append((result.improvement, result.responder))
+        changes[(instrument, condition)].append(judged[(instrument, first, last)])
     figures = tuple(_figures(key, values, min_cell) for key, values in sorted(changes.items()))
     audit(uow, actor, "research.aggregate", "research", None, {"patients": total})
     uow.commit()
