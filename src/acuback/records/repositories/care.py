@@ -99,14 +99,15 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
         statement and without validating payloads (a clinic-wide count needs only these)."""
         newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
         rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
-        ranked = select(IntakeRow.patient_id, IntakeRow.disposition, IntakeRow.payload,
+        # Only the payload's `diagnoses` (a list of codes in every version, absent meaning none)
+        # leaves the database: decoding whole payloads would cost more than the count.
+        diagnoses = IntakeRow.payload["diagnoses"].label("diagnoses")
+        ranked = select(IntakeRow.patient_id, IntakeRow.disposition, diagnoses,
                         rank.label("rank")).subquery()  # fmt: skip
-        statement = select(ranked.c.patient_id, ranked.c.disposition, ranked.c.payload).where(
+        statement = select(ranked.c.patient_id, ranked.c.disposition, ranked.c.diagnoses).where(
             ranked.c.rank == 1
         )
-        # Every payload version stores `diagnoses` as a list of codes, absent meaning none.
-        return [(p, d, list(payload.get("diagnoses") or ())) for p, d, payload in
-                self.session.execute(statement)]  # fmt: skip
+        return [(p, d, list(codes or ())) for p, d, codes in self.session.execute(statement)]
 
     def _check_references(self, record: Intake) -> None:
         self._require(PatientRow, "patient", record.patient_id)
