@@ -43,7 +43,6 @@ __all__ = [
 ]
 
 PSEUDO_EPOCH = date(2000, 1, 1)
-_PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -75,32 +74,28 @@ def research_aggregates(
 ) -> ResearchAggregates:
     """Aggregate the whole clinic (see the module docstring)."""
     authorize(uow, actor, "research.aggregate", entity="research")
+    # A fixed number of grouped statements, whatever the size of the clinic.
+    total = uow.patients.count()
     dispositions: Counter[str] = Counter()
     conditions: Counter[str] = Counter()
-    events: Counter[str] = Counter()
+    condition_of: dict[int, str] = {}
+    for patient_id, disposition, diagnoses in uow.intakes.latest_conditions():
+        dispositions[disposition] += 1
+        condition_of[patient_id] = ",".join(sorted(diagnoses)) or "unspecified"
+    conditions.update(condition_of.values())
+    if total > len(condition_of):
+        conditions["unspecified"] += total - len(condition_of)
+    signed = uow.sessions.count_signed()
+    events = Counter(uow.adverse_events.count_by_type())
     changes: dict[tuple[str, str], list[tuple[float, bool]]] = defaultdict(list)
-    signed = total = 0
     responders = {s.id for s in load_instruments().instruments if s.responder is not None}
-    for offset in range(0, uow.patients.count(), _PAGE):
-        for patient in uow.patients.all(limit=_PAGE, offset=offset):
-            pid = patient.id or 0
-            total += 1
-            intakes = uow.intakes.for_patient(pid)
-            condition = "unspecified"
-            if intakes:
-                dispositions[intakes[-1].disposition] += 1
-                condition = ",".join(sorted(intakes[-1].payload.diagnoses)) or "unspecified"
-            conditions[condition] += 1
-            signed += sum(s.status == "signed" for s in uow.sessions.for_patient(pid))
-            events.update(e.type for e in uow.adverse_events.for_patient(pid))
-            series: dict[str, list[float]] = defaultdict(list)
-            for item in uow.outcomes.for_patient(pid):
-                if item.instrument in responders and item.score is not None:
-                    series[item.instrument].append(item.score)
-            for instrument, scores in series.items():
-                if len(scores) >= 2:
-                    result = classify_response(instrument, scores[0], scores[-1])
-                    changes[(instrument, condition)].append((result.improvement, result.responder))
+    judged: dict[tuple[str, float, float], tuple[float, bool]] = {}  # scores repeat a lot
+    for patient_id, instrument, first, last in uow.outcomes.first_and_last(responders):
+        if (instrument, first, last) not in judged:
+            result = classify_response(instrument, first, last)
+            judged[(instrument, first, last)] = (result.improvement, result.responder)
+        condition = condition_of.get(patient_id, "unspecified")
+        changes[(instrument, condition)].append(judged[(instrument, first, last)])
     figures = tuple(_figures(key, values, min_cell) for key, values in sorted(changes.items()))
     audit(uow, actor, "research.aggregate", "research", None, {"patients": total})
     return ResearchAggregates(

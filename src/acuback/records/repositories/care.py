@@ -95,6 +95,21 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
                 found.setdefault(intake.patient_id, []).append(intake)
         return found
 
+    def latest_conditions(self) -> list[tuple[int, str, list[str]]]:
+        """(patient_id, disposition, diagnoses) of every patient's newest intake, from one
+        statement and without validating payloads (a clinic-wide count needs only these)."""
+        newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
+        rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
+        # Only the payload's `diagnoses` (a list of codes in every version, absent meaning none)
+        # leaves the database: decoding whole payloads would cost more than the count.
+        diagnoses = IntakeRow.payload["diagnoses"].label("diagnoses")
+        ranked = select(IntakeRow.patient_id, IntakeRow.disposition, diagnoses,
+                        rank.label("rank")).subquery()  # fmt: skip
+        statement = select(ranked.c.patient_id, ranked.c.disposition, ranked.c.diagnoses).where(
+            ranked.c.rank == 1
+        )
+        return [(p, d, list(codes or ())) for p, d, codes in self.session.execute(statement)]
+
     def _check_references(self, record: Intake) -> None:
         self._require(PatientRow, "patient", record.patient_id)
         self._require(PractitionerRow, "practitioner", record.practitioner_id)
@@ -264,6 +279,35 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
             .order_by(OutcomeRow.patient_id, OutcomeRow.measured_on, OutcomeRow.id)
         )
         return [(p, d, float(s)) for p, d, s in self.session.execute(statement) if s is not None]
+
+    def first_and_last(self, instruments: Iterable[str]) -> list[tuple[int, str, float, float]]:
+        """(patient_id, instrument, first score, last score) for every patient with at least
+        two scored measurements of one of `instruments`, in the order of `for_patient`: one
+        statement (window functions), whatever the size of the clinic."""
+        key = (OutcomeRow.patient_id, OutcomeRow.instrument)
+        oldest = (OutcomeRow.measured_on, OutcomeRow.id)
+        newest = (OutcomeRow.measured_on.desc(), OutcomeRow.id.desc())
+        ranked = (
+            select(
+                *key,
+                OutcomeRow.score,
+                func.row_number().over(partition_by=key, order_by=oldest).label("first"),
+                func.row_number().over(partition_by=key, order_by=newest).label("last"),
+                func.count().over(partition_by=key).label("n"),
+            )
+            .where(OutcomeRow.instrument.in_(sorted(set(instruments))))
+            .where(OutcomeRow.score.is_not(None))
+            .subquery()
+        )
+        statement = select(ranked.c.patient_id, ranked.c.instrument, ranked.c.score,
+                           ranked.c.first).where(
+            ranked.c.n >= 2, (ranked.c.first == 1) | (ranked.c.last == 1)
+        )  # fmt: skip
+        ends: dict[tuple[int, str], list[float]] = {}
+        for patient_id, instrument, score, first in self.session.execute(statement):
+            pair = ends.setdefault((patient_id, instrument), [0.0, 0.0])
+            pair[0 if first == 1 else 1] = float(score)
+        return [(p, i, first, last) for (p, i), (first, last) in sorted(ends.items())]
 
     def _check_references(self, record: OutcomeMeasurement) -> None:
         self._require(PatientRow, "patient", record.patient_id)

@@ -39,7 +39,7 @@ class PatientRow(Versioned, Base):
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     given_name: Mapped[str] = mapped_column(String(200))
     family_name: Mapped[str] = mapped_column(String(200), index=True)
-    birth_date: Mapped[date | None]
+    birth_date: Mapped[date | None] = mapped_column(index=True)
     sex: Mapped[str] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(320))

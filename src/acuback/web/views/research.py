@@ -9,7 +9,8 @@ are cached. A signed-in user whose role holds `research.aggregate` (practitioner
 researcher) also sees the clinic's own results for one instrument (`?instrument=`, NRS by
 default) from `services.research.clinic_outcome_records`: n, mean improvement and responder
 rate with 95% CIs, and `evidence.clinic.clinic_figure` (clinic beside the trial arms, with the
-caveat that a cohort is not a trial written on it); drawn per request, since records change.
+caveat that a cohort is not a trial written on it); cached by the summary it shows, so new
+records draw a new figure.
 Its text stays text in the SVG (svg.fonttype none), so the caveat can be read, searched and
 spoken. `/research` shows `services.research.research_aggregates`: counts and rates only,
 no name, id or date of anyone; a role holding `research.export` also gets links to
@@ -19,7 +20,7 @@ no name, id or date of anyone; a role holding `research.export` also gets links 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -40,8 +41,8 @@ from acuback.web.views.templating import render
 if TYPE_CHECKING:
     from acuback.evidence.clinic import ClinicSummary
 
-__all__ = ["CLINIC_INSTRUMENTS", "AnalysisRow", "ClinicResults", "clinic_results", "evidence_rows",
-           "forest_svg", "router"]  # fmt: skip
+__all__ = ["CLINIC_INSTRUMENTS", "AnalysisRow", "ClinicResults", "clinic_results", "clinic_svg",
+           "evidence_rows", "forest_svg", "router"]  # fmt: skip
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -125,20 +126,32 @@ class ClinicResults:
 
 def clinic_results(uow: UnitOfWork, user: User, instrument: str) -> ClinicResults:
     """Read the de-identified records (audited by the service), summarise and draw them."""
-    from matplotlib import rc_context
-
-    from acuback.evidence.clinic import CAVEAT, clinic_figure, clinic_summary, trial_benchmarks
-    from acuback.evidence.plots import figure_bytes
+    from acuback.evidence.clinic import CAVEAT, clinic_summary, trial_benchmarks
 
     records = clinic_outcome_records(uow, actor_of(user), instrument)
     if not records:
         return ClinicResults(instrument, None, "", 0, CAVEAT)
     summary = clinic_summary(records, instrument)
-    arms = trial_benchmarks(instrument)
+    # Records arrive in a random (pseudonym) order: sorted, equal data make one cache key.
+    key = replace(summary, improvements=tuple(sorted(summary.improvements)))
+    arms = len(trial_benchmarks(instrument))
+    return ClinicResults(instrument, summary, clinic_svg(key), arms, CAVEAT)
+
+
+@lru_cache(maxsize=32)
+def clinic_svg(summary: ClinicSummary) -> str:
+    """The clinic figure as inline SVG, drawn once per summary (the data it shows): the
+    bundled trial arms never change while the app runs, and new records make a new summary."""
+    from matplotlib import rc_context
+
+    from acuback.evidence.clinic import clinic_figure, trial_benchmarks
+    from acuback.evidence.plots import figure_bytes
+
     with rc_context({"svg.fonttype": "none"}):  # keep the words (the caveat) as SVG text
-        svg = figure_bytes(clinic_figure(summary, arms), "svg").decode("utf-8")
-    title = f"This clinic's {CLINIC_INSTRUMENTS[instrument][0]} results beside the trial arms"
-    return ClinicResults(instrument, summary, inline_svg(svg, "clinic-", title), len(arms), CAVEAT)
+        svg = figure_bytes(clinic_figure(summary, trial_benchmarks(summary.instrument)), "svg")
+    name = CLINIC_INSTRUMENTS[summary.instrument][0]
+    title = f"This clinic's {name} results beside the trial arms"
+    return inline_svg(svg.decode("utf-8"), "clinic-", title)
 
 
 @router.get("/evidence")
