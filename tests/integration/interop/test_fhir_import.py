@@ -253,3 +253,42 @@ def test_conditions_and_medicines_are_read_and_kept_for_review(
 
 def _name(code: str) -> str:
     return load_knowledge().conditions[code].name
+
+
+def test_the_cli_refuses_an_unknown_type_and_an_invalid_resource_in_one_line(
+    new_url: Callable[[], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, exported = _source(new_url)
+    target = _database(new_url)
+    basic = {"resource": {"resourceType": "Basic", "code": {"text": "a note"}}}
+    cases = {
+        "unknown": (_with(exported, lambda b: b["entry"].append(basic)), "Basic is not imported"),
+        "invalid": (
+            _with(exported, lambda b: b["entry"][1]["resource"].update(effectiveDateTime="soon")),
+            "entry.1.resource",
+        ),
+    }
+    for name, (bundle, message) in cases.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(bundle))
+        code = main(["fhir", "import", str(path), "--as", "mei", "--db", target])
+        _, err = capsys.readouterr()
+        assert code == 2, name
+        assert message in err
+        assert len(err.strip().splitlines()) == 1
+    assert _counts(target) == (0, 0)
+
+
+def test_partial_dates_are_refused_or_skipped_not_guessed(new_url: Callable[[], str]) -> None:
+    _, exported = _source(new_url)
+    target = _database(new_url)
+    year_only = _with(exported, lambda b: b["entry"][0]["resource"].update(birthDate="1961"))
+    with pytest.raises(InputError, match="1961 is not a full date"):
+        _import(target, year_only)
+    month_only = _with(
+        exported, lambda b: b["entry"][1]["resource"].update(effectiveDateTime="2026-01")
+    )
+    report = _import(target, month_only)
+    assert {"resource": "Observation/obs-1", "why": "no effectiveDateTime with a full date"} in (
+        report.skipped
+    )

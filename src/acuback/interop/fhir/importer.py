@@ -94,6 +94,8 @@ def _patient_record(urls: Urls, resource: dict[str, Any]) -> Patient:
     system = urls.identifier("patient")
     ours = [i["value"] for i in resource.get("identifier", []) if i.get("system") == system]
     birth = resource.get("birthDate")
+    if birth and len(birth) != len("YYYY-MM-DD"):  # FHIR allows a year or a month alone
+        raise InputError("Patient.birthDate", f"{birth} is not a full date (YYYY-MM-DD)")
     fields = {
         "public_id": ours[0] if ours else None,
         "given_name": given,
@@ -177,8 +179,8 @@ def _observation(
         return "not an instrument acuback knows (nrs, peg, rmdq, startback, odi)"
     value = (resource.get("valueQuantity") or {}).get("value")
     when = resource.get("effectiveDateTime")
-    if when is None:
-        return "no effectiveDateTime"
+    if when is None or len(when) < len("YYYY-MM-DD"):
+        return "no effectiveDateTime with a full date"
     derived = [ref.get("reference", "") for ref in resource.get("derivedFrom", [])]
     answers_of = next((responses[r] for r in derived if r in responses), None)
     answers = None if answers_of is None else _answers(answers_of, spec)
