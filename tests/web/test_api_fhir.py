@@ -45,6 +45,14 @@ def test_metadata_and_our_code_systems_are_public_at_their_urls(client: TestClie
     assert statement["fhirVersion"] == "4.0.1"
     exported = {r["type"] for r in statement["rest"][0]["resource"]}
     assert {"Patient", "Procedure", "Observation", "Provenance"} <= exported
+    handling = {
+        r["type"]: r["documentation"]
+        for r in statement["rest"][0]["resource"]
+        if "documentation" in r
+    }
+    assert handling["Observation"] == "In an imported Bundle: imported."
+    assert "kept for review" in handling["MedicationStatement"]
+    assert handling["Procedure"].startswith("In an imported Bundle: skipped: treatment sessions")
     system = client.get("/api/v1/fhir/CodeSystem/acupoint").json()
     assert system["url"] == "http://localhost:8000/api/v1/fhir/CodeSystem/acupoint"
     extension = client.get("/api/v1/fhir/StructureDefinition/needle-depth").json()

@@ -35,7 +35,7 @@ from acuback.interop.fhir.review import (
 from acuback.records import OutcomeMeasurement, Patient, UnitOfWork
 from acuback.records.models import validated
 
-__all__ = ["IMPORTED_TYPES", "ImportReport", "import_bundle"]
+__all__ = ["IMPORTED_TYPES", "IMPORT_HANDLING", "KNOWN_TYPES", "ImportReport", "import_bundle"]
 
 IMPORTED_TYPES = ("Patient", "Observation", "QuestionnaireResponse")
 # Types our export holds that an import does not write, and why (records of the sending
@@ -51,6 +51,12 @@ _WHY_SKIPPED = {
     "AdverseEvent": "adverse events belong to sessions, which are not imported",
 }
 KNOWN_TYPES = (*IMPORTED_TYPES, *REVIEWED_TYPES, *_WHY_SKIPPED)
+#: what an import does with each type it accepts (the CapabilityStatement publishes it)
+IMPORT_HANDLING = {
+    **dict.fromkeys(IMPORTED_TYPES, "imported"),
+    **dict.fromkeys(REVIEWED_TYPES, FOR_REVIEW),
+    **{kind: f"skipped: {why}" for kind, why in _WHY_SKIPPED.items()},
+}
 _PATIENT_FIELDS = {  # our field -> the FHIR element it came from, for error messages
     "given_name": "name.given", "family_name": "name.family", "sex": "gender",
     "birth_date": "birthDate", "phone": "telecom", "email": "telecom", "public_id": "identifier",
