@@ -24,6 +24,7 @@ from acuback.services.exchange import fhir_import
 from acuback.services.outcomes import record_outcome
 
 URLS = Urls("https://clinic.example")
+VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 MEI = Actor(None, "mei", "practitioner")
 RMDQ = [True] * 9 + [False] * 15
 
@@ -222,11 +223,12 @@ def test_conditions_and_medicines_are_read_and_kept_for_review(
         "id": "c2",
         "subject": {"reference": "Patient/ext-1"},
         "code": {"coding": [{"system": ICD10CM, "code": "E11.9"}]},
+        "verificationStatus": {"coding": [{"system": VERIFICATION, "code": "refuted"}]},
     }
     warfarin = {
         "resourceType": "MedicationStatement",
         "id": "m1",
-        "status": "active",
+        "status": "stopped",
         "subject": {"reference": "Patient/ext-1"},
         "medicationCodeableConcept": {"coding": [{"display": "Warfarin 5 mg"}]},
     }
@@ -238,8 +240,9 @@ def test_conditions_and_medicines_are_read_and_kept_for_review(
     assert reads == {
         "Condition/c1": (FOR_REVIEW, f"herniated_disc ({_name('herniated_disc')}); "
                          "ICD-10-CM M51.26"),
-        "Condition/c2": (FOR_REVIEW, f"no knowledge-base condition for {ICD10CM}|E11.9"),
-        "MedicationStatement/m1": (FOR_REVIEW, "Warfarin 5 mg"),
+        "Condition/c2": (FOR_REVIEW, f"no knowledge-base condition for {ICD10CM}|E11.9; "
+                         "status refuted"),
+        "MedicationStatement/m1": (FOR_REVIEW, "Warfarin 5 mg; status stopped"),
     }  # fmt: skip
     assert report.imported == ["Patient/ext-1"]
     engine = make_engine(target)

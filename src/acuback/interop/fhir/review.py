@@ -28,8 +28,22 @@ def _codings(concept: object) -> list[dict[str, Any]]:
     return [c for c in concept.get("coding", []) if isinstance(c, dict)]
 
 
+def _status(concept: object, usual: str) -> str:
+    """`; <what> <code>` unless the code is the usual one: a stopped medicine or a refuted
+    diagnosis must not read as a current one."""
+    codes = [str(c["code"]) for c in _codings(concept) if c.get("code")]
+    return "".join(f"; status {code}" for code in codes if code != usual)
+
+
 def condition_reading(urls: Urls, resource: dict[str, Any]) -> str:
-    """What the Condition names: knowledge-base codes where one matches, else its codes."""
+    """What the Condition names (knowledge-base codes where one matches, else its codes),
+    with its clinical and verification status where they are not active and confirmed."""
+    status = _status(resource.get("clinicalStatus"), "active")
+    status += _status(resource.get("verificationStatus"), "confirmed")
+    return _condition_name(urls, resource) + status
+
+
+def _condition_name(urls: Urls, resource: dict[str, Any]) -> str:
     conditions = load_knowledge().conditions
     codings = _codings(resource.get("code"))
     ours = [str(c.get("code")) for c in codings if c.get("system") == urls.code_system("condition")]
@@ -46,11 +60,14 @@ def condition_reading(urls: Urls, resource: dict[str, Any]) -> str:
 
 
 def medication_reading(resource: dict[str, Any]) -> str:
-    """The medicine a MedicationStatement names: its text, else its codings' displays."""
+    """The medicine a MedicationStatement names (its text, else its codings' displays), with
+    its status unless it is active (taken now)."""
     concept = resource.get("medicationCodeableConcept") or {}
     text = concept.get("text") or "; ".join(
         str(c["display"]) for c in _codings(concept) if c.get("display")
     )
     if not text and resource.get("medicationReference"):
         text = str(resource["medicationReference"].get("display") or "")
-    return text or "a medicine with no text or display"
+    status = resource.get("status")
+    shown = f"; status {status}" if status and status != "active" else ""
+    return (text or "a medicine with no text or display") + shown
