@@ -45,6 +45,14 @@ def test_metadata_and_our_code_systems_are_public_at_their_urls(client: TestClie
     assert statement["fhirVersion"] == "4.0.1"
     exported = {r["type"] for r in statement["rest"][0]["resource"]}
     assert {"Patient", "Procedure", "Observation", "Provenance"} <= exported
+    handling = {
+        r["type"]: r["documentation"]
+        for r in statement["rest"][0]["resource"]
+        if "documentation" in r
+    }
+    assert handling["Observation"] == "In an imported Bundle: imported."
+    assert "kept for review" in handling["MedicationStatement"]
+    assert handling["Procedure"].startswith("In an imported Bundle: skipped: treatment sessions")
     system = client.get("/api/v1/fhir/CodeSystem/acupoint").json()
     assert system["url"] == "http://localhost:8000/api/v1/fhir/CodeSystem/acupoint"
     extension = client.get("/api/v1/fhir/StructureDefinition/needle-depth").json()
@@ -77,3 +85,27 @@ def test_a_bundle_posted_creates_a_patient_and_a_repeat_is_only_a_proposal(
     assert client.post("/api/v1/fhir", json=bundle, headers=auth("researcher")).status_code == 403
     broken = client.post("/api/v1/fhir", content=b'{"resourceType": "Bun', headers=mei)
     assert broken.status_code == 422
+
+
+def test_a_posted_bundle_with_an_unknown_type_is_422_and_changes_nothing(
+    client: TestClient, auth: Auth
+) -> None:
+    patient = {"resourceType": "Patient", "name": [{"family": "Refused", "given": ["Rhea"]}],
+               "gender": "female", "birthDate": "1966-01-02"}  # fmt: skip
+    warfarin = {"resourceType": "MedicationStatement", "status": "active",
+                "subject": {"reference": "Patient/x"},
+                "medicationCodeableConcept": {"text": "warfarin 5 mg daily"}}  # fmt: skip
+    basic = {"resourceType": "Basic", "code": {"text": "a note"}}
+    entries = [{"resource": r} for r in (patient, warfarin, basic)]
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    mei = auth("mei")
+    refused = client.post("/api/v1/fhir", json=bundle, headers=mei)
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "entry[2].resource.resourceType"
+    assert "Basic is not imported" in refused.json()["problem"]
+    dry = client.post("/api/v1/fhir?dry_run=true", json={**bundle, "entry": entries[:2]},
+                      headers=mei)  # fmt: skip
+    assert dry.status_code == 200  # so the 422 above created no patient to match against
+    (medicine,) = dry.json()["skipped"]
+    assert medicine["reads"] == "warfarin 5 mg daily"
+    assert medicine["why"].startswith("kept for review, not imported")

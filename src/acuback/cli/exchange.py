@@ -161,8 +161,13 @@ def fhir_import_command(
 def _import_lines(verb: str, report: ImportReport) -> str:
     head = f"{verb} {len(report.imported)} resources for patient {report.patient}"
     head += " (new)" if report.created else " (existing)"
-    lines = [head, *(f"skipped {s['resource']}: {s['why']}" for s in report.skipped)]
+    lines = [head, *(_skipped_line(s) for s in report.skipped)]
     return "\n".join(lines)
+
+
+def _skipped_line(skipped: dict[str, str]) -> str:
+    reads = f" (it reads: {skipped['reads']})" if "reads" in skipped else ""
+    return f"skipped {skipped['resource']}: {skipped['why']}{reads}"
 
 
 def register(app: typer.Typer) -> None:

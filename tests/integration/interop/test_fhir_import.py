@@ -15,12 +15,16 @@ import pytest
 from acuback.cli.app import main
 from acuback.errors import InputError
 from acuback.interop.fhir import Urls, patient_bundle
+from acuback.interop.fhir.codes import ICD10CM
+from acuback.interop.fhir.review import FOR_REVIEW
+from acuback.knowledge import load_knowledge
 from acuback.records import Patient, UnitOfWork, User, make_engine, upgrade
 from acuback.services import Actor
 from acuback.services.exchange import fhir_import
 from acuback.services.outcomes import record_outcome
 
 URLS = Urls("https://clinic.example")
+VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 MEI = Actor(None, "mei", "practitioner")
 RMDQ = [True] * 9 + [False] * 15
 
@@ -131,10 +135,12 @@ def _with(bundle: dict[str, Any], change: Callable[[dict[str, Any]], None]) -> d
 def test_bad_input_names_the_problem_and_changes_nothing(new_url: Callable[[], str]) -> None:
     _, exported = _source(new_url)
     target = _database(new_url)
+    basic = {"resource": {"resourceType": "Basic", "code": {"text": "a note"}}}
     encounter = {"resource": {"resourceType": "Encounter", "status": "finished",
-                              "class": {"code": "AMB"}}}  # fmt: skip
+                              "class": {"code": "AMB"}, "period": {"start": "May"}}}  # fmt: skip
     cases = [
-        (_with(exported, lambda b: b["entry"].append(encounter)), "Encounter is not imported"),
+        (_with(exported, lambda b: b["entry"].append(basic)), "Basic is not imported"),
+        (_with(exported, lambda b: b["entry"].append(encounter)), "period.start"),
         (_with(exported, lambda b: b["entry"][0]["resource"].update(gender="robot")), "gender"),
         (_with(exported, lambda b: b["entry"].pop(0)), "needs exactly one Patient"),
         ({"resourceType": "Patient"}, "not a FHIR Bundle"),
@@ -194,3 +200,98 @@ def test_the_cli_imports_and_refuses_a_truncated_bundle(
     assert code == 0
     assert json.loads(out)["created"] is True
     assert _counts(target) == (1, 4)
+
+
+def test_conditions_and_medicines_are_read_and_kept_for_review(
+    new_url: Callable[[], str],
+) -> None:
+    patient = {
+        "resourceType": "Patient",
+        "id": "ext-1",
+        "gender": "male",
+        "name": [{"family": "Oberon", "given": ["Tam"]}],
+        "birthDate": "1958-09-30",
+    }
+    disc = {
+        "resourceType": "Condition",
+        "id": "c1",
+        "subject": {"reference": "Patient/ext-1"},
+        "code": {"coding": [{"system": ICD10CM, "code": "M51.26"}]},
+    }
+    other = {
+        "resourceType": "Condition",
+        "id": "c2",
+        "subject": {"reference": "Patient/ext-1"},
+        "code": {"coding": [{"system": ICD10CM, "code": "E11.9"}]},
+        "verificationStatus": {"coding": [{"system": VERIFICATION, "code": "refuted"}]},
+    }
+    warfarin = {
+        "resourceType": "MedicationStatement",
+        "id": "m1",
+        "status": "stopped",
+        "subject": {"reference": "Patient/ext-1"},
+        "medicationCodeableConcept": {"coding": [{"display": "Warfarin 5 mg"}]},
+    }
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": r} for r in (patient, disc, other, warfarin)]}  # fmt: skip
+    target = _database(new_url)
+    report = _import(target, bundle)
+    reads = {s["resource"]: (s["why"], s["reads"]) for s in report.skipped}
+    assert reads == {
+        "Condition/c1": (FOR_REVIEW, f"herniated_disc ({_name('herniated_disc')}); "
+                         "ICD-10-CM M51.26"),
+        "Condition/c2": (FOR_REVIEW, f"no knowledge-base condition for {ICD10CM}|E11.9; "
+                         "status refuted"),
+        "MedicationStatement/m1": (FOR_REVIEW, "Warfarin 5 mg; status stopped"),
+    }  # fmt: skip
+    assert report.imported == ["Patient/ext-1"]
+    engine = make_engine(target)
+    try:
+        with UnitOfWork(engine) as uow:
+            (stored,) = uow.patients.all()
+            assert uow.intakes.for_patient(stored.id or 0) == []  # no intake is invented
+    finally:
+        engine.dispose()
+
+
+def _name(code: str) -> str:
+    return load_knowledge().conditions[code].name
+
+
+def test_the_cli_refuses_an_unknown_type_and_an_invalid_resource_in_one_line(
+    new_url: Callable[[], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, exported = _source(new_url)
+    target = _database(new_url)
+    basic = {"resource": {"resourceType": "Basic", "code": {"text": "a note"}}}
+    cases = {
+        "unknown": (_with(exported, lambda b: b["entry"].append(basic)), "Basic is not imported"),
+        "invalid": (
+            _with(exported, lambda b: b["entry"][1]["resource"].update(effectiveDateTime="soon")),
+            "entry.1.resource",
+        ),
+    }
+    for name, (bundle, message) in cases.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(bundle))
+        code = main(["fhir", "import", str(path), "--as", "mei", "--db", target])
+        _, err = capsys.readouterr()
+        assert code == 2, name
+        assert message in err
+        assert len(err.strip().splitlines()) == 1
+    assert _counts(target) == (0, 0)
+
+
+def test_partial_dates_are_refused_or_skipped_not_guessed(new_url: Callable[[], str]) -> None:
+    _, exported = _source(new_url)
+    target = _database(new_url)
+    year_only = _with(exported, lambda b: b["entry"][0]["resource"].update(birthDate="1961"))
+    with pytest.raises(InputError, match="1961 is not a full date"):
+        _import(target, year_only)
+    month_only = _with(
+        exported, lambda b: b["entry"][1]["resource"].update(effectiveDateTime="2026-01")
+    )
+    report = _import(target, month_only)
+    assert {"resource": "Observation/obs-1", "why": "no effectiveDateTime with a full date"} in (
+        report.skipped
+    )

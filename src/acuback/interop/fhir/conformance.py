@@ -14,6 +14,7 @@ from acuback.interop.fhir.codes import (
     ExtensionSpec,
     Urls,
 )
+from acuback.interop.fhir.importer import IMPORT_HANDLING
 from acuback.interop.fhir.resources import checked
 from acuback.knowledge import load_knowledge
 from acuback.records.vocabulary import ADVERSE_EVENT_TYPES
@@ -114,7 +115,17 @@ def extension_definitions(urls: Urls) -> list[dict[str, Any]]:
 def capability_statement(urls: Urls, version: str) -> dict[str, Any]:
     """What the server does: patient bundles out (read), Bundles in (create, transaction)."""
     resources: list[dict[str, Any]] = [
-        {"type": name, "interaction": [{"code": "read"}]} for name in EXPORTED_TYPES
+        {
+            "type": name,
+            "interaction": [{"code": "read"}],
+            "documentation": f"In an imported Bundle: {IMPORT_HANDLING[name]}.",
+        }
+        for name in EXPORTED_TYPES
+    ]
+    resources += [
+        {"type": name, "documentation": f"In an imported Bundle: {IMPORT_HANDLING[name]}."}
+        for name in IMPORT_HANDLING
+        if name not in EXPORTED_TYPES
     ]
     resources += [
         {"type": "CodeSystem", "interaction": [{"code": "read"}]},
@@ -132,8 +143,9 @@ def capability_statement(urls: Urls, version: str) -> dict[str, Any]:
             "publisher": "acuback",
             "description": (
                 "Exports a patient's record as a collection Bundle at "
-                "/api/v1/patients/{id}/fhir; publishes its code systems and extensions under "
-                f"{urls.fhir}."
+                "/api/v1/patients/{id}/fhir; imports a collection Bundle posted to "
+                f"{urls.fhir} (each resource type says what becomes of it); publishes its "
+                f"code systems and extensions under {urls.fhir}."
             ),
             "kind": "instance",
             "software": {"name": "acuback", "version": version},

@@ -4,10 +4,12 @@ What is imported: one Patient (matched or created), and Observations of the inst
 know (by the LOINC score code of instruments.yaml or our own instrument code), with their
 answers from the QuestionnaireResponse they derive from. When answers are present the clinical
 core scores them and the Observation's value must agree; without answers the value must lie in
-the instrument's range. Conditions and MedicationStatements are reported as skipped: acuback
-keeps diagnoses and medicines on an intake, which also needs the intake's pain questions.
-Any other resource type, an invalid resource, or a Bundle that is not JSON is an error naming
-the entry, and nothing is written (the caller rolls the unit of work back).
+the instrument's range. Conditions and MedicationStatements are read and reported as kept for
+review, never written (`acuback.interop.fhir.review` says why). The other types our own export
+holds (practitioners, encounters, procedures, plans...) are reported as skipped with the
+reason, so that our own Bundle imports. Every resource is validated by the R4B models; a type
+we neither export nor import, an invalid resource, or a Bundle that is not JSON is an error
+naming the entry, and nothing is written (the caller rolls the unit of work back).
 
 The patient is never merged silently: a Patient whose identifier, or name and birth date,
 matches a stored one is a proposal, and the import goes ahead only with `into` set to that
@@ -24,18 +26,41 @@ from acuback.clinical.instruments import Instrument, load_instruments, score
 from acuback.errors import InputError
 from acuback.interop.fhir.codes import LOINC, Urls
 from acuback.interop.fhir.resources import parse
+from acuback.interop.fhir.review import (
+    FOR_REVIEW,
+    REVIEWED_TYPES,
+    condition_reading,
+    medication_reading,
+)
 from acuback.records import OutcomeMeasurement, Patient, UnitOfWork
 from acuback.records.models import validated
 
-__all__ = ["IMPORTED_TYPES", "ImportReport", "import_bundle"]
+__all__ = ["IMPORTED_TYPES", "IMPORT_HANDLING", "KNOWN_TYPES", "ImportReport", "import_bundle"]
 
 IMPORTED_TYPES = ("Patient", "Observation", "QuestionnaireResponse")
-REPORTED_TYPES = ("Condition", "MedicationStatement")
+# Types our export holds that an import does not write, and why (records of the sending
+# clinic's own practice: its people, visits, needling, plans and signatures).
+_WHY_SKIPPED = {
+    "Practitioner": "practitioners are set up in this clinic, not imported",
+    "PractitionerRole": "practitioners are set up in this clinic, not imported",
+    "Encounter": "visits are charted in this clinic, not imported",
+    "Appointment": "appointments are booked in this clinic, not imported",
+    "Procedure": "treatment sessions are charted and signed in this clinic, not imported",
+    "Provenance": "signatures belong to the charts, which are not imported",
+    "CarePlan": "plans are made from an intake in this clinic, not imported",
+    "AdverseEvent": "adverse events belong to sessions, which are not imported",
+}
+KNOWN_TYPES = (*IMPORTED_TYPES, *REVIEWED_TYPES, *_WHY_SKIPPED)
+#: what an import does with each type it accepts (the CapabilityStatement publishes it)
+IMPORT_HANDLING = {
+    **dict.fromkeys(IMPORTED_TYPES, "imported"),
+    **dict.fromkeys(REVIEWED_TYPES, FOR_REVIEW),
+    **{kind: f"skipped: {why}" for kind, why in _WHY_SKIPPED.items()},
+}
 _PATIENT_FIELDS = {  # our field -> the FHIR element it came from, for error messages
     "given_name": "name.given", "family_name": "name.family", "sex": "gender",
     "birth_date": "birthDate", "phone": "telecom", "email": "telecom", "public_id": "identifier",
 }  # fmt: skip
-_WHY_REPORTED = "acuback keeps diagnoses and medicines on an intake, which the bundle cannot fill"
 
 
 @dataclass
@@ -56,11 +81,9 @@ def _resources(data: object) -> list[dict[str, Any]]:
     for index, entry in enumerate(bundle.get("entry", [])):
         resource = entry.get("resource")
         kind = resource.get("resourceType") if isinstance(resource, dict) else None
-        if kind not in (*IMPORTED_TYPES, *REPORTED_TYPES):
+        if kind not in KNOWN_TYPES:
             raise InputError(
-                f"entry[{index}].resource.resourceType",
-                f"{kind} is not imported",
-                (*IMPORTED_TYPES, *REPORTED_TYPES),
+                f"entry[{index}].resource.resourceType", f"{kind} is not imported", KNOWN_TYPES
             )
         resources.append(resource)
     patients = [r for r in resources if r["resourceType"] == "Patient"]
@@ -77,6 +100,8 @@ def _patient_record(urls: Urls, resource: dict[str, Any]) -> Patient:
     system = urls.identifier("patient")
     ours = [i["value"] for i in resource.get("identifier", []) if i.get("system") == system]
     birth = resource.get("birthDate")
+    if birth and len(birth) != len("YYYY-MM-DD"):  # FHIR allows a year or a month alone
+        raise InputError("Patient.birthDate", f"{birth} is not a full date (YYYY-MM-DD)")
     fields = {
         "public_id": ours[0] if ours else None,
         "given_name": given,
@@ -160,8 +185,8 @@ def _observation(
         return "not an instrument acuback knows (nrs, peg, rmdq, startback, odi)"
     value = (resource.get("valueQuantity") or {}).get("value")
     when = resource.get("effectiveDateTime")
-    if when is None:
-        return "no effectiveDateTime"
+    if when is None or len(when) < len("YYYY-MM-DD"):
+        return "no effectiveDateTime with a full date"
     derived = [ref.get("reference", "") for ref in resource.get("derivedFrom", [])]
     answers_of = next((responses[r] for r in derived if r in responses), None)
     answers = None if answers_of is None else _answers(answers_of, spec)
@@ -196,9 +221,17 @@ def import_bundle(
     used: set[str] = set()
     for resource in resources:
         label = f"{resource['resourceType']}/{resource.get('id', '')}"
-        if resource["resourceType"] in REPORTED_TYPES:
-            report.skipped.append({"resource": label, "why": _WHY_REPORTED})
-        elif resource["resourceType"] == "Observation":
+        kind = resource["resourceType"]
+        if kind in _WHY_SKIPPED:
+            report.skipped.append({"resource": label, "why": _WHY_SKIPPED[kind]})
+        elif kind in REVIEWED_TYPES:
+            reading = (
+                condition_reading(urls, resource)
+                if kind == "Condition"
+                else medication_reading(resource)
+            )
+            report.skipped.append({"resource": label, "why": FOR_REVIEW, "reads": reading})
+        elif kind == "Observation":
             outcome = _observation(urls, resource, responses, patient.id or 0)
             if isinstance(outcome, str):
                 report.skipped.append({"resource": label, "why": outcome})
