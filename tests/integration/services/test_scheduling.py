@@ -93,7 +93,7 @@ def test_out_of_hours_closed_days_and_nonsense_are_refused(book: Callable[..., i
     with pytest.raises(Conflict, match="longest visit"):
         book(_at(monday, 9), minutes=300)
     # The records' own bounds (issue 14: instants 2000 to 2100) refuse it before the slot rules.
-    with pytest.raises(InputError, match="starts_at.*outside 2000-01-01 to 2100-12-31"):
+    with pytest.raises(InputError, match=r"starts_at.*outside 2000-01-01 to 2100-12-31"):
         book(_at(date(1899, 12, 31), 10))
 
 
