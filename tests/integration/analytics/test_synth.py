@@ -8,7 +8,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from acuback.analytics.synth import load_cohort_spec, write_cohort
+from acuback.analytics.cohort import load_cohort_spec
+from acuback.analytics.synth import write_cohort
 from acuback.clinical.outcomes import classify_response
 from acuback.interop.research_files import arrow_schema, load_dictionary
 

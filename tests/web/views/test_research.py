@@ -235,7 +235,9 @@ def test_the_export_is_refused_to_other_roles(browser: Browser, user: str) -> No
 
 
 def test_the_researcher_sees_the_analytics_factors_and_model(browser: Browser) -> None:
-    soup = page(browser("researcher").get("/research"))
+    researcher = browser("researcher")
+    assert page(researcher.get("/research")).select_one("a[data-link=analytics]") is not None
+    soup = page(researcher.get("/research/analytics"))
     section = soup.select_one("section[data-section=analytics]")
     assert section is not None
     factors = {t["data-factor"] for t in section.select("table[data-factor]")}
@@ -250,6 +252,7 @@ def test_the_researcher_sees_the_analytics_factors_and_model(browser: Browser) -
 def test_other_roles_see_no_analytics(browser: Browser, user: str) -> None:
     response = browser(user).get("/research")
     if response.status_code == 200:
-        assert page(response).select_one("section[data-section=analytics]") is None
+        assert page(response).select_one("a[data-link=analytics]") is None
     else:
         assert response.status_code == 403
+    assert browser(user).get("/research/analytics").status_code == 403

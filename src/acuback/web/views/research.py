@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from acuback.errors import NotFound
+from acuback.errors import Forbidden, NotFound
 from acuback.evidence.trials import AnalysisSpec, analysis_specs, find_spec, run_analysis
 from acuback.knowledge import load_knowledge
 from acuback.records import UnitOfWork, User
@@ -204,9 +204,20 @@ def research(request: Request, uow: UoW, user: PageUser) -> Response:
         "instruments": names,
         "responder_rules": responders,
         "can_export": can(actor_of(user), "research.export"),
-        **_analytics(request, uow, user),
+        "can_analyse": can(actor_of(user), "research.analytics"),
     }
     return render(request, "research/aggregates.html", context, user=user)
+
+
+@router.get("/research/analytics")
+def research_analytics(request: Request, uow: UoW, user: PageUser) -> Response:
+    """The analytics report (researchers): its own page, since it reads every course."""
+    if user is None:
+        raise LoginRequired
+    context = _analytics(request, uow, user)
+    if context["analytics"] is None:
+        raise Forbidden("only a researcher may see the clinic analytics")
+    return render(request, "research/analytics.html", context, user=user)
 
 
 def _analytics(request: Request, uow: UnitOfWork, user: User) -> dict[str, Any]:
