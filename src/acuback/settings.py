@@ -49,6 +49,10 @@ class Settings(BaseSettings):
         description="comma-separated addresses whose X-Forwarded-For/-Proto are believed; "
         "empty: none, the client address is the connection's",
     )
+    require_admin_totp: bool = Field(
+        default=False,
+        description="administrators must sign in with a TOTP second factor (enrol first)",
+    )
     policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
     data_dir: Path = Field(default_factory=_default_data_dir)
 
