@@ -36,8 +36,9 @@ class TokenForm(BaseModel):
 
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)
-    totp_code: str | None = Field(
-        default=None, pattern=r"^[0-9]{6}$", description="needed once a second factor is enrolled"
+    # A string, empty when absent: form fields have no null.
+    totp_code: str = Field(
+        default="", pattern=r"^([0-9]{6})?$", description="needed once a second factor is enrolled"
     )
 
 
@@ -48,7 +49,7 @@ def token(request: Request, uow: UoW, form: Annotated[TokenForm, Form()]) -> Tok
     limiter = request.app.state.login_limiter
     admins_must = request.app.state.settings.require_admin_totp
     user = authenticate(
-        uow, limiter, address, form.username, form.password, form.totp_code, admins_must
+        uow, limiter, address, form.username, form.password, form.totp_code or None, admins_must
     )
     signer: TokenSigner = request.app.state.token_signer
     lifetime = timedelta(seconds=signer.lifetime)
