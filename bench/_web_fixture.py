@@ -36,7 +36,7 @@ import httpx
 from sqlalchemy import Engine, event, func, insert, select, text
 
 from acuback.clinical.intake import FINDINGS, PAIN_REGIONS, SEXES, SIDES, parse_intake
-from acuback.clinical.planning import plan
+from acuback.clinical.planning import Plan, plan
 from acuback.clinical.screening import screen
 from acuback.knowledge import load_knowledge
 from acuback.records.tables import (
@@ -164,11 +164,11 @@ class _Clinic:
         self.treating_intakes.append(intake)
         if rng.random() >= PLAN_SHARE:
             return
-        planned = plan(parsed, self.kb, screening=result).model_dump(mode="json")
+        planned = plan(parsed, self.kb, screening=result)
         accepted = rng.random() < ACCEPTED_SHARE
         plan_id = self.add(
             PlanRow, patient_id=patient, intake_id=intake, created_at=_at(intake_day, 8, 30),
-            payload=planned, status="accepted" if accepted else "proposed",
+            payload=planned.model_dump(mode="json"), status="accepted" if accepted else "proposed",
             accepted_by=self.signer if accepted else None,
             accepted_at=_at(intake_day, 8, 45) if accepted else None,
         )  # fmt: skip
@@ -182,7 +182,7 @@ class _Clinic:
         )  # fmt: skip
 
     def sessions(
-        self, patient: int, practitioner: int, plan_id: int, planned: dict[str, Any],
+        self, patient: int, practitioner: int, plan_id: int, planned: Plan,
         intake_day: date, payload: dict[str, Any],
     ) -> None:  # fmt: skip
         rng = self.rng

@@ -1,21 +1,24 @@
 """The app over HTTP: planning beside a trivial endpoint under load; pages with 10,000 patients.
 
-Run: python bench/bench_web.py [--patients 10000] [--practitioners 30] [--requests 600]
-     [--concurrency 16] [--samples 15] [--time-limit 30] [--db URL] [--seed S]
+Run: python bench/bench_web.py [--patients 10000] [--baseline-patients 1000] [--practitioners 30]
+     [--requests 600] [--concurrency 16] [--samples 15] [--time-limit 30] [--db URL] [--seed S]
 
 1. Builds a fresh SQLite database in a temporary folder, migrates it and seeds the demo clinic
    (timed), copies it as the baseline, and adds `--patients` patients in bulk to the first
-   (timed; see `_web_fixture.seed_bulk`), spread over `--practitioners` practitioners in all.
+   (timed; see `_web_fixture.seed_bulk`), spread over `--practitioners` practitioners in all,
+   and `--baseline-patients` to the baseline (0: the demo clinic alone), so that the ratio is
+   the cost of the clinic growing (issue 16's target: at most 1.5 from 1,000 to 10,000).
 2. Starts the app with uvicorn twice, in subprocesses (one worker each, free ports on
    127.0.0.1), one per database, and signs in to each as the demo practitioner `mei`: a bearer
    token for the API, a session cookie for the pages. Each response carries the app's own
    time and the number of SQL statements it ran (`_web_fixture.bench_app`).
 3. Server time: `--samples` sequential GETs each of the dashboard, one demo patient's record
-   (JSON API and HTML pages; a page answering 404 is skipped with a note) and a patient
-   search, the two servers taking turns, so that both see the same machine; the ratio of the
-   medians is what the extra patients cost. With `--db URL` (an *empty* database, e.g.
-   PostgreSQL, emptied again at the end) there is one database: the baseline is measured
-   before the bulk insert, and the large clinic after it.
+   (JSON API and HTML pages; a page answering 404 is skipped with a note), a patient
+   search and the research aggregates (API and the /research page), the two servers taking
+   turns, so that both see the same machine; the ratio of the medians is what the extra
+   patients cost. With `--db URL` (an *empty* database, e.g. PostgreSQL, emptied again at the
+   end) there is one database: the baseline is measured after `--baseline-patients` are added,
+   and the large clinic after the rest of `--patients`.
 4. Load, on the large clinic: `--requests` requests at `--concurrency` to GET /api/v1/health
    and to the planning endpoint (POST /api/v1/intakes/{id}/plans: plan treatment on a stored
    intake, one new plan per request, cycling through the treatable intakes), in alternating
@@ -168,6 +171,8 @@ def page_series(clients: list[Clients], samples: int, time_limit: float) -> list
         ("API patient search", [*api], f"/api/v1/patients?q={RECORD_PATIENT[:4].lower()}"),
         ("page /clinic", pages, "/clinic"),
         ("page patient record", pages, f"/clinic/patients/{patient}"),
+        ("API research", [*api], "/api/v1/research/aggregates"),
+        ("page /research", pages, "/research"),
     ]
     return [sequential(group, name, path, samples, time_limit) for name, group, path in targets]
 
@@ -258,10 +263,12 @@ def _sequential_cells(series: Series) -> str:
             + (f" ({bad} not 200)" if bad else ""))  # fmt: skip
 
 
-def print_sequential(pages: list[list[Series]], patients: int, side_by_side: bool) -> None:
+def print_sequential(
+    pages: list[list[Series]], patients: int, baseline: int, side_by_side: bool
+) -> None:
     how = "two servers side by side, taking turns" if side_by_side else "one after the other"
-    print(f"\nServer time, sequential GETs ({how}): demo clinic only | with {patients:,} more "
-          "patients")  # fmt: skip
+    print(f"\nServer time, sequential GETs ({how}): demo clinic with {baseline:,} more patients "
+          f"| with {patients:,} more")  # fmt: skip
     print("  ms: client median, client p99, app median (Server-Timing); SQL statements run")
     head = f"{'median':>8} {'p99':>8} {'app':>8} {'SQL':>5}"
     print(f"  {'':20} {head} | {head} | app median ratio")
@@ -316,7 +323,7 @@ def print_report(
           f"clinical core and rows {summary.core_seconds:.1f} s, inserts "
           f"{summary.insert_seconds:.1f} s")  # fmt: skip
     print("  rows: " + ", ".join(f"{name} {n:,}" for name, n in summary.rows.items()))
-    print_sequential(pages, args.patients, side_by_side=args.db is None)
+    print_sequential(pages, args.patients, args.baseline_patients, side_by_side=args.db is None)
     print_load(health, planning, args.concurrency)
 
 
@@ -369,12 +376,19 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
     if args.db is None:
         base_url = f"sqlite:///{workdir / 'demo.sqlite3'}"
         copy_sqlite(workdir / "large.sqlite3", workdir / "demo.sqlite3")
+        if args.baseline_patients:
+            progress(f"adding {args.baseline_patients:,} patients to the baseline")
+            bulk(base_url, args.baseline_patients, args.practitioners, args.seed + 1)
     else:
+        if args.baseline_patients:
+            progress(f"adding {args.baseline_patients:,} patients for the baseline")
+            bulk(large_url, args.baseline_patients, args.practitioners, args.seed + 1)
         with serve(large_url, workdir) as server, signed_in(server.base) as clients:
             progress("baseline: sequential requests with the demo clinic only")
             baseline = page_series([clients], args.samples, args.time_limit)
-    progress(f"adding {args.patients:,} patients in bulk")
-    summary = bulk(large_url, args.patients, args.practitioners, args.seed)
+    more = args.patients - (args.baseline_patients if args.db else 0)  # --db: one database
+    progress(f"adding {more:,} patients in bulk")
+    summary = bulk(large_url, more, args.practitioners, args.seed)
     with ExitStack() as stack:
         server = stack.enter_context(serve(large_url, workdir))
         clients = stack.enter_context(signed_in(server.base))
@@ -399,6 +413,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
     add("--patients", type=int, default=10_000, help="patients added to the demo clinic")
+    add("--baseline-patients", type=int, default=1_000,
+        help="patients added to the baseline (0: the demo clinic alone)")  # fmt: skip
     add("--practitioners", type=int, default=30, help="practitioners in all (demo's 3 included)")
     add("--requests", type=int, default=600, help="requests per endpoint under load")
     add("--concurrency", type=int, default=16, help="requests in flight under load")
@@ -410,6 +426,8 @@ def main() -> int:
     for name in ("patients", "practitioners", "requests", "concurrency", "samples"):
         if getattr(args, name) < (2 if name == "requests" else 1):
             parser.error(f"--{name} is too small")
+    if not 0 <= args.baseline_patients < args.patients:
+        parser.error("--baseline-patients must be at least 0 and below --patients")
     # SIGTERM unwinds like Ctrl-C, so the servers are stopped and the files removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="acuback-bench-") as tmp:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 __all__ = [
     "AcubackError",
+    "AmbiguousCode",
     "ConfigurationError",
     "Conflict",
     "Forbidden",
@@ -42,6 +43,22 @@ class InputError(AcubackError, ValueError):
         elif self.allowed:
             text += f" (allowed: {', '.join(self.allowed)})"
         return text
+
+
+class AmbiguousCode(InputError):
+    """A code that names more than one point (the old Bladder numbering): names each reading.
+
+    `readings` holds (code, what it is) pairs; the codes are the allowed values, so the user
+    is told exactly what to write instead.
+    """
+
+    def __init__(self, field: str, code: str, readings: Iterable[tuple[str, str]]):
+        self.code = code
+        self.readings = tuple(readings)
+        text = ", or ".join(f"{key} ({meaning})" for key, meaning in self.readings)
+        super().__init__(
+            field, f"{code!r} is ambiguous: {text}", tuple(key for key, _ in self.readings)
+        )
 
 
 class KnowledgeError(AcubackError):

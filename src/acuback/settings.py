@@ -6,8 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from acuback.errors import InputError
 
 __all__ = ["Settings", "get_settings"]
 
@@ -34,6 +36,11 @@ class Settings(BaseSettings):
         description="HMAC key of the audit chain; required outside development, "
         "different from secret_key",
     )
+    research_key: SecretStr | None = Field(
+        default=None,
+        description="the clinic's secret for research pseudonyms and date shifts "
+        "(default: derived from secret_key); keep it, or pseudonyms change",
+    )
     environment: Literal["development", "test", "production"] = Field(
         default="development",
         description="outside development a strong ACUBACK_SECRET_KEY is required",
@@ -53,8 +60,26 @@ class Settings(BaseSettings):
         default=False,
         description="administrators must sign in with a TOTP second factor (enrol first)",
     )
+    base_url: str = Field(
+        default="http://localhost:8000",
+        description="the clinic's public web address: FHIR code systems and extensions are "
+        "published under it, so keep it stable",
+    )
     policy: Path | None = Field(default=None, description="a clinic's safety-policy YAML file")
     data_dir: Path = Field(default_factory=_default_data_dir)
+    access_log: Literal["on", "off"] = Field(
+        default="on", description="`acuback serve` logs every request"
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="`acuback serve` logs as text lines or one JSON object a line"
+    )
+    timezone: str = Field(
+        default="UTC", description="the clinic's IANA time zone (an admin setting overrides it)"
+    )
+    smtp_url: str | None = Field(
+        default=None, description="smtp://[user:password@]host[:port] for reminders"
+    )
+    mail_from: str = Field(default="clinic@localhost", description="the reminders' sender")
 
     @property
     def effective_database_url(self) -> str:
@@ -63,4 +88,10 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings; a bad ACUBACK_* value is an InputError naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = "ACUBACK_" + "_".join(str(part) for part in error["loc"]).upper()
+        raise InputError(name, error["msg"]) from None

@@ -112,6 +112,7 @@ class DemoRecord:
     plans: tuple[int, ...]
     sessions: tuple[int, ...]
     appointments: tuple[int, ...]
+    outcomes: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class DemoClinic:
     database_url: str
     data_dir: Path
     patients: dict[str, DemoRecord]  # by family name
+    practitioners: tuple[int, ...] = ()
 
 
 @pytest.fixture(scope="session")
@@ -142,12 +144,14 @@ def demo_clinic(tmp_path_factory: pytest.TempPathFactory) -> DemoClinic:
                     plans=tuple(x.id or 0 for x in uow.plans.for_patient(p.id or 0)),
                     sessions=tuple(x.id or 0 for x in uow.sessions.for_patient(p.id or 0)),
                     appointments=tuple(a.id or 0 for a in uow.appointments.for_patient(p.id or 0)),
+                    outcomes=tuple(o.id or 0 for o in uow.outcomes.for_patient(p.id or 0)),
                 )
                 for p in uow.patients.all(limit=1000)
             }
+            practitioners = tuple(p.id or 0 for p in uow.practitioners.all())
     finally:
         engine.dispose()
-    return DemoClinic(url, folder, patients)
+    return DemoClinic(url, folder, patients, practitioners)
 
 
 @pytest.fixture(scope="session")

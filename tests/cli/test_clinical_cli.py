@@ -149,7 +149,7 @@ def test_bad_intake_exits_2_with_one_line(
 def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "plan", str(tmp_path / "nope.json"))
     assert code == 2
-    assert "cannot read" in err
+    assert "no such file" in err
 
 
 def test_policy_from_the_environment(

@@ -170,3 +170,18 @@ def test_map_without_labels(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     run(capsys, "points", "map", "BL23", "--out", str(with_labels))
     root = ET.fromstring(with_labels.read_text(encoding="utf-8"))
     assert [e for e in root.iter() if e.tag.endswith("text") and e.get("class") == "label"]
+
+
+def test_show_an_ambiguous_code_names_both_readings_on_both_paths(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from acuback.cli import quick
+
+    for argv in (["points", "show", "Bl-54"], ["points", "show", "Bl-54", "--json"]):
+        assert quick.quick_page(argv) is None  # the quick path leaves it to the full CLI
+        assert quick.main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0
+        assert "'Bl-54' is ambiguous" in err
+        assert "BL54" in err
+        assert "BL40" in err

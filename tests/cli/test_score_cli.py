@@ -71,7 +71,7 @@ def test_missing_file_and_bad_json_exit_2(
 ) -> None:
     code, _, err = run(capsys, "score", "nrs", str(tmp_path / "absent.json"))
     assert code == 2
-    assert "cannot read" in err
+    assert "no such file" in err
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2", encoding="utf-8")
     code, _, err = run(capsys, "score", "nrs", str(bad))

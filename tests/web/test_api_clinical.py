@@ -9,6 +9,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from acuback.clinical.intake import parse_intake
+
 Auth = Callable[[str], dict[str, str]]
 CLEAN = {"age": 40, "sex": "male",
          "pain": {"regions": ["lower_back"], "onset_weeks": 20, "nrs": 6}}  # fmt: skip
@@ -59,7 +61,7 @@ def test_full_flow(client: TestClient, auth: Auth) -> None:
     patient_id = _patient(client, auth)
     intake = _intake(client, auth, patient_id, CLEAN).json()
     assert intake["disposition"] == "proceed"
-    assert intake["payload"] == CLEAN
+    assert intake["payload"] == parse_intake(CLEAN).model_dump(mode="json")
     plan = client.post(f"/api/v1/intakes/{intake['id']}/plans", headers=mei).json()
     codes = [p["code"] for p in plan["payload"]["points"]]
     assert codes
@@ -68,7 +70,10 @@ def test_full_flow(client: TestClient, auth: Auth) -> None:
     )
     assert accepted.status_code == 200
     assert accepted.json()["status"] == "accepted"
-    start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+    # Next week's Tuesday at 10:00 UTC: in the clinic's default opening hours.
+    day = datetime.now(UTC).date() + timedelta(days=7)
+    day += timedelta(days=(1 - day.weekday()) % 7)
+    start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
     booked = client.post(
         "/api/v1/appointments",
         json={"patient_id": patient_id, "practitioner_id": 1, "starts_at": start.isoformat(),
@@ -209,3 +214,18 @@ def test_dashboard_lists_today_and_alerts(client: TestClient, auth: Auth) -> Non
     assert board["appointments"]
     kinds = {alert["kind"] for alert in board["alerts"]}
     assert {"not_improving", "reassessment_due", "red_flags", "licence_expiring"} <= kinds
+
+
+def test_an_ambiguous_point_code_in_a_plan_is_a_422_naming_both(
+    client: TestClient, auth: Auth
+) -> None:
+    patient_id = _patient(client, auth)
+    intake = _intake(client, auth, patient_id, CLEAN).json()
+    plan = client.post(f"/api/v1/intakes/{intake['id']}/plans", headers=auth("mei")).json()
+    body = {"version": plan["version"], "points": [{"code": "Bl-54", "side": "both"}]}
+    refused = client.post(f"/api/v1/plans/{plan['id']}/accept", json=body, headers=auth("mei"))
+    assert refused.status_code == 422
+    error = refused.json()
+    assert error["field"] == "points[0].code"
+    assert "ambiguous" in error["detail"]
+    assert error["allowed"] == ["BL54", "BL40"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +39,101 @@ def test_serve_demo_seeds_once_and_prints_logins(
     for login in DEMO_LOGINS:
         assert f"{login.username} " in first.output
         assert login.password in first.output
-    assert started == [{"host": "127.0.0.1", "port": 8765, "log_level": "info",
-                        "proxy_headers": False, "forwarded_allow_ips": None}]  # fmt: skip
+    assert len(started) == 1
+    assert {k: started[0][k] for k in ("host", "port", "access_log", "proxy_headers")} == {
+        "host": "127.0.0.1", "port": 8765, "access_log": True, "proxy_headers": False,
+    }  # fmt: skip
+    assert started[0]["forwarded_allow_ips"] is None
     second = runner.invoke(app, ["serve", "--demo", "--db", url])
     assert "already present" in second.output
     engine = make_engine(url)
     with UnitOfWork(engine) as uow:
         assert uow.patients.count() == 12  # not seeded twice
     engine.dispose()
+
+
+def _serve_app(monkeypatch: pytest.MonkeyPatch, started: list[dict[str, Any]]) -> typer.Typer:
+    monkeypatch.setattr("uvicorn.run", lambda app, **options: started.append(options))
+    monkeypatch.setenv("ACUBACK_SECRET_KEY", "s" * 40)
+    get_settings.cache_clear()
+    app = typer.Typer()
+    app.command()(lambda: None)
+    serve.register(app)
+    return app
+
+
+def test_serve_demo_uses_the_configured_database_and_other_commands_find_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acuback.cli.app import main
+
+    url = f"sqlite:///{tmp_path / 'configured.sqlite3'}"
+    monkeypatch.setenv("ACUBACK_DATABASE_URL", url)
+    started: list[dict[str, Any]] = []
+    result = CliRunner().invoke(_serve_app(monkeypatch, started), ["serve", "--demo"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "configured.sqlite3").is_file()
+    assert main(["audit", "verify"]) == 0  # no --db: the same database
+    get_settings.cache_clear()
+
+
+def test_serve_demo_refuses_a_database_holding_another_clinic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from acuback.cli.app import main
+    from acuback.records import Patient, upgrade
+
+    url = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with UnitOfWork(engine) as uow:
+        uow.patients.add(Patient(given_name="Real", family_name="Patient",
+                                 birth_date=date(1970, 1, 2), sex="female"))  # fmt: skip
+        uow.commit()
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: pytest.fail("served"))
+    assert main(["serve", "--demo", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert "not the demo" in err
+    assert len(err.strip().splitlines()) == 1
+    with UnitOfWork(engine) as uow:
+        assert uow.patients.count() == 1  # untouched
+        assert not uow.users.all()
+    engine.dispose()
+
+
+def test_access_log_and_json_logs_from_settings_and_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import logging
+
+    from acuback.web.logs import JsonFormatter
+
+    url = f"sqlite:///{tmp_path / 'logs.sqlite3'}"
+    monkeypatch.setenv("ACUBACK_ACCESS_LOG", "off")
+    monkeypatch.setenv("ACUBACK_LOG_FORMAT", "json")
+    started: list[dict[str, Any]] = []
+    app = _serve_app(monkeypatch, started)
+    assert CliRunner().invoke(app, ["serve", "--db", url]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(app, ["serve", "--db", url, "--access-log", "--log-format", "text"])
+        .exit_code
+        == 0
+    )
+    get_settings.cache_clear()
+    off, on = started
+    assert off["access_log"] is False
+    assert on["access_log"] is True
+    assert off["log_config"]["formatters"]["access"] == {"()": "acuback.web.logs.JsonFormatter"}
+    assert on["log_config"]["formatters"]["access"]["()"] == "uvicorn.logging.AccessFormatter"
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "x", 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5", "GET", "/health", "1.1", 200), None)  # fmt: skip
+    line = json.loads(JsonFormatter().format(record))
+    assert line["method"] == "GET"
+    assert line["status"] == 200
+    assert line["path"] == "/health"
+    bad = CliRunner().invoke(app, ["serve", "--db", url, "--log-format", "xml"])
+    assert bad.exit_code != 0
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import sys
+import warnings
 
 import typer
 
-from acuback.cli import clinical, evidence, knowledge, outcomes, records, serve
+from acuback.cli import (
+    analytics,
+    clinical,
+    documents,
+    evidence,
+    exchange,
+    knowledge,
+    outcomes,
+    records,
+    serve,
+)
 from acuback.errors import AcubackError, ConfigurationError, InputError, NotFound
 
 __all__ = ["app", "main"]
@@ -20,15 +31,38 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 knowledge.register(app)
+analytics.register(app)
 clinical.register(app)
 evidence.register(app)
 outcomes.register(app)
 records.register(app)
+exchange.register(app)
+documents.register(app)
 serve.register(app)
+
+
+def _one_line_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    line: str | None = None,
+) -> str:
+    """A warning as one sentence for the user, not Python's file, line and source text."""
+    return f"acuback: warning: {message}\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map errors to exit codes (2 bad input, 1 internal fault) with one line."""
+    python_format = warnings.formatwarning
+    warnings.formatwarning = _one_line_warning
+    try:
+        return _run(argv)
+    finally:
+        warnings.formatwarning = python_format
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except typer.Exit as exc:

@@ -7,12 +7,11 @@ by `ACUBACK_POLICY` when set, and print readable text, or the contract's JSON wi
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
+from acuback.cli.files import read_input
 from acuback.cli.output import JsonOption, emit
 from acuback.errors import InputError
 
@@ -32,10 +31,7 @@ IntakeArgument = typer.Argument(
 def _read_intake(path: str) -> Intake:
     from acuback.clinical.intake import parse_intake
 
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError("INTAKE", f"cannot read {path!r}: {exc.strerror}") from None
+    text = read_input(path, "INTAKE")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -44,17 +40,10 @@ def _read_intake(path: str) -> Intake:
 
 
 def _policy() -> Policy | None:
-    from acuback.clinical.screening_rules import parse_policy
+    from acuback.services.policy import clinic_policy
     from acuback.settings import get_settings
 
-    path = get_settings().policy
-    if path is None:
-        return None
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError("ACUBACK_POLICY", f"cannot read {str(path)!r}: {exc.strerror}") from None
-    return parse_policy(text, name=f"ACUBACK_POLICY {path}")
+    return clinic_policy(get_settings())
 
 
 def _screening_lines(result: ScreeningResult) -> list[str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
+from acuback.cli.files import output_path, read_input, write_output
 from acuback.cli.output import JsonOption, emit
 from acuback.errors import InputError
 
@@ -34,13 +34,8 @@ def _choice(field: str, value: str | None, allowed: tuple[str, ...]) -> str | No
     raise InputError(field, f"unknown value {value!r}", allowed)
 
 
-def _read_text(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("DATA", f"no such file: {path}")
-    return p.read_text(encoding="utf-8-sig")
+def _read_text(path: str, field: str = "DATA") -> str:
+    return read_input(path, field, encoding="utf-8-sig")
 
 
 def _columns(text: str) -> dict[str, list[str]]:
@@ -55,16 +50,13 @@ def _columns(text: str) -> dict[str, list[str]]:
     return cols
 
 
-def _write_figure(fig: object, path: Path) -> None:
+def _write_figure(fig: object, path: Path, field: str) -> None:
     from acuback.evidence.plots import figure_bytes
 
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png"):
-        raise InputError(
-            "--forest", f"unknown image type {path.suffix!r}", ("file.svg", "file.png")
-        )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(figure_bytes(fig, "svg" if fmt == "svg" else "png"))
+        raise InputError(field, f"unknown image type {path.suffix!r}", ("file.svg", "file.png"))
+    write_output(path, figure_bytes(fig, "svg" if fmt == "svg" else "png"), field)
 
 
 def _num(x: float | None, digits: int = 4) -> str:
@@ -127,7 +119,7 @@ def pool_command(
     if forest is not None:
         from acuback.evidence.plots import forest_plot
 
-        _write_figure(forest_plot(es, res), forest)
+        _write_figure(forest_plot(es, res), output_path(forest, "--forest"), "--forest")
     emit(res.as_dict(), as_json, lambda: _render_pooled(res))
 
 
@@ -180,6 +172,8 @@ def report_command(
     """Run a bundled analysis, print the pooled estimate and write its plots (SVG and PNG)."""
     from acuback.evidence.report import build_report
 
+    clinic_text = None if clinic is None else _read_text(clinic, "--clinic")
+    output_path(out, "--out", folder=True)
     rep = build_report(
         _choice("--comparator", comparator, COMPARATORS) or comparator,
         _choice("--outcome", outcome, OUTCOMES) or outcome,
@@ -189,7 +183,7 @@ def report_command(
     )
     figures = dict(rep.figures)
     data = dict(rep.data)
-    if clinic is not None:
+    if clinic_text is not None:
         from acuback.evidence.clinic import (
             clinic_figure,
             clinic_summary,
@@ -197,7 +191,7 @@ def report_command(
             trial_benchmarks,
         )
 
-        summary = clinic_summary(parse_outcome_csv(_read_text(clinic)), instrument)
+        summary = clinic_summary(parse_outcome_csv(clinic_text), instrument)
         figures[f"clinic_{summary.instrument}"] = clinic_figure(
             summary, trial_benchmarks(summary.instrument)
         )
@@ -215,7 +209,7 @@ def report_command(
     for stem, fig in figures.items():
         for ext in ("svg", "png"):
             path = out / f"{stem}.{ext}"
-            _write_figure(fig, path)
+            _write_figure(fig, path, "--out")
             files.append(str(path))
     data["files"] = files
     data["notes"] = list(rep.notes)

@@ -157,15 +157,13 @@ def map_points(
     as_json: bool = JsonOption,
 ) -> None:
     """Draw the body map (front and back) with the given points highlighted and labelled."""
+    from acuback.cli.files import output_path, write_output
     from acuback.knowledge.bodymap_svg import render_map
 
+    output_path(out, "--out")
     kb = _kb()
     canonical = [kb.point(code).code for code in codes]
-    svg = render_map(canonical, labels=not no_labels)
-    try:
-        out.write_text(svg, encoding="utf-8")
-    except OSError as exc:
-        raise InputError("--out", f"cannot write {out}: {exc.strerror}") from None
+    write_output(out, render_map(canonical, labels=not no_labels).encode(), "--out")
     emit(
         {"out": str(out), "codes": canonical},
         as_json,

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
+from acuback.cli.files import read_input
 from acuback.cli.output import JsonOption, emit
 
 if TYPE_CHECKING:
@@ -22,10 +21,7 @@ def _read_json(source: str) -> Any:
     from acuback.errors import InputError
 
     name = "stdin" if source == "-" else source
-    try:
-        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(name, f"cannot read {source!r}: {exc.strerror}") from None
+    text = read_input(source, "RESPONSES")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

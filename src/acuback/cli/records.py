@@ -1,4 +1,8 @@
-"""CLI commands for the clinic database: `acuback db upgrade` and `acuback audit ...`."""
+"""CLI commands for the clinic database: `acuback db upgrade|downgrade`, `acuback audit ...`,
+`acuback reminders send`.
+
+Backup and restore (`db backup`, `db restore`) join the `db` group from `acuback.cli.exchange`.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ if TYPE_CHECKING:
 
     from acuback.records.audit import AuditAnchor, AuditReport
 
-__all__ = ["register"]
+__all__ = ["DbOption", "db_app", "register", "shown_url"]
 
 T = TypeVar("T")
 
@@ -31,7 +35,7 @@ db_app = typer.Typer(help="The clinic database.", no_args_is_help=True)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
 
 
-def _shown(url: str | None) -> str:
+def shown_url(url: str | None) -> str:
     """The URL to print: the resolved one, with any password hidden."""
     from acuback.records.db import resolve_url
 
@@ -48,16 +52,76 @@ def upgrade_command(
     from acuback.records.migrate import current_revision, head_revision, upgrade
 
     before = current_revision(db)
+    _check_direction("--revision", revision, before, "upgrade")
     after = upgrade(db, revision)
     # The migration checked the old chain; the seal needs the key, which only this process has.
     report, sealed = _seal(db) if after == head_revision() else (None, False)
-    data = {"database": _shown(db), "from": before, "to": after, "audit_sealed": sealed}
+    data = {"database": shown_url(db), "from": before, "to": after, "audit_sealed": sealed}
     seal = (
         f"; audit log re-keyed ({report.entries_checked} older entries sealed)"
         if report and sealed
         else ""
     )
     emit(data, as_json, lambda: f"{data['database']}: revision {before or 'none'} -> {after}{seal}")
+
+
+@db_app.command("downgrade")
+def downgrade_command(
+    revision: str = typer.Argument(..., help="Target revision, or `base` to remove every table."),
+    db: str | None = DbOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Migrate the database down to REVISION, undoing each newer migration (data may be lost)."""
+    from acuback.records.migrate import current_revision, downgrade, revision_notes, revisions
+
+    before = current_revision(db)
+    if before is None:
+        raise InputError("--db", f"no acuback database at {shown_url(db)}: nothing to downgrade")
+    _check_direction("REVISION", revision, before, "downgrade")
+    known = revisions()
+    stop = 0 if revision == "base" else known.index(revision) + 1
+    undone = [
+        {"revision": rev, "what": revision_notes(rev)}
+        for rev in reversed(known[stop : known.index(before) + 1])
+    ]
+    after = downgrade(db, revision)
+    database = shown_url(db)
+    data = {"database": database, "from": before, "to": after, "undone": undone}
+    emit(data, as_json, lambda: _downgraded(database, before, after, undone))
+
+
+def _downgraded(database: str, before: str, after: str | None, undone: list[dict[str, str]]) -> str:
+    if not undone:
+        return f"{database}: already at revision {before}; nothing undone"
+    steps = "; ".join(f"undid {step['revision']} ({step['what']})" for step in undone)
+    return f"{database}: revision {before} -> {after or 'base'}: {steps}"
+
+
+def _check_direction(option: str, target: str, current: str | None, direction: str) -> None:
+    """Refuse an unknown revision, or one that lies the other way from `current`."""
+    from acuback.records.migrate import revisions
+
+    known = revisions()
+    special = {"upgrade": "head", "downgrade": "base"}[direction]
+    if target == special:
+        return
+    if target not in known:
+        raise InputError(option, f"unknown revision {target!r}", (*known, special))
+    if current is None or current not in known:
+        return
+    target_at, current_at = known.index(target), known.index(current)
+    if direction == "upgrade" and target_at < current_at:
+        raise InputError(
+            option,
+            f"the database is at {current}, newer than {target}: "
+            f"use `acuback db downgrade {target}` to go back",
+        )
+    if direction == "downgrade" and target_at > current_at:
+        raise InputError(
+            option,
+            f"the database is at {current}, older than {target}: "
+            f"use `acuback db upgrade --revision {target}`",
+        )
 
 
 @audit_app.command("verify")
@@ -150,7 +214,7 @@ def _with_log(db: str | None, work: Callable[[Session, bytes], T]) -> T:
     try:
         if not inspect(engine).has_table("audit_log"):
             raise InputError(
-                "--db", f"no acuback database at {_shown(db)}: run `acuback db upgrade`"
+                "--db", f"no acuback database at {shown_url(db)}: run `acuback db upgrade`"
             )
         with Session(engine) as session:
             return work(session, key)
@@ -175,5 +239,34 @@ def _render(report: AuditReport) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add the `db` and `audit` command groups to the top-level app."""
+    import acuback.cli.exchange  # noqa: F401  # adds `db backup` and `db restore` to db_app
+
     app.add_typer(db_app, name="db")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(reminders_app, name="reminders")
+
+
+reminders_app = typer.Typer(help="Appointment reminders by email.", no_args_is_help=True)
+
+
+@reminders_app.command("send")
+def reminders_send_command(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
+    """Email every due reminder once, through ACUBACK_SMTP_URL (run it from cron)."""
+    from acuback.records import UnitOfWork
+    from acuback.records.db import make_engine
+    from acuback.services.reminders import parse_smtp_url, send_due_reminders
+    from acuback.settings import get_settings
+
+    settings = get_settings()
+    target = parse_smtp_url(settings.smtp_url)
+    engine = make_engine(db)
+    try:
+        report = send_due_reminders(lambda: UnitOfWork(engine), target, settings.mail_from)
+    finally:
+        engine.dispose()
+    data = {"due": report.due, "sent": report.sent, "taken_by_others": report.taken_by_others,
+            "failed": report.failed}  # fmt: skip
+    emit(data, as_json, lambda: f"reminders: {report.sent} sent of {report.due} due, "
+         f"{report.taken_by_others} sent by another run, {report.failed} failed")  # fmt: skip
+    if report.failed:
+        raise typer.Exit(1)

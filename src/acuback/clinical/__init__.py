@@ -14,7 +14,8 @@ from acuback.clinical.instruments import (
     load_instruments,
     score,
 )
-from acuback.clinical.intake import FINDINGS, Intake, match_medications, parse_intake
+from acuback.clinical.intake import FINDINGS, Intake, parse_intake
+from acuback.clinical.medications import MedicationReading, match_medications, read_medications
 from acuback.clinical.outcomes import (
     CoverageDecision,
     Measurement,
@@ -39,6 +40,7 @@ __all__ = [
     "InstrumentId",
     "Intake",
     "Measurement",
+    "MedicationReading",
     "Plan",
     "Policy",
     "Reason",
@@ -57,6 +59,7 @@ __all__ = [
     "parse_intake",
     "parse_policy",
     "plan",
+    "read_medications",
     "score",
     "screen",
 ]

@@ -121,6 +121,7 @@ class Instrument(_Frozen):
     copyright: str | None
     licence: str
     item_text_shipped: Literal[False]  # acuback ships no official item wording (COMMON rule 7)
+    patient_form: bool  # the portal can put every item to a patient in acuback's own words
     sources: tuple[str, ...] = Field(min_length=1)
     verified: bool
 
@@ -128,6 +129,8 @@ class Instrument(_Frozen):
     def _consistent(self) -> Instrument:
         if self.item_labels and len(self.item_labels) != self.items:
             raise ValueError(f"{len(self.item_labels)} item_labels for {self.items} items")
+        if self.patient_form and self.items > 1 and len(self.item_labels) != self.items:
+            raise ValueError("a patient form needs a label of our own for every item")
         if self.max_missing > self.items:
             raise ValueError("max_missing is larger than the number of items")
         if self.bands and self.bands[-1].max != self.score.max:
@@ -230,14 +233,19 @@ class Score(_Frozen):
 # ----- answer validation --------------------------------------------------------------------
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 item', '24 items'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _as_list(responses: object, spec: Instrument) -> list[object]:
     if not isinstance(responses, list | tuple):
-        raise InputError("responses", f"expected a list of {spec.items} answers", spec.answers)
+        expected = f"expected a list of {_count(spec.items, 'answer')}"
+        raise InputError("responses", expected, spec.answers)
     if len(responses) != spec.items:
-        raise InputError(
-            "responses", f"{spec.short_name} has {spec.items} items; got {len(responses)}",
-            spec.answers,
-        )  # fmt: skip
+        got = _count(len(responses), "answer")
+        problem = f"{spec.short_name} has {_count(spec.items, 'item')}; got {got}"
+        raise InputError("responses", problem, spec.answers)
     return list(responses)
 
 

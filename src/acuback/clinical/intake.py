@@ -1,22 +1,17 @@
-"""The intake (SPEC section 3, "Intake v1") and the matching of free-text medications.
+"""The intake (SPEC section 3, "Intake v1").
 
 `parse_intake` is the one way in: it validates a decoded JSON object and raises `InputError`
 naming the field (`pain.side`, `findings[0]`) and what is allowed. Types are strict: a string
-is not a number and 1 is not `true`. Medications are free text; `match_medications` finds the
-drug classes (anticoagulant, antiplatelet, systemic corticosteroid) packaged in
-`data/drug_classes.yaml`, each of which counts as an intake finding.
+is not a number and 1 is not `true`. Medications are free text, read by
+`acuback.clinical.medications`.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Collection, Mapping
-from functools import lru_cache
-from importlib.resources import files
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -29,7 +24,8 @@ from pydantic import (
     field_validator,
 )
 
-from acuback.errors import InputError, KnowledgeError
+from acuback.clinical.sides import PAIN_SIDES, PainSide
+from acuback.errors import InputError
 
 __all__ = [
     "DURATIONS",
@@ -38,14 +34,10 @@ __all__ = [
     "SEXES",
     "SIDES",
     "STARTBACK_ITEM9",
-    "DrugClass",
     "Duration",
     "Intake",
-    "MedicationMatch",
     "Pain",
     "duration_of",
-    "load_drug_classes",
-    "match_medications",
     "parse_intake",
 ]
 
@@ -67,8 +59,8 @@ FINDINGS: tuple[str, ...] = Finding.__args__  # type: ignore[attr-defined]
 
 PainRegion = Literal["lower_back", "upper_back", "neck"]
 PAIN_REGIONS: tuple[str, ...] = PainRegion.__args__  # type: ignore[attr-defined]
-Side = Literal["left", "right", "both", "central"]
-SIDES: tuple[str, ...] = Side.__args__  # type: ignore[attr-defined]
+Side = PainSide
+SIDES: tuple[str, ...] = PAIN_SIDES
 Sex = Literal["female", "male", "other"]
 SEXES: tuple[str, ...] = Sex.__args__  # type: ignore[attr-defined]
 Item9 = Literal["not_at_all", "slightly", "moderately", "very_much", "extremely"]
@@ -244,106 +236,3 @@ def parse_intake(data: object, conditions: Collection[str] | None = None) -> Int
                     f"diagnoses[{index}]", f"unknown condition {code!r}", sorted(conditions)
                 )
     return intake
-
-
-# ----- medications ----------------------------------------------------------------------------
-
-
-class Drug(_Frozen):
-    name: str
-    brands: tuple[str, ...] = ()
-    max_dose_mg: float | None = Field(default=None, gt=0)
-
-
-class DrugClass(_Frozen):
-    """A drug class from `data/drug_classes.yaml` (see its header)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-    key: str = Field(alias="class")
-    finding: Finding
-    label: str
-    atc: tuple[str, ...] = Field(min_length=1)
-    drugs: tuple[Drug, ...] = Field(min_length=1)
-    exclude_words: tuple[str, ...] = ()
-    sources: tuple[str, ...] = Field(min_length=1)
-    verified: bool = True
-
-
-class MedicationMatch(_Frozen):
-    """One free-text medication entry recognised as a member of a drug class."""
-
-    text: str
-    drug: str
-    drug_class: str
-    label: str
-    finding: str
-    sources: tuple[str, ...]
-
-
-_DOSE = re.compile(r"(\d+(?:[.,]\d+)?)\s*mg\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=64)
-def _words(*names: str) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def load_drug_classes() -> tuple[DrugClass, ...]:
-    """The packaged drug classes, validated (cached; read on first use)."""
-    name = "clinical/data/drug_classes.yaml"
-    raw = yaml.safe_load(
-        files("acuback.clinical").joinpath("data", "drug_classes.yaml").read_text("utf-8")
-    )
-    if not isinstance(raw, list):
-        raise KnowledgeError(name, "-", "-", "the file must be a YAML list of mappings")
-    classes = []
-    for index, record in enumerate(raw):
-        try:
-            classes.append(DrugClass.model_validate(record))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            field = ".".join(str(p) for p in first["loc"])
-            raise KnowledgeError(
-                name, str(record.get("class", index)), field, first["msg"]
-            ) from None
-    return tuple(classes)
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> tuple[tuple[DrugClass, Drug, re.Pattern[str]], ...]:
-    return tuple(
-        (cls, drug, _words(drug.name, *drug.brands)) for cls in load_drug_classes()
-        for drug in cls.drugs
-    )  # fmt: skip
-
-
-def _dose_allows(drug: Drug, text: str) -> bool:
-    if drug.max_dose_mg is None:
-        return True
-    doses = [float(d.replace(",", ".")) for d in _DOSE.findall(text)]
-    return not doses or min(doses) <= drug.max_dose_mg
-
-
-def match_medications(medications: Collection[str]) -> tuple[MedicationMatch, ...]:
-    """Drug-class matches in free-text medication entries, in entry order (one per class)."""
-    matches: list[MedicationMatch] = []
-    for text in medications:
-        seen: set[str] = set()
-        for cls, drug, pattern in _patterns():
-            if cls.key in seen or not pattern.search(text):
-                continue
-            if cls.exclude_words and _words(*cls.exclude_words).search(text):
-                continue
-            if not _dose_allows(drug, text):
-                continue
-            seen.add(cls.key)
-            matches.append(
-                MedicationMatch(
-                    text=text, drug=drug.name, drug_class=cls.key, label=cls.label,
-                    finding=cls.finding, sources=cls.sources,
-                )
-            )  # fmt: skip
-    return tuple(matches)

@@ -3,9 +3,9 @@
 Conventions: every instrument here runs "higher = worse", so `improvement` is
 baseline - follow-up (positive = better) and `improvement_percent` is that as a percent of the
 baseline (None when the baseline is 0). A change counts as clinically important when it meets
-EITHER threshold of the instrument's responder rule (SPEC section 2 "Outcomes"; thresholds and
-sources in `data/instruments.yaml`): NRS and PEG 2 points or 30%, RMDQ 5 points or 30%, ODI
-10 points. STarT Back is a stratification tool and has no responder rule.
+EITHER threshold of the instrument's responder rule (SPEC section 2 "Outcomes"; the thresholds
+and their sources live only in `data/instruments.yaml`). STarT Back is a stratification tool
+and has no responder rule.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ __all__ = [
     "assess_trajectory",
     "check_visit_coverage",
     "classify_response",
+    "threshold_words",
 ]
 
 Verdict = Literal["improving", "not_yet", "not_improving_reconsider"]
@@ -117,12 +118,18 @@ def _check_value(spec: Instrument, value: float, field: str) -> float:
 
 
 def _describe(rule: Responder) -> str:
+    return "an improvement of at least " + threshold_words(rule, percent_of="baseline")
+
+
+def threshold_words(rule: Responder, percent_of: str = "") -> str:
+    """The responder rule in words, from `instruments.yaml`: "5 points or 30%" (with
+    `percent_of="baseline"`: "5 points or 30% of baseline")."""
     parts = []
     if rule.absolute is not None:
         parts.append(f"{rule.absolute:g} points")
     if rule.percent is not None:
-        parts.append(f"{rule.percent:g}% of baseline")
-    return "an improvement of at least " + " or ".join(parts)
+        parts.append(f"{rule.percent:g}%" + (f" of {percent_of}" if percent_of else ""))
+    return " or ".join(parts)
 
 
 def classify_response(instrument_id: str, baseline: float, follow_up: float) -> ResponderResult:

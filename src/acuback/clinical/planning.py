@@ -10,7 +10,9 @@ below the knee). Safety is enforced here, not advised:
 - angle and depth come from the knowledge base; depth is clipped to the smallest of the point's
   own safe depth (thoracic-risk flags) and the screening's `max_depth_mm` for the point or `"*"`;
   thoracic-risk points are always oblique or transverse;
-- a method the screening avoids is dropped and listed in `excluded`;
+- a method the screening avoids is dropped and listed in `excluded`; every other method is
+  placed (`points`, `regions`) on the plan's own points or the unavoided regions of the pain,
+  as its `site` in protocols.yaml says, and is dropped when nowhere is left;
 - the number of needles keeps within the course default and the screening's `max_needles`,
   taking points in priority order (1 core, 2 usual, 3 optional).
 
@@ -22,11 +24,13 @@ and policy always give the same plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from acuback.clinical.intake import Intake
+from acuback.clinical.placement import Placed, place_methods, why_not
 from acuback.clinical.protocols import (
     PayerRule,
     ProtocolPoint,
@@ -36,7 +40,8 @@ from acuback.clinical.protocols import (
     load_protocols,
 )
 from acuback.clinical.screening import Constraints, ScreeningResult, screen
-from acuback.clinical.screening_rules import Policy
+from acuback.clinical.screening_rules import POSITION_WORDS, Policy
+from acuback.clinical.sides import PointSide, needles_at, point_side
 from acuback.knowledge import KnowledgeBase, Point, load_knowledge
 from acuback.knowledge.models import POSITION_FLAG_KINDS
 
@@ -51,10 +56,8 @@ __all__ = [
     "plan",
 ]
 
-Side = Literal["left", "right", "both", "midline"]
+Side = PointSide
 TREATING = ("caution", "proceed")
-NEEDLE_METHODS = ("manual_needling", "electroacupuncture", "warm_needle")
-LOCAL_HEAT = ("moxibustion_indirect", "warm_needle")
 
 
 class _Frozen(BaseModel):
@@ -75,12 +78,17 @@ class PlannedPoint(_Frozen):
 
 
 class PlannedMethod(_Frozen):
+    """A method and where it is applied: `points` (codes) and the body `regions` they lie in,
+    or the regions of an area method such as tui na."""
+
     code: str
     name: str
     when: str
     details: str
     parameters: dict[str, str]
     sources: tuple[str, ...]
+    points: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
 
 
 class CoursePlan(_Frozen):
@@ -132,28 +140,6 @@ class Plan(_Frozen):
 # ----- safety checks --------------------------------------------------------------------------
 
 
-_LEVEL_REGIONS = {"C": "neck", "T": "upper_back", "L": "lower_back", "S": "sacrum"}
-
-
-def _regions(point: Point) -> tuple[str, ...]:
-    """The point's body region, plus every region its vertebral levels reach (EX-B2 Jiaji runs
-    from T1 to L5, so it lies in the upper back as well as the lower back)."""
-    extra = (_LEVEL_REGIONS[level[0]] for level in point.levels)
-    return tuple(dict.fromkeys((point.region, *extra)))
-
-
-def _why_not(point: Point, constraints: Constraints) -> str | None:
-    """Why the screening forbids a point, or None when it may be used."""
-    reason = constraints.point_reason(point.code)
-    if reason:
-        return reason
-    for region in _regions(point):
-        if region in constraints.avoid_regions:
-            why = constraints.region_reasons.get(region, "avoided by the screening")
-            return f"{region.replace('_', ' ')} region {why}"
-    return None
-
-
 def _depth(point: Point, constraints: Constraints) -> tuple[float, float]:
     limits = [
         limit
@@ -179,28 +165,31 @@ class _Candidate:
     sources: tuple[str, ...]
 
 
-def _candidates(intake: Intake) -> list[_Candidate]:
+def _candidates(intake: Intake) -> tuple[_Candidate, ...]:
     """Protocol points for the intake, best first (priority, then region and protocol order)."""
+    regions = tuple(dict.fromkeys(intake.pain.regions))
+    return _ranked(regions, intake.duration, intake.pain.radiates_below_knee)
+
+
+@lru_cache(maxsize=256)  # a few dozen presentations cover every intake
+def _ranked(regions: tuple[str, ...], duration: str, sciatica: bool) -> tuple[_Candidate, ...]:
     book = load_protocols()
-    sciatica = intake.pain.radiates_below_knee
     ranked: dict[str, tuple[tuple[int, int, int, int], _Candidate]] = {}
-    for r_index, region in enumerate(dict.fromkeys(intake.pain.regions)):
+    for r_index, region in enumerate(regions):
         for p_index, protocol in enumerate(book.protocols):
-            if not protocol.applies(region, intake.duration, sciatica):
+            if not protocol.applies(region, duration, sciatica):
                 continue
             for e_index, entry in enumerate(protocol.points):
                 key = (entry.priority, r_index, p_index, e_index)
                 if entry.code not in ranked or key < ranked[entry.code][0]:
                     sources = entry.sources or protocol.sources
                     ranked[entry.code] = (key, _Candidate(entry, sources))
-    return [candidate for _, candidate in sorted(ranked.values(), key=lambda item: item[0])]
+    return tuple(candidate for _, candidate in sorted(ranked.values(), key=lambda item: item[0]))
 
 
 def _side(point: Point, intake: Intake) -> Side:
-    if point.meridian in ("GV", "CV") or point.code in load_protocols().midline_points:
-        return "midline"
-    side = intake.pain.side
-    return side if side in ("left", "right") else "both"
+    midline = point.meridian in ("GV", "CV") or point.code in load_protocols().midline_points
+    return point_side(intake.pain.side, midline=midline)
 
 
 def _named_avoidances(constraints: Constraints, listed: set[str]) -> list[Excluded]:
@@ -235,12 +224,12 @@ def _choose_points(
                 )
             )
             continue
-        why = _why_not(point, constraints)
+        why = why_not(point, constraints)
         if why:
             excluded.append(Excluded(code=point.code, kind="point", reason=why))
             continue
         side = _side(point, intake)
-        count = 2 if side == "both" else 1
+        count = needles_at(side)
         if spare or needles + count > cap or len(chosen) >= limits.default_max_points:
             spare.append(point.code)  # keep priority order: nothing lower jumps the queue
             continue
@@ -267,30 +256,20 @@ def _choose_points(
 
 
 def _methods(
-    intake: Intake, kb: KnowledgeBase, constraints: Constraints, points: list[PlannedPoint]
+    intake: Intake, kb: KnowledgeBase, constraints: Constraints, placed: Placed
 ) -> tuple[list[PlannedMethod], list[Excluded]]:
     chosen: list[PlannedMethod] = []
     excluded: list[Excluded] = []
-    has_local = any(p.role == "local" for p in points)
-    for offer in load_protocols().methods:
-        if not offer.applies(intake.pain.regions, intake.duration, intake.pain.radiates_below_knee):
-            continue
-        reason = constraints.method_reasons.get(offer.code)
-        if reason is None and offer.code in constraints.avoid_methods:
-            reason = "avoided by the screening"
-        if reason is None and offer.code in NEEDLE_METHODS and not points:
-            reason = "no point is left that may be needled"
-        if reason is None and offer.code in LOCAL_HEAT and not has_local:
-            reason = "no local point is left to warm"
-        if reason:
-            excluded.append(Excluded(code=offer.code, kind="method", reason=reason))
+    for offer, site in place_methods(intake, kb, constraints, placed):
+        if isinstance(site, str):
+            excluded.append(Excluded(code=offer.code, kind="method", reason=site))
             continue
         method = kb.methods.get(offer.code)
         chosen.append(
             PlannedMethod(
                 code=offer.code, name=method.name if method else offer.code, when=offer.when,
                 details=" ".join(offer.details.split()), parameters=offer.parameters,
-                sources=offer.sources,
+                sources=offer.sources, points=site.points, regions=site.regions,
             )
         )  # fmt: skip
     return chosen, excluded
@@ -325,9 +304,7 @@ def _self_care(
     for region in dict.fromkeys(intake.pain.regions):
         for entry in book.self_care.get(region, ()):
             point = kb.points.get(entry.code)
-            why = blocked or (
-                _why_not(point, constraints) if point else "not in the knowledge base"
-            )
+            why = blocked or (why_not(point, constraints) if point else "not in the knowledge base")
             if why:
                 excluded.setdefault(
                     entry.code, Excluded(code=entry.code, kind="self_care", reason=why)
@@ -378,8 +355,13 @@ def plan(
         )  # fmt: skip
     constraints = result.constraints
     points, point_excluded, point_notes = _choose_points(intake, kb, constraints)
-    methods, method_excluded = _methods(intake, kb, constraints, points)
     self_care, care_excluded = _self_care(intake, kb, constraints)
+    placed = Placed(
+        points=tuple(p.code for p in points),
+        local=tuple(p.code for p in points if p.role == "local"),
+        self_care=tuple(c.code for c in self_care),
+    )
+    methods, method_excluded = _methods(intake, kb, constraints, placed)
     instead: tuple[str, ...] = ()
     if not points:
         instead = (
@@ -388,7 +370,7 @@ def plan(
         )
     notes = [*constraints.notes, *point_notes, *guideline_notes]
     if constraints.position:
-        notes.insert(0, f"Treat the patient {constraints.position} down.")
+        notes.insert(0, f"Treat the patient {POSITION_WORDS[constraints.position]}.")
     return Plan(
         screening=result, points=tuple(points), methods=tuple(methods), course=_course(intake),
         excluded=(*point_excluded, *method_excluded, *care_excluded), self_care=tuple(self_care),

@@ -16,13 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from acuback.clinical.intake import DURATIONS, PAIN_REGIONS, Duration, PainRegion
 from acuback.errors import KnowledgeError
-from acuback.knowledge.models import PointCode
+from acuback.knowledge.models import PointCode, Region
 
 __all__ = [
     "Course",
     "CourseBook",
     "GuidelineStatement",
     "MethodOffer",
+    "MethodSite",
     "NeedleLimits",
     "PayerRule",
     "Protocol",
@@ -79,8 +80,19 @@ class SelfCarePoint(_Frozen):
     sources: Sources = Field(min_length=1)
 
 
+class MethodSite(_Frozen):
+    """Where a method is applied (see the `methods` header of protocols.yaml)."""
+
+    points: Literal["planned", "local", "self_care", "none"]
+    regions: tuple[Region, ...] = ()  # only points in these body regions; () means any
+    area: bool = False  # applied over the treatment area of the pain (tui na)
+    min_points: int = Field(default=1, ge=1)
+    at_most: int | None = Field(default=None, ge=1)
+
+
 class MethodOffer(_Frozen):
     code: str
+    site: MethodSite
     durations: tuple[Duration, ...] = Field(min_length=1)
     also_with_sciatica: bool = False
     regions: tuple[PainRegion, ...] = PAIN_REGIONS  # type: ignore[assignment]

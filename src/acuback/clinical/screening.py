@@ -6,21 +6,28 @@ the most severe of the matching rules' dispositions, in the order emergency > re
 > defer > caution > proceed. Constraints gather what the matching rules add, expanded against
 the knowledge base: a rule that avoids a safety flag (say `lumbosacral`) avoids every point
 carrying it, and the method contraindications of `methods.yaml` that match the intake's
-findings remove those methods. The function is pure and deterministic.
+findings remove those methods. An emergency has no constraints: nothing is to be needled. The
+function is pure and deterministic.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from acuback.clinical.intake import Intake, MedicationMatch, match_medications
+from acuback.clinical.intake import Intake
+from acuback.clinical.medications import (
+    MedicationMatch,
+    MedicationReading,
+    UnrecognisedMedication,
+    read_medications,
+)
 from acuback.clinical.screening_rules import (
     Disposition,
     Policy,
+    Position,
     Rule,
     When,
     effective_rules,
@@ -70,7 +77,7 @@ class Constraints(_Frozen):
     avoid_regions: tuple[str, ...] = ()
     avoid_methods: tuple[str, ...] = ()
     max_depth_mm: dict[str, float] = Field(default_factory=dict)
-    position: Literal["lying"] | None = None
+    position: Position | None = None
     max_needles: int | None = None
     notes: tuple[str, ...] = ()
     # why each region and method is avoided: used for the plan's `excluded`, not printed
@@ -102,6 +109,8 @@ class ScreeningResult(_Frozen):
     next_step: str
     patient_message: str
     medications: tuple[MedicationMatch, ...] = ()
+    # entries the recogniser could not read: never dropped, the practitioner asks the patient
+    unrecognised_medications: tuple[UnrecognisedMedication, ...] = ()
     startback: StartBackSummary | None = None
 
 
@@ -113,6 +122,7 @@ class _Facts:
     intake: Intake
     findings: frozenset[str]
     workup: tuple[str, ...]  # diagnoses whose condition needs a physician's work-up
+    unread: bool = False  # a medication entry the recogniser could not read
 
 
 def findings_of(intake: Intake, medications: Iterable[MedicationMatch] = ()) -> frozenset[str]:
@@ -140,6 +150,16 @@ def _holds(when: When, facts: _Facts) -> bool:
         return False
     if when.leg_signs_any and not any(getattr(intake.pain, s) for s in when.leg_signs_any):
         return False
+    if when.leg_signs_all and not all(getattr(intake.pain, s) for s in when.leg_signs_all):
+        return False
+    if when.pain_side_in and intake.pain.side not in when.pain_side_in:
+        return False
+    if when.pain_regions_any and not set(when.pain_regions_any) & set(intake.pain.regions):
+        return False
+    if when.no_finding and not found.isdisjoint(when.no_finding):
+        return False
+    if when.unrecognised_medication is not None and facts.unread != when.unrecognised_medication:
+        return False
     if when.duration_in and intake.duration not in when.duration_in:
         return False
     if (
@@ -160,7 +180,7 @@ class _Builder:
     regions: dict[str, str] = field(default_factory=dict)
     methods: dict[str, str] = field(default_factory=dict)
     depth: dict[str, float] = field(default_factory=dict)
-    position: Literal["lying"] | None = None
+    position: Position | None = None
     max_needles: int | None = None
     notes: dict[str, None] = field(default_factory=dict)
 
@@ -186,7 +206,7 @@ class _Builder:
             self.methods.setdefault(method, _because(rule))
         for key, limit in spec.max_depth_mm.items():
             self.depth[key] = min(limit, self.depth.get(key, limit))
-        if spec.position:
+        if spec.position and self.position != "side_lying":
             self.position = spec.position
         if spec.max_needles is not None:
             self.max_needles = min(spec.max_needles, self.max_needles or spec.max_needles)
@@ -270,16 +290,29 @@ def _startback(intake: Intake) -> StartBackSummary | None:
     )
 
 
+def _medication_notes(builder: _Builder, reading: MedicationReading) -> None:
+    """Say what each entry was read as, so the practitioner can confirm it."""
+    for match in reading.matches:
+        read = f"; {match.read_as}" if match.read_as else ""
+        drug = "" if match.via == "class_word" else f" ({match.drug})"
+        builder.notes[f"Medication {match.text!r}: {match.label}{drug}{read}."] = None
+    for note in reading.notes:
+        builder.notes[note] = None
+    for entry in reading.unrecognised:
+        builder.notes[f"Medication {entry.text!r}: {entry.message}."] = None
+
+
 def screen(
     intake: Intake, kb: KnowledgeBase | None = None, policy: Policy | None = None
 ) -> ScreeningResult:
     """Screen an intake against the packaged rules (and a clinic policy, if given)."""
     kb = kb if kb is not None else load_knowledge()
-    medications = match_medications(intake.medications)
+    reading = read_medications(intake.medications)
+    medications = reading.matches
     workup = tuple(
         d for d in intake.diagnoses if d in kb.conditions and kb.conditions[d].needs_workup
     )
-    facts = _Facts(intake, findings_of(intake, medications), workup)
+    facts = _Facts(intake, findings_of(intake, medications), workup, bool(reading.unrecognised))
     reasons: list[Reason] = []
     builder = _Builder()
     for rule in effective_rules(policy):
@@ -296,17 +329,19 @@ def screen(
     for code in workup:
         condition = kb.conditions[code]
         builder.notes[f"{condition.name}: {condition.workup_reason}"] = None
-    for match in medications:
-        builder.notes[f"Medication {match.text!r}: {match.label} ({match.drug})."] = None
+    _medication_notes(builder, reading)
     reasons.sort(key=lambda r: rank(r.disposition))  # stable: rule order within a level
     disposition = reasons[0].disposition if reasons else "proceed"
     text = load_rule_table().text(disposition)
+    # an emergency is not treated at all: needling limits would only read as if it were
+    constraints = Constraints() if disposition == "emergency" else builder.build()
     return ScreeningResult(
         disposition=disposition,
         reasons=tuple(reasons),
-        constraints=builder.build(),
+        constraints=constraints,
         next_step=text.practitioner.strip(),
         patient_message=text.patient.strip(),
         medications=medications,
+        unrecognised_medications=reading.unrecognised,
         startback=_startback(intake),
     )

@@ -24,17 +24,19 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from acuback.clinical.intake import Duration, Finding, PainRegion
+from acuback.clinical.intake import Duration, Finding, PainRegion, Side
 from acuback.errors import InputError, KnowledgeError
 from acuback.knowledge.models import FlagKind, Region
 
 __all__ = [
     "DISPOSITIONS",
+    "POSITION_WORDS",
     "AvoidFlag",
     "AvoidPointSpec",
     "Disposition",
     "DispositionText",
     "Policy",
+    "Position",
     "Rule",
     "RuleConstraints",
     "RuleTable",
@@ -49,6 +51,10 @@ Disposition = Literal["emergency", "refer", "clearance", "defer", "caution", "pr
 DISPOSITIONS: tuple[str, ...] = Disposition.__args__  # type: ignore[attr-defined]
 _RANK = {code: index for index, code in enumerate(DISPOSITIONS)}
 LegSign = Literal["radiates_below_knee", "leg_numbness", "leg_weakness"]
+# `side_lying` (on the side or well supported, as in pregnancy) is a kind of lying down and
+# the stricter of the two: when rules give both, it wins.
+Position = Literal["lying", "side_lying"]
+POSITION_WORDS = {"lying": "lying down", "side_lying": "lying on the side or well supported"}
 _FILE = "clinical/data/screening_rules.yaml"
 
 
@@ -72,6 +78,11 @@ class When(_Frozen):
     pregnancy_weeks_min: int | None = None
     first_treatment: bool | None = None
     leg_signs_any: tuple[LegSign, ...] = ()
+    leg_signs_all: tuple[LegSign, ...] = ()
+    pain_side_in: tuple[Side, ...] = ()
+    pain_regions_any: tuple[PainRegion, ...] = ()
+    no_finding: tuple[Finding, ...] = ()
+    unrecognised_medication: bool | None = None
     duration_in: tuple[Duration, ...] = ()
     diagnosis_needs_workup: bool | None = None
     any: tuple[When, ...] = ()
@@ -102,7 +113,7 @@ class RuleConstraints(_Frozen):
     avoid_regions: tuple[Region | Literal["treatment_area"], ...] = ()
     avoid_methods: tuple[str, ...] = ()
     max_depth_mm: dict[str, float] = Field(default_factory=dict)
-    position: Literal["lying"] | None = None
+    position: Position | None = None
     max_needles: int | None = Field(default=None, ge=1)
     notes: tuple[str, ...] = ()
 

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import special, stats
-from scipy.optimize import brentq
+from scipy import special
 
-from acuback.evidence.tau2 import generalized_q, inner
+from acuback.evidence.tau2 import inner, q_root
 
 __all__ = ["Heterogeneity", "heterogeneity", "q_profile_ci", "typical_variance"]
 
@@ -63,24 +62,19 @@ def heterogeneity(yi: Array, vi: Array, tau2: float | None) -> Heterogeneity:
     return Heterogeneity(q, df, pval, 100 * tau2 / (tau2 + s2), tau2 / s2 + 1)
 
 
-def _solve(yi: Array, vi: Array, target: float) -> float:
-    def excess(t: float) -> float:
-        return generalized_q(yi, vi, t) - target
+def q_profile_ci(
+    yi: Array, vi: Array, level: float = 95.0, near: float = 0.0
+) -> tuple[float, float] | None:
+    """Q-profile confidence interval for tau^2 (None when k < 2).
 
-    if excess(0.0) <= 0:
-        return 0.0
-    upper = max(1.0, 10 * float(np.var(yi)))
-    while excess(upper) > 0:
-        upper *= 10
-    return float(brentq(excess, 0.0, upper, xtol=1e-12, rtol=1e-12))
-
-
-def q_profile_ci(yi: Array, vi: Array, level: float = 95.0) -> tuple[float, float] | None:
-    """Q-profile confidence interval for tau^2 (None when k < 2)."""
+    Each bound is a Newton root of Q(tau^2) = target (`q_root`) started from `near` (the
+    fit's tau^2 estimate, which usually lies between them) or, for the upper bound, from the
+    lower one if that is larger, so the interval costs a few O(k) passes.
+    """
     df = yi.size - 1
     if df < 1:
         return None
     alpha = 1 - level / 100
-    lower = _solve(yi, vi, float(stats.chi2.ppf(1 - alpha / 2, df)))
-    upper = _solve(yi, vi, float(stats.chi2.ppf(alpha / 2, df)))
+    lower = q_root(yi, vi, float(special.chdtri(df, alpha / 2)), near)
+    upper = q_root(yi, vi, float(special.chdtri(df, 1 - alpha / 2)), max(near, lower))
     return lower, upper

@@ -153,7 +153,7 @@ def pool_arrays(
     pval = float(2 * (special.stdtr(df, -abs(stat)) if df else special.ndtr(-abs(stat))))
     het = heterogeneity(y, v, None if method == "FE" else est.tau2)
     pi_half = crit * float(np.sqrt(var + est.tau2))
-    tau2_ci = q_profile_ci(y, v, level) if with_tau2_ci and method != "FE" else None
+    tau2_ci = q_profile_ci(y, v, level, est.tau2) if with_tau2_ci and method != "FE" else None
     return PooledResult(
         measure=measure,
         method=method,

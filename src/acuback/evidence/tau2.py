@@ -23,6 +23,7 @@ formulas (the inverse Fisher information for ML and REML).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal, get_args
 
@@ -40,6 +41,7 @@ __all__ = [
     "estimate_tau2",
     "generalized_q",
     "inner",
+    "q_root",
     "tau2_moment",
 ]
 
@@ -134,60 +136,106 @@ def _he(yi: Array, vi: Array) -> Tau2Estimate:
     return Tau2Estimate(tau2, float(se))
 
 
-def _pm(yi: Array, vi: Array) -> Tau2Estimate:
-    k = yi.size
-    target = k - 1.0
+def q_root(yi: Array, vi: Array, target: float, guess: float = 0.0) -> float:
+    """The tau^2 >= 0 where Q(tau^2) = target (Q is decreasing), or 0 when Q(0) <= target.
+
+    Q is decreasing and convex in tau^2, so Newton steps (dQ/dtau^2 = -y'PPy) taken left of
+    the root climb monotonically to it, to 1e-12; from a `guess` right of the root (say a tau^2
+    estimate) the first step lands left of it, or at 0. brentq is the fallback should that
+    ever stall.
+    """
+    scorer = _Scorer(yi, vi)
+    tau2 = max(0.0, guess)
+    _, _, _, q, ypppy = scorer.at(tau2)
+    if q <= target and tau2 > 0:  # right of the root: one step back, then from the left
+        tau2 = max(0.0, tau2 + (q - target) / ypppy)
+        _, _, _, q, ypppy = scorer.at(tau2)
+    if q <= target:
+        return 0.0
+    for _ in range(100):
+        step = (q - target) / ypppy
+        tau2 += step
+        if step <= 1e-12 * max(1.0, tau2):
+            return tau2
+        _, _, _, q, ypppy = scorer.at(tau2)
 
     def excess(t: float) -> float:
         return generalized_q(yi, vi, t) - target
 
-    tau2 = 0.0
-    m = _Moments.at(yi, vi, 0.0)
-    if m.q > target:
-        # Q(t) is decreasing and convex, so Newton steps from t = 0 (dQ/dt = -y'PPy) climb
-        # monotonically to the root; brentq is the fallback should that ever stall.
-        for _ in range(100):
-            step = (m.q - target) / m.ypppy
-            tau2 += step
-            m = _Moments.at(yi, vi, tau2)
-            if step <= 1e-12 * max(1.0, tau2):
-                break
-        else:
-            upper = max(100.0, 10 * float(np.var(yi)))
-            while excess(upper) > 0:
-                upper *= 10
-            tau2 = float(brentq(excess, 0.0, upper, xtol=1e-12, rtol=1e-14))
+    upper = max(100.0, 10 * float(np.var(yi)), 2 * tau2)
+    while excess(upper) > 0:
+        upper *= 10
+    return float(brentq(excess, 0.0, upper, xtol=1e-12, rtol=1e-14))
+
+
+def _pm(yi: Array, vi: Array) -> Tau2Estimate:
+    k = yi.size
+    tau2 = q_root(yi, vi, k - 1.0)
     w = 1.0 / (vi + tau2)
     se = np.sqrt(2 * k**2 / (k - 1) / w.sum() ** 2)
     return Tau2Estimate(tau2, float(se))
 
 
-def _ll_gain_at_zero(yi: Array, vi: Array, tau2: float, m: _Moments, reml: bool) -> float:
-    """(Restricted) log-likelihood at tau^2 = 0 minus that at tau^2."""
-    m0 = _Moments.at(yi, vi, 0.0)
-    gain = 0.5 * float(np.sum(np.log1p(tau2 / vi))) - 0.5 * (m0.q - m.q)
-    return gain - 0.5 * (np.log(m0.sw) - np.log(m.sw)) if reml else gain
+class _Scorer:
+    """The sums Fisher scoring needs at one tau^2, computed in three preallocated buffers.
+
+    Each ufunc writes into a buffer (`out=`) instead of a new array: at k = 100,000 a fresh
+    800 kB temporary costs more than the arithmetic (the allocator hands back zeroed pages),
+    so one fit allocates three arrays however many iterations it takes.
+    """
+
+    def __init__(self, yi: Array, vi: Array) -> None:
+        self.y, self.v = yi, vi
+        self.w, self.r, self.t = np.empty_like(yi), np.empty_like(yi), np.empty_like(yi)
+
+    def at(self, tau2: float) -> tuple[float, float, float, float, float]:
+        """(sum w, sum w^2, sum w^3, Q, y'PPy) at tau2; leaves w in `self.w`."""
+        w, r, t = self.w, self.r, self.t
+        np.add(self.v, tau2, out=w)
+        np.reciprocal(w, out=w)
+        sw = float(w.sum())
+        np.multiply(w, self.y, out=t)
+        np.subtract(self.y, float(t.sum()) / sw, out=r)  # r = y - mu
+        np.multiply(r, w, out=r)  # r = w (y - mu)
+        q = float(np.multiply(r, self.y, out=t).sum())  # sum w (y - mu)^2, as sum w r = 0
+        ypppy = float(np.multiply(r, r, out=t).sum())
+        np.multiply(w, w, out=t)
+        sw2 = float(t.sum())
+        sw3 = float(np.multiply(t, w, out=t).sum())
+        return sw, sw2, sw3, q, ypppy
+
+    def log_gain_at_zero(self, tau2: float, sw: float, q: float, reml: bool) -> float:
+        """(Restricted) log-likelihood at tau^2 = 0 minus that at tau2 (sw, q at tau2)."""
+        sw0, _, _, q0, _ = self.at(0.0)
+        np.multiply(self.w, tau2, out=self.t)  # w = 1/v now: log1p(tau2 / v)
+        gain = 0.5 * float(np.log1p(self.t, out=self.t).sum()) - 0.5 * (q0 - q)
+        return gain - 0.5 * (math.log(sw0) - math.log(sw)) if reml else gain
+
+
+def _tr_pp(sw: float, sw2: float, sw3: float) -> float:
+    return sw2 - 2 * sw3 / sw + sw2 * sw2 / (sw * sw)
 
 
 def _fisher(yi: Array, vi: Array, reml: bool, threshold: float, maxiter: int) -> Tau2Estimate:
+    scorer = _Scorer(yi, vi)
     tau2 = max(0.0, _he_raw(yi, vi))
     change, it = threshold + 1, 0
     while change > threshold:
         it += 1
-        m = _Moments.at(yi, vi, tau2)
-        adj = (m.ypppy - (m.sw - m.sw2 / m.sw)) / m.tr_pp() if reml else (m.ypppy - m.sw) / m.sw2
+        sw, sw2, sw3, _, ypppy = scorer.at(tau2)
+        adj = (ypppy - (sw - sw2 / sw)) / _tr_pp(sw, sw2, sw3) if reml else (ypppy - sw) / sw2
         while tau2 + adj < 0:
             adj /= 2
-        old, tau2 = tau2, float(tau2 + adj)
+        old, tau2 = tau2, tau2 + adj
         change = abs(tau2 - old)
         if it > maxiter:
             return Tau2Estimate(tau2, None, it, converged=False)
-    m = _Moments.at(yi, vi, tau2)
-    if tau2 > threshold and _ll_gain_at_zero(yi, vi, tau2, m, reml) > 1.220703e-4:
+    sw, sw2, sw3, q, _ = scorer.at(tau2)
+    if tau2 > threshold and scorer.log_gain_at_zero(tau2, sw, q, reml) > 1.220703e-4:
         tau2 = 0.0  # metafor's ll0check: the scoring stopped at a local maximum
-        m = _Moments.at(yi, vi, tau2)
-    info = m.tr_pp() if reml else m.sw2
-    return Tau2Estimate(tau2, float(np.sqrt(2 / info)), it)
+        sw, sw2, sw3, q, _ = scorer.at(tau2)
+    info = _tr_pp(sw, sw2, sw3) if reml else sw2
+    return Tau2Estimate(tau2, math.sqrt(2 / info), it)
 
 
 def estimate_tau2(

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
-from acuback.errors import KnowledgeError, NotFound
+from acuback.errors import AmbiguousCode, KnowledgeError, NotFound
 from acuback.knowledge.models import Alias, Condition, Meridian, Method, Point, Source
 
 __all__ = ["KnowledgeBase"]
@@ -57,12 +57,49 @@ class KnowledgeBase:
         meridian = self._abbreviations.get(match[0].upper())
         return f"{meridian}{int(match[1])}" if meridian else None
 
+    @cached_property
+    def _old_numbering(self) -> dict[str, tuple[str, ...]]:
+        """WHO code a spelling looks like -> the points that spelling meant in the old numbering."""
+        table: dict[str, tuple[str, ...]] = {}
+        for alias in self.aliases:
+            key = self.normalise_code(alias.text) if alias.system == "old_numbering" else None
+            if key:
+                table[key] = table.get(key, ()) + tuple(c for c in alias.codes if c != key)
+        return table
+
+    def old_readings(self, code: str) -> tuple[str, ...]:
+        """Points `code` also meant in the old Bladder numbering (Bl-54 = BL40), else ().
+
+        The WHO code written as WHO writes it (`BL54`, any case) means today's point only;
+        any other spelling of a number the old numbering used (`Bl-54`, `UB54`, `BL 54`) is
+        read both ways, since old books and patient articles write it so.
+        """
+        canonical = self.normalise_code(code)
+        if canonical is None or code.strip().upper() == canonical:
+            return ()
+        return self._old_numbering.get(canonical, ())
+
     def point(self, code: str) -> Point:
-        """The point for a code in any common spelling; NotFound suggests the nearest codes."""
+        """The point for a code in any common spelling; NotFound suggests the nearest codes.
+
+        A spelling the old Bladder numbering also used is an `AmbiguousCode` naming both points.
+        """
         canonical = self.normalise_code(code)
         if canonical and canonical in self.points:
+            older = self.old_readings(code)
+            if older:
+                raise AmbiguousCode("point", code.strip(), self._readings(canonical, older))
             return self.points[canonical]
         raise NotFound("point", code, self._nearest_codes(canonical or code.strip().upper()))
+
+    def _readings(self, today: str, older: tuple[str, ...]) -> list[tuple[str, str]]:
+        now = self.points[today]
+        readings = [(today, f"today's WHO code, {now.pinyin_ascii}")]
+        for code in older:
+            point = self.points[code]
+            old = next(a.text for a in self.aliases_for(code) if a.system == "old_numbering")
+            readings.append((code, f"{point.pinyin_ascii}, {old} in the old Bladder numbering"))
+        return readings
 
     def _nearest_codes(self, guess: str, n: int = 3) -> list[str]:
         """Same meridian, nearest number first (BL68 -> BL67, BL66 ...); else by spelling."""

@@ -143,12 +143,20 @@ class DepthRange(_Frozen):
         return value
 
 
+DepthBasis = Literal[
+    "textbook", "measured_minimum", "measured_lower_percentile", "measured_mean_minus_2sd"
+]
+
+
 class SafetyFlag(_Frozen):
     """A sourced warning attached to a point. Screening turns flags into constraints."""
 
     kind: FlagKind
     sources: Sources
     max_depth_mm: float | None = Field(default=None, gt=0)
+    # where max_depth_mm comes from: the textbook depth, or the safe end of measured depths
+    # (never a mean: half of the people measured are shallower than their mean)
+    depth_basis: DepthBasis = "textbook"
     note: str | None = None
     verified: bool = True
 

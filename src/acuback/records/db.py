@@ -20,11 +20,16 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+
+from acuback.errors import InputError
 
 __all__ = ["get_engine", "make_engine", "make_session_factory", "resolve_url"]
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+_BACKENDS = ("sqlite", "postgresql")
+_ALLOWED_URLS = ("sqlite:///PATH", "postgresql+psycopg://USER@HOST/NAME")
 
 
 def resolve_url(url: str | URL | None = None) -> URL:
@@ -36,11 +41,28 @@ def resolve_url(url: str | URL | None = None) -> URL:
         from acuback.settings import get_settings
 
         url = get_settings().effective_database_url
-    parsed = make_url(url)
-    if parsed.drivername in {"postgresql", "postgres"}:
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    parsed = _parse(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in {None, "", ":memory:"}:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return parsed
+
+
+def _parse(url: str | URL) -> URL:
+    """`url` parsed, with the psycopg driver for PostgreSQL; an unusable URL is an InputError.
+
+    Checked here, where every command and the app resolve their URL, so `--db garbage://x` or a
+    mistyped ACUBACK_DATABASE_URL is one line naming the setting, never a SQLAlchemy traceback.
+    """
+    try:
+        parsed = make_url(url)
+        if parsed.drivername in {"postgresql", "postgres"}:
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        if parsed.get_backend_name() not in _BACKENDS:
+            raise NoSuchModuleError(parsed.get_backend_name())
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ImportError):
+        shown = url if isinstance(url, str) else url.render_as_string(hide_password=True)
+        raise InputError("database URL", f"cannot use {shown!r}", _ALLOWED_URLS) from None
     return parsed
 
 

@@ -17,7 +17,15 @@ from sqlalchemy.engine import URL
 
 from acuback.records.db import make_engine
 
-__all__ = ["alembic_config", "current_revision", "downgrade", "head_revision", "upgrade"]
+__all__ = [
+    "alembic_config",
+    "current_revision",
+    "downgrade",
+    "head_revision",
+    "revision_notes",
+    "revisions",
+    "upgrade",
+]
 
 
 def _script_location() -> Path:
@@ -45,6 +53,19 @@ def downgrade(url: str | URL | None, revision: str) -> str | None:
 def head_revision() -> str | None:
     """The newest revision the packaged migrations know."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def revisions() -> tuple[str, ...]:
+    """Every revision the packaged migrations know, oldest first (one linear chain)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return tuple(reversed([item.revision for item in script.walk_revisions()]))
+
+
+def revision_notes(revision: str) -> str:
+    """The first line of a revision's docstring: what that migration does."""
+    found = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    doc = (found.doc if found is not None else "") or ""
+    return doc.strip().splitlines()[0] if doc.strip() else revision
 
 
 def current_revision(url: str | URL | None = None) -> str | None:

@@ -8,7 +8,7 @@ stored row is still at that version. Datetimes must carry a timezone; they come 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -18,6 +18,9 @@ from pydantic import (
     model_validator,
 )
 
+from acuback.clinical.intake import Intake as IntakeForm
+from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.screening import ScreeningResult
 from acuback.errors import InputError
 from acuback.records.bounds import (
     LONGEST_APPOINTMENT,
@@ -28,10 +31,10 @@ from acuback.records.bounds import (
     Reason,
 )
 from acuback.records.vocabulary import (
-    DISPOSITIONS,
     AdverseEventType,
     Angle,
     AppointmentStatus,
+    Disposition,
     NeedleSide,
     PlanStatus,
     Role,
@@ -58,6 +61,9 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=BaseModel)
+
+INCREMENT_MINUTES = 15  # CPT acupuncture increments (clinical/data/billing_rules.yaml)
+Increment = Annotated[int, Field(ge=1, le=32)]
 
 UtcDatetime = BoundedInstant
 """A timezone-aware datetime from 2000 to 2100, normalised to UTC (a naive one is refused)."""
@@ -117,6 +123,7 @@ class Practitioner(VersionedRecord):
     licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: tuple[str, ...] = ()
+    npi: str | None = Field(default=None, pattern=r"^\d{10}$")  # US National Provider Identifier
 
 
 class Patient(VersionedRecord):
@@ -129,27 +136,27 @@ class Patient(VersionedRecord):
     sex: Sex
     phone: str | None = Field(default=None, max_length=50)
     email: str | None = Field(default=None, max_length=320)
+    # The patient's own physician (name, practice and address), to whom referrals are written.
+    physician: str | None = Field(default=None, max_length=500)
     created_at: UtcDatetime | None = None
 
 
 class Intake(VersionedRecord):
-    """An intake v1 and its screening result, kept exactly as given.
+    """An Intake v1 (the core's model) and the screening result computed for it.
 
-    `disposition` is the screening's own; it is filled from `screening["disposition"]`.
+    `disposition` is the screening's own; it is filled from `screening.disposition`.
     """
 
     patient_id: int
     practitioner_id: int | None = None
     submitted_at: UtcDatetime | None = None
-    payload: dict[str, Any]
-    screening: dict[str, Any]
-    disposition: str = ""
+    payload: IntakeForm
+    screening: ScreeningResult
+    disposition: Disposition | Literal[""] = ""
 
     @model_validator(mode="after")
     def _disposition_from_screening(self) -> Self:
-        given = self.screening.get("disposition")
-        if given not in DISPOSITIONS:
-            raise ValueError(f"screening disposition must be one of {', '.join(DISPOSITIONS)}")
+        given = self.screening.disposition
         if self.disposition and self.disposition != given:
             raise ValueError(f"disposition {self.disposition!r} differs from screening {given!r}")
         object.__setattr__(self, "disposition", given)
@@ -162,7 +169,7 @@ class Plan(VersionedRecord):
     patient_id: int
     intake_id: int
     created_at: UtcDatetime | None = None
-    payload: dict[str, Any]
+    payload: PlanResult
     status: PlanStatus = "proposed"
     accepted_by: int | None = None
     accepted_at: UtcDatetime | None = None
@@ -175,6 +182,11 @@ class Appointment(VersionedRecord):
     ends_at: UtcDatetime
     status: AppointmentStatus = "booked"
     kind: str = Field(default="treatment", min_length=1, max_length=50)
+    room_id: int | None = None
+    plan_id: int | None = None
+    cancel_reason: str | None = Field(default=None, max_length=500)
+    limit_reason: str | None = Field(default=None, max_length=500)
+    patient_request: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
@@ -227,6 +239,11 @@ class TreatmentSession(VersionedRecord):
     needles_in: int | None = Field(default=None, ge=0)
     needles_out: int | None = Field(default=None, ge=0)
     retention_minutes: int | None = Field(default=None, ge=0, le=240)
+    # Billing (clinical-standards 2.5): one-on-one contact time, not retention; the 15-minute
+    # increments (numbered from 1) in which e-stim was used or needles were re-inserted.
+    face_to_face_minutes: int | None = Field(default=None, ge=0, le=480)
+    electro_increments: tuple[Increment, ...] = ()
+    reinsertion_increments: tuple[Increment, ...] = ()
     moxibustion: dict[str, Any] | None = None
     tui_na: dict[str, Any] | None = None
     other_components: tuple[Any, ...] = ()
@@ -243,6 +260,20 @@ class TreatmentSession(VersionedRecord):
         marks = (self.signed_at is not None, self.signed_by is not None)
         if marks != ((True, True) if self.status == "signed" else (False, False)):
             raise ValueError("a signed session has signed_at and signed_by; a draft has neither")
+        return self
+
+    @model_validator(mode="after")
+    def _increments_within_contact(self) -> Self:
+        if self.face_to_face_minutes is None:
+            return self
+        last = -(-self.face_to_face_minutes // INCREMENT_MINUTES)  # a part increment counts
+        for name in ("electro_increments", "reinsertion_increments"):
+            beyond = [i for i in getattr(self, name) if i > last]
+            if beyond:
+                raise ValueError(
+                    f"{name}: increment {beyond[0]} is beyond the "
+                    f"{self.face_to_face_minutes} face-to-face minutes charted (1 to {last})"
+                )
         return self
 
     @property

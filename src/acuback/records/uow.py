@@ -3,10 +3,11 @@
     with UnitOfWork(engine) as uow:
         patient = uow.patients.add(Patient(...))
         uow.audit.record("alice", "create", "patient", patient.id)
-        uow.commit()
 
-Nothing is written unless `commit()` is called; leaving the block without it (or with an
-exception) rolls back. A lost race at commit time leaves as `acuback.errors.Conflict`.
+The block is one request or one command: leaving it normally commits, once; leaving it with
+an exception rolls back. The use cases never commit; the one exception is a refused attempt,
+whose audit entry is committed on its own before the refusal is raised (`services.access`).
+A lost race at commit time leaves as `acuback.errors.Conflict`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from acuback.records.audit import AuditLog
 from acuback.records.db import get_engine, make_session_factory
+from acuback.records.documents import ClinicSettingsRepository, DocumentRepository
 from acuback.records.repositories import (
     AdverseEventRepository,
     AppointmentRepository,
@@ -27,6 +29,7 @@ from acuback.records.repositories import (
     PatientRepository,
     PlanRepository,
     PractitionerRepository,
+    ScheduleRepository,
     SessionRepository,
     UserRepository,
 )
@@ -50,6 +53,9 @@ class UnitOfWork:
     sessions: SessionRepository
     outcomes: OutcomeRepository
     adverse_events: AdverseEventRepository
+    documents: DocumentRepository
+    clinic: ClinicSettingsRepository
+    schedule: ScheduleRepository
     audit: AuditLog
     logins: LoginRepository
 
@@ -88,6 +94,9 @@ class UnitOfWork:
         self.adverse_events = AdverseEventRepository(session)
         self.audit = AuditLog(session, self._audit_key)
         self.logins = LoginRepository(session)
+        self.documents = DocumentRepository(session)
+        self.clinic = ClinicSettingsRepository(session)
+        self.schedule = ScheduleRepository(session)
         return self
 
     def __exit__(
@@ -97,8 +106,10 @@ class UnitOfWork:
         traceback: TracebackType | None,
     ) -> None:
         try:
-            self.rollback()
+            if exc_type is None:
+                self.commit()
         finally:
+            self.rollback()  # after an exception or a failed commit nothing is kept
             self.session.close()
             self._session = None
 

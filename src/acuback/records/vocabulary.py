@@ -1,5 +1,8 @@
 """The closed vocabularies of the records: roles, statuses, needle sides, adverse events.
 
+What the core already names (dispositions, sexes, angles, needle sides) is the core's own
+Literal, imported here, never redefined.
+
 Adverse-event types and severities follow the charting design in
 `shared/reference/clinical-standards.md` section 6.6 (CNT Manual 7th ed.; White 2001 BMJ;
 severity mild / moderate / serious in the sense of ICH E2A). Each Literal has a tuple twin for
@@ -9,6 +12,11 @@ database CHECK constraints and error messages.
 from __future__ import annotations
 
 from typing import Literal, get_args
+
+from acuback.clinical.intake import Sex
+from acuback.clinical.screening_rules import Disposition
+from acuback.clinical.sides import NeedleSide
+from acuback.knowledge.models import Angle
 
 __all__ = [
     "ADVERSE_EVENT_TYPES",
@@ -35,16 +43,10 @@ __all__ = [
     "Stimulation",
 ]
 
-# The screening dispositions of SPEC section 3, most severe first.
-Disposition = Literal["emergency", "refer", "clearance", "defer", "caution", "proceed"]
 Role = Literal["admin", "practitioner", "reception", "patient", "researcher"]
-Sex = Literal["female", "male", "other"]  # as in the intake v1 contract
 PlanStatus = Literal["proposed", "accepted", "superseded"]
-AppointmentStatus = Literal["booked", "attended", "cancelled", "no_show"]
+AppointmentStatus = Literal["booked", "arrived", "attended", "cancelled", "no_show"]
 SessionStatus = Literal["draft", "signed"]
-# One charted row is one point: on one side, on the midline, or both sides (two needles).
-NeedleSide = Literal["left", "right", "bilateral", "midline"]
-Angle = Literal["perpendicular", "oblique", "transverse"]  # as in the knowledge base
 Stimulation = Literal["manual", "electro"]
 AdverseEventType = Literal[
     "bleeding_haematoma",

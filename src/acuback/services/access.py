@@ -129,12 +129,12 @@ def authorize(
 def read_clinical_record(
     uow: UnitOfWork, actor: Actor, entity: str, record_id: int, patient_id: int
 ) -> None:
-    """Authorize reading one of a patient's clinical records; audit the read and commit it."""
+    """Authorize reading one of a patient's clinical records and audit the read (the entry
+    commits with the unit of work, together with what was read)."""
     authorize(
         uow, actor, "clinical.read", entity=entity, entity_id=record_id, patient_id=patient_id
     )
     audit(uow, actor, f"{entity}.read", entity, record_id, {"patient_id": patient_id})
-    uow.commit()
 
 
 def refuse(

@@ -34,7 +34,6 @@ def create_user(
     }
     user = uow.users.add(validated(User, data))
     audit(uow, actor, "user.create", "user", user.id, {"username": username, "new_role": role})
-    uow.commit()
     return user
 
 
@@ -45,7 +44,6 @@ def set_user_active(
     current = uow.users.get(user_id)
     user = uow.users.update(current.model_copy(update={"active": active, "version": version}))
     audit(uow, actor, "user.activate" if active else "user.deactivate", "user", user_id)
-    uow.commit()
     return user
 
 
@@ -70,7 +68,6 @@ def read_audit(
         entity=entity, entity_id=entity_id, actor=username, limit=limit, before_seq=before_seq
     )
     audit(uow, actor, "audit.read", "audit", None, {"count": len(entries)})
-    uow.commit()
     return entries
 
 

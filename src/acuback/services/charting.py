@@ -9,11 +9,13 @@ changes are amendments that keep the original.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from acuback.clinical.planning import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
+from acuback.clinical.sides import needle_side
 from acuback.errors import Conflict, InputError
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import (
@@ -57,6 +59,9 @@ class ChartView:
     amendments: tuple[SessionAmendment, ...]
     adverse_events: tuple[AdverseEvent, ...]
     checks: tuple[NeedleCheck, ...]
+    # Who signed the chart and wrote its amendments, by user id: the practitioner's name, else
+    # the username (a chart names its author; a user id means nothing to a reader).
+    names: Mapping[int, str] = field(default_factory=dict)
 
     @property
     def unresolved(self) -> tuple[NeedleCheck, ...]:
@@ -84,10 +89,20 @@ def _view(uow: UnitOfWork, session_id: int, kb: KnowledgeBase | None = None) -> 
     original = uow.sessions.get(session_id)
     effective = uow.sessions.effective(session_id)
     checks = check_needles(effective.needles, _screening(uow, effective), kb or load_knowledge())
+    amendments = tuple(uow.sessions.amendments(session_id))
+    authors = {original.signed_by, *(a.amended_by for a in amendments)} - {None}
     return ChartView(
-        effective, original, tuple(uow.sessions.amendments(session_id)),
+        effective, original, amendments,
         tuple(uow.adverse_events.for_session(session_id)), tuple(checks),
+        {user_id: _author(uow, user_id) for user_id in authors if user_id is not None},
     )  # fmt: skip
+
+
+def _author(uow: UnitOfWork, user_id: int) -> str:
+    user = uow.users.get(user_id)
+    if user.practitioner_id is not None:
+        return uow.practitioners.get(user.practitioner_id).name
+    return user.username
 
 
 def _check_links(uow: UnitOfWork, chart: TreatmentSession) -> None:
@@ -130,10 +145,9 @@ def _authorized_session(
 def _audited_view(
     uow: UnitOfWork, actor: Actor, action: str, session_id: int, detail: dict[str, Any]
 ) -> ChartView:
-    """Audit `action` on the chart, read it back as it now stands and commit both."""
+    """Audit `action` on the chart and read it back as it now stands (they commit together)."""
     audit(uow, actor, action, "session", session_id, detail)
     view = _view(uow, session_id)
-    uow.commit()
     return view
 
 
@@ -163,20 +177,18 @@ def prefill_session(
         draft.update(needles_from_plan(plan.payload))
         draft["source"] = "the accepted plan"
     audit(uow, actor, "session.prefill", "patient", patient_id)
-    uow.commit()
     return draft
 
 
-def needles_from_plan(payload: Mapping[str, Any]) -> dict[str, Any]:
-    course = payload.get("course") or {}
-    retention = course.get("retention_minutes")
+def needles_from_plan(payload: PlanResult) -> dict[str, Any]:
+    retention = payload.course.retention_minutes if payload.course else None
     needles = []
-    for item in payload.get("points", []):
-        low, high = item["depth_mm"]
-        side = {"both": "bilateral"}.get(item["side"], item["side"])
+    for item in payload.points:
+        low, high = item.depth_mm
+        side = needle_side(item.side)
         needles.append(
             {
-                "point": item["code"], "side": side, "angle": item["angle"],
+                "point": item.code, "side": side, "angle": item.angle,
                 "depth_mm": round((low + high) / 2, 1), "response_sought": "de_qi",
                 "stimulation": "manual", "retention_minutes": retention,
             }
@@ -269,7 +281,8 @@ def amend_session(
     checks = check_needles(amended.needles, screening, load_knowledge(), "changes.needles")
     for check in checks:
         if not check.resolved and "needles" in changes:
-            raise InputError(  # leaving without commit rolls the amendment back
+            uow.rollback()  # the amendment is refused: it must not commit with the request
+            raise InputError(
                 f"changes.needles[{check.index}].override_reason", "; ".join(check.problems)
             )
     detail = {"patient_id": current.patient_id, "fields": sorted(changes)}
@@ -280,35 +293,24 @@ def get_session(uow: UnitOfWork, actor: Actor, session_id: int) -> ChartView:
     current = _authorized_session(uow, actor, "clinical.read", session_id)
     view = _view(uow, session_id)
     audit(uow, actor, "session.read", "session", session_id, {"patient_id": current.patient_id})
-    uow.commit()
     return view
 
 
-def list_sessions(
-    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
-) -> list[TreatmentSession]:
-    """A patient's charts as they stand now (amendments applied), oldest first
-    (`commit=False` leaves the commit to the caller)."""
+def list_sessions(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[TreatmentSession]:
+    """A patient's charts as they stand now (amendments applied), oldest first."""
     authorize(uow, actor, "clinical.read", entity="session", patient_id=patient_id)
     uow.patients.get(patient_id)
     charts = uow.sessions.effective_for_patient(patient_id)
     audit(uow, actor, "session.list", "patient", patient_id, {"count": len(charts)})
-    if commit:
-        uow.commit()
     return charts
 
 
-def list_adverse_events(
-    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
-) -> list[AdverseEvent]:
-    """A patient's adverse events (every session), in the order recorded (`commit=False`
-    leaves the commit to the caller)."""
+def list_adverse_events(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[AdverseEvent]:
+    """A patient's adverse events (every session), in the order recorded."""
     authorize(uow, actor, "clinical.read", entity="adverse_event", patient_id=patient_id)
     uow.patients.get(patient_id)
     events = uow.adverse_events.for_patient(patient_id)
     audit(uow, actor, "adverse_event.list", "patient", patient_id, {"count": len(events)})
-    if commit:
-        uow.commit()
     return events
 
 
@@ -325,5 +327,4 @@ def record_adverse_event(
     event = uow.adverse_events.add(validated(AdverseEvent, fields))
     detail = {"patient_id": chart.patient_id, "session_id": session_id, "type": event.type}
     audit(uow, actor, "adverse_event.record", "adverse_event", event.id, detail)
-    uow.commit()
     return event

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from acuback.clinical.labels import rule_label
+from acuback.clinical.scheduling import local_day_bounds
 from acuback.records import Appointment, Intake, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, can
 from acuback.services.outcomes import CourseFacts, course_facts, report_from
 from acuback.services.schedule import day_bounds
+from acuback.services.scheduling import clinic_calendar
 
-__all__ = ["Alert", "Dashboard", "dashboard"]
+__all__ = ["Alert", "Dashboard", "dashboard", "red_flags_reach_a_practitioner"]
 
 LICENCE_WARNING_DAYS = 60
 RED_FLAG_DAYS = 14
@@ -53,26 +56,40 @@ def dashboard(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Dashb
     statements does not grow with the number of patients in it.
     """
     authorize(uow, actor, "dashboard.read", entity="dashboard")
-    day = today or date.today()
-    start, end = day_bounds(day)
+    cal = clinic_calendar(uow)
+    day = today or cal.today()
+    day_bounds(day)  # 1900..2999, naming the field
+    start, end = local_day_bounds(day, cal.zone)  # the clinic's local day
     day_bounds(day - timedelta(days=CASELOAD_PAST_DAYS))  # the caseload window must fit too
     day_bounds(day + timedelta(days=CASELOAD_AHEAD_DAYS))
     appointments = uow.appointments.between(start, end, actor.practitioner_id)
     alerts: list[Alert] = []
     if can(actor, "clinical.read"):
-        facts = course_facts(uow, _caseload(uow, actor, day))
+        facts = course_facts(uow, _caseload(uow, actor.practitioner_id, day))
         for patient_id, patient_facts in facts.items():  # ascending ids
             alerts.extend(_patient_alerts(patient_id, patient_facts, day))
     alerts.extend(_licence_alerts(uow, day))
     audit(uow, actor, "dashboard.read", "dashboard", None, {"alerts": len(alerts)})
-    uow.commit()
     return Dashboard(day, tuple(appointments), tuple(alerts))
 
 
-def _caseload(uow: UnitOfWork, actor: Actor, day: date) -> list[int]:
+def _caseload(uow: UnitOfWork, practitioner_id: int | None, day: date) -> list[int]:
     start = day_bounds(day - timedelta(days=CASELOAD_PAST_DAYS))[0]
     end = day_bounds(day + timedelta(days=CASELOAD_AHEAD_DAYS))[1]
-    return uow.appointments.patients_between(start, end, actor.practitioner_id)
+    return uow.appointments.patients_between(start, end, practitioner_id)
+
+
+def red_flags_reach_a_practitioner(
+    uow: UnitOfWork, patient_id: int, today: date | None = None
+) -> bool:
+    """Whether a practitioner's dashboard now shows a red-flag alert for the patient: they
+    are in a caseload and their newest intake has red flags the one before lacked (internal:
+    no authorisation, no audit; what the portal may promise the patient)."""
+    day = today or date.today()
+    if patient_id not in _caseload(uow, None, day):
+        return False
+    intakes = uow.intakes.latest_for([patient_id], count=2).get(patient_id, [])
+    return bool(_red_flag_alerts(patient_id, intakes, day))
 
 
 def _patient_alerts(patient_id: int, facts: CourseFacts, day: date) -> list[Alert]:
@@ -122,16 +139,14 @@ def _red_flag_alerts(patient_id: int, intakes: Sequence[Intake], day: date) -> l
     submitted = latest.submitted_at.date() if latest.submitted_at else day
     if submitted < day - timedelta(days=RED_FLAG_DAYS):
         return []
-    before = (
-        {r["rule"] for r in intakes[-2].screening.get("reasons", [])} if len(intakes) > 1 else set()
-    )
+    before = {r.rule for r in intakes[-2].screening.reasons} if len(intakes) > 1 else set()
     new = [
-        r for r in latest.screening.get("reasons", [])
-        if r["disposition"] in _RED_FLAG_DISPOSITIONS and r["rule"] not in before
+        r for r in latest.screening.reasons
+        if r.disposition in _RED_FLAG_DISPOSITIONS and r.rule not in before
     ]  # fmt: skip
     if not new:
         return []
-    rules = ", ".join(sorted({r["rule"] for r in new}))
+    rules = ", ".join(sorted({rule_label(r.rule) for r in new}))
     severity: Literal["warning", "urgent"] = (
         "urgent" if latest.disposition in ("emergency", "refer") else "warning"
     )

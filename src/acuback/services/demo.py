@@ -17,6 +17,7 @@ from typing import Any
 from acuback.clinical.intake import parse_intake
 from acuback.clinical.planning import plan
 from acuback.clinical.screening import screen
+from acuback.clinical.sides import needles_at
 from acuback.errors import Conflict
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import (
@@ -34,7 +35,7 @@ from acuback.services.charting import needles_from_plan
 from acuback.services.demo_data import DEMO_LOGINS, PATIENTS, PRACTITIONERS, DemoLogin, PatientStory
 from acuback.services.safety import TREATING
 
-__all__ = ["DEMO_LOGINS", "DemoLogin", "is_empty", "seed_demo"]
+__all__ = ["DEMO_LOGINS", "DemoLogin", "is_demo", "is_empty", "seed_demo"]
 
 _NEEDLE = {"needle_gauge_mm": 0.25, "needle_length_mm": 40.0, "needle_make": "Demo single-use"}
 _DAYS_BETWEEN_SESSIONS = 3
@@ -45,10 +46,17 @@ def is_empty(uow: UnitOfWork) -> bool:
     return uow.patients.count() == 0 and not uow.users.all()
 
 
+def is_demo(uow: UnitOfWork) -> bool:
+    """True when the database holds the demo clinic: its audit log records the demo's seeding."""
+    seeds = uow.audit.entries(entity="clinic", actor="demo", limit=10)
+    return any(entry.action == "demo.seed" for entry in seeds)
+
+
 def seed_demo(
     uow: UnitOfWork, hash_password: Callable[[str], str], today: date | None = None
 ) -> tuple[DemoLogin, ...]:
-    """Seed the demo clinic into an empty database and commit; return the demo logins."""
+    """Seed the demo clinic into an empty database (it commits with the unit of work);
+    return the demo logins."""
     if not is_empty(uow):
         raise Conflict("the database already holds a clinic; the demo seeds only an empty one")
     day = today or date.today()
@@ -64,7 +72,6 @@ def seed_demo(
         _story(uow, kb, story, patient_id, practitioners[story.practitioner],
                signers[story.practitioner], day)  # fmt: skip
     uow.audit.record("demo", "demo.seed", "clinic", None, "success", {"patients": len(patients)})
-    uow.commit()
     return DEMO_LOGINS
 
 
@@ -111,10 +118,10 @@ def _intake(
     uow: UnitOfWork, kb: KnowledgeBase, patient_id: int, practitioner_id: int | None,
     payload: dict[str, Any], at: datetime,
 ) -> Intake:  # fmt: skip
-    result = screen(parse_intake(payload, conditions=kb.conditions), kb)
+    form = parse_intake(payload, conditions=kb.conditions)
     record = Intake(
-        patient_id=patient_id, practitioner_id=practitioner_id, submitted_at=at, payload=payload,
-        screening=result.model_dump(mode="json"),
+        patient_id=patient_id, practitioner_id=practitioner_id, submitted_at=at, payload=form,
+        screening=screen(form, kb),
     )  # fmt: skip
     return uow.intakes.add(record)
 
@@ -126,10 +133,10 @@ def _story(
     sessions = len(story.pain)
     first_day = today - timedelta(days=_DAYS_BETWEEN_SESSIONS * max(sessions, 1))
     intake = _intake(uow, kb, patient_id, practitioner_id, story.intake, _at(first_day, 8))
-    result = plan(parse_intake(story.intake, conditions=kb.conditions), kb)
+    result = plan(intake.payload, kb)
     stored = uow.plans.add(
         Plan(patient_id=patient_id, intake_id=intake.id or 0, created_at=_at(first_day, 8, 30),
-             payload=result.model_dump(mode="json"))
+             payload=result)
     )  # fmt: skip
     if story.accept_plan and intake.disposition in TREATING:
         stored = uow.plans.accept(stored, signer, at=_at(first_day, 8, 45))
@@ -172,13 +179,14 @@ def _session(
                     starts_at=start, ends_at=start + timedelta(minutes=45), status="attended")
     )  # fmt: skip
     charted = needles_from_plan(plan_record.payload)
-    count = sum(2 if n["side"] == "bilateral" else 1 for n in charted["needles"])
+    count = sum(needles_at(n["side"]) for n in charted["needles"])
     chart = uow.sessions.add(
         TreatmentSession(
             patient_id=plan_record.patient_id, practitioner_id=practitioner_id,
             appointment_id=appointment.id, plan_id=plan_record.id, session_date=day,
             needles=charted["needles"], retention_minutes=charted["retention_minutes"],
             needles_in=count, needles_out=count, pain_before=nrs, pain_after=max(nrs - 2, 0),
+            face_to_face_minutes=15,  # bills one initial 97810 (clinical/billing.py)
             notes="Demo chart: treatment as planned; patient rested 10 minutes afterwards.",
             **_NEEDLE,
         )

@@ -1,27 +1,23 @@
 """Use cases for intakes: submit one (validated as Intake v1 and screened), read them back.
 
-The intake and its screening result are stored exactly as given and as computed, so what a
-practitioner saw on the day can always be shown again; plans and charts are checked against
-that stored screening.
+The intake and its screening result are stored as the core's models, as validated and as
+computed, so what a practitioner saw on the day can always be shown again; plans and charts
+are checked against that stored screening.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from acuback.clinical.intake import parse_intake
 from acuback.clinical.screening import ScreeningResult, screen
-from acuback.clinical.screening_rules import Policy, parse_policy
-from acuback.errors import InputError
+from acuback.clinical.screening_rules import Policy
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import Intake, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, read_clinical_record
 from acuback.services.inputs import reject_nul
 
 __all__ = [
-    "clinic_policy",
     "get_intake",
     "latest_screening",
     "list_intakes",
@@ -30,26 +26,9 @@ __all__ = [
 ]
 
 
-def clinic_policy() -> Policy | None:
-    """The clinic's safety policy named by ACUBACK_POLICY, or None."""
-    from acuback.settings import get_settings
-
-    path = get_settings().policy
-    return None if path is None else _read_policy(str(path))
-
-
-@lru_cache(maxsize=4)
-def _read_policy(path: str) -> Policy:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError("ACUBACK_POLICY", f"cannot read {path!r}: {exc.strerror}") from None
-    return parse_policy(text, name=f"ACUBACK_POLICY {path}")
-
-
 def stored_screening(intake: Intake) -> ScreeningResult:
-    """The screening result stored with an intake, as the typed model."""
-    return ScreeningResult.model_validate(intake.screening)
+    """The screening result stored with an intake (computed on the day it was submitted)."""
+    return intake.screening
 
 
 def latest_screening(uow: UnitOfWork, patient_id: int) -> tuple[Intake, ScreeningResult] | None:
@@ -64,24 +43,26 @@ def submit_intake(
     patient_id: int,
     payload: Any,
     kb: KnowledgeBase | None = None,
+    *,
+    policy: Policy | None,
 ) -> Intake:
-    """Validate an Intake v1 (`InputError` names the field), screen it, store both."""
+    """Validate an Intake v1 (`InputError` names the field), screen it with the packaged
+    rules and the clinic's `policy` (`services.policy.clinic_policy`), store both."""
     authorize(uow, actor, "intake.submit", entity="intake", patient_id=patient_id, entity_id=None)
     uow.patients.get(patient_id)
     kb = kb or load_knowledge()
     intake = parse_intake(payload, conditions=kb.conditions)
     reject_nul(payload, "")
-    result = screen(intake, kb, clinic_policy())
+    result = screen(intake, kb, policy)
     record = Intake(
         patient_id=patient_id,
         practitioner_id=actor.practitioner_id,
-        payload=dict(payload),
-        screening=result.model_dump(mode="json"),
+        payload=intake,
+        screening=result,
     )
     stored = uow.intakes.add(record)
     detail = {"patient_id": patient_id, "disposition": stored.disposition}
     audit(uow, actor, "intake.submit", "intake", stored.id, detail)
-    uow.commit()
     return stored
 
 
@@ -91,14 +72,10 @@ def get_intake(uow: UnitOfWork, actor: Actor, intake_id: int) -> Intake:
     return intake
 
 
-def list_intakes(
-    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
-) -> list[Intake]:
-    """A patient's intakes, oldest first (`commit=False` leaves the commit to the caller)."""
+def list_intakes(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Intake]:
+    """A patient's intakes, oldest first."""
     authorize(uow, actor, "clinical.read", entity="intake", patient_id=patient_id)
     uow.patients.get(patient_id)
     intakes = uow.intakes.for_patient(patient_id)
     audit(uow, actor, "intake.list", "patient", patient_id, {"count": len(intakes)})
-    if commit:
-        uow.commit()
     return intakes

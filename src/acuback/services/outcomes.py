@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from acuback.clinical.instruments import load_instruments, score
-from acuback.clinical.intake import duration_of
+from acuback.clinical.instruments import Score, load_instruments, score
+from acuback.clinical.intake import Duration
 from acuback.clinical.outcomes import Trajectory, assess_trajectory
 from acuback.clinical.protocols import load_courses
 from acuback.errors import InputError
@@ -32,6 +32,8 @@ __all__ = [
     "patient_trajectory",
     "record_outcome",
     "report_from",
+    "score_answers",
+    "store_outcome",
     "trajectory_of",
 ]
 
@@ -68,11 +70,32 @@ def record_outcome(
     """Score a questionnaire with its instrument and store the answers and the score."""
     authorize(uow, actor, "outcome.write", entity="outcome", patient_id=patient_id)
     uow.patients.get(patient_id)
+    result = score_answers(instrument, responses)
+    return store_outcome(
+        uow, actor, patient_id, instrument, responses, result, measured_on, session_id
+    )
+
+
+def score_answers(instrument: str, responses: Any) -> Score:
+    """Score one questionnaire (`InputError` names the instrument or the item)."""
     known = {spec.id for spec in load_instruments().instruments}
     if instrument not in known:
         raise InputError("instrument", f"unknown instrument {instrument!r}", sorted(known))
     reject_nul(responses, "responses")
-    result = score(instrument, responses)
+    return score(instrument, responses)
+
+
+def store_outcome(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    instrument: str,
+    responses: Any,
+    result: Score,
+    measured_on: date | None = None,
+    session_id: int | None = None,
+) -> OutcomeMeasurement:
+    """Store answers already scored by `score_answers` (internal: the caller authorizes)."""
     record = OutcomeMeasurement(
         patient_id=patient_id, session_id=session_id, instrument=instrument,
         measured_on=measured_on or date.today(), responses=responses, score=float(result.value),
@@ -81,7 +104,6 @@ def record_outcome(
     stored = uow.outcomes.add(record)
     detail = {"patient_id": patient_id, "instrument": instrument}
     audit(uow, actor, "outcome.record", "outcome", stored.id, detail)
-    uow.commit()
     return stored
 
 
@@ -97,16 +119,12 @@ def list_outcomes(
     actor: Actor,
     patient_id: int,
     instrument: str | None = None,
-    *,
-    commit: bool = True,
 ) -> list[OutcomeMeasurement]:
-    """A patient's measurements by date; `commit=False` leaves the commit to the caller."""
+    """A patient's measurements by date."""
     authorize(uow, actor, "clinical.read", entity="outcome", patient_id=patient_id)
     uow.patients.get(patient_id)
     found = uow.outcomes.for_patient(patient_id, instrument)
     audit(uow, actor, "outcome.list", "patient", patient_id, {"count": len(found)})
-    if commit:
-        uow.commit()
     return found
 
 
@@ -152,10 +170,11 @@ def _reassessment(facts: CourseFacts) -> tuple[int, int, str, int | None]:
         done = sum(day >= facts.plan_since for day in facts.signed_dates)
         after = int(plan.reassess_after_sessions)
         return after, done, "the current plan", plan.plan_id
-    duration = "chronic"
+    # Without an intake there is no onset to judge; the stored intake always has one (a row
+    # that lacks it does not read: see records.payloads), so no onset is ever made up.
+    duration: Duration = "chronic"
     if facts.intakes:
-        onset = facts.intakes[-1].payload.get("pain", {}).get("onset_weeks", 12)
-        duration = duration_of(float(onset))
+        duration = facts.intakes[-1].payload.duration
     rules = load_courses().course(duration)
     basis = f"the usual course for {duration} pain, until a plan is accepted"
     return rules.reassess_after_sessions, len(facts.signed_dates), basis, None
@@ -191,15 +210,11 @@ def trajectory_of(uow: UnitOfWork, patient_id: int) -> TrajectoryReport:
     return report_from(patient_id, course_facts(uow, [patient_id])[patient_id])
 
 
-def patient_trajectory(
-    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
-) -> TrajectoryReport:
+def patient_trajectory(uow: UnitOfWork, actor: Actor, patient_id: int) -> TrajectoryReport:
     """Is the treatment working? One verdict per instrument, at the reassessment point
-    (`commit=False` leaves the commit to the caller)."""
+    ."""
     authorize(uow, actor, "clinical.read", entity="trajectory", patient_id=patient_id)
     uow.patients.get(patient_id)
     report = trajectory_of(uow, patient_id)
     audit(uow, actor, "trajectory.read", "patient", patient_id)
-    if commit:
-        uow.commit()
     return report

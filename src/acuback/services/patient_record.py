@@ -66,17 +66,16 @@ class PatientRecord:
 
 def patient_record(uow: UnitOfWork, actor: Actor, patient_id: int) -> PatientRecord:
     """Read a patient's record, with the clinical parts when `actor` may read them."""
-    patient = get_patient(uow, actor, patient_id, commit=False)
-    appointments = list_patient_appointments(uow, actor, patient_id, commit=False)
+    patient = get_patient(uow, actor, patient_id)
+    appointments = list_patient_appointments(uow, actor, patient_id)
     clinical = None
     if can(actor, "clinical.read", patient_id):
         clinical = ClinicalRecord(
-            tuple(list_intakes(uow, actor, patient_id, commit=False)),
-            tuple(list_plans(uow, actor, patient_id, commit=False)),
-            tuple(list_sessions(uow, actor, patient_id, commit=False)),
-            tuple(list_outcomes(uow, actor, patient_id, commit=False)),
-            tuple(list_adverse_events(uow, actor, patient_id, commit=False)),
-            patient_trajectory(uow, actor, patient_id, commit=False),
+            tuple(list_intakes(uow, actor, patient_id)),
+            tuple(list_plans(uow, actor, patient_id)),
+            tuple(list_sessions(uow, actor, patient_id)),
+            tuple(list_outcomes(uow, actor, patient_id)),
+            tuple(list_adverse_events(uow, actor, patient_id)),
+            patient_trajectory(uow, actor, patient_id),
         )
-    uow.commit()
     return PatientRecord(patient, tuple(appointments), clinical)

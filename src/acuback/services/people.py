@@ -54,7 +54,6 @@ def create_patient(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> Pa
     authorize(uow, actor, "patient.write", entity="patient")
     patient = uow.patients.add(validated(Patient, _fields(data, _PATIENT_FIXED)))
     audit(uow, actor, "patient.create", "patient", patient.id)
-    uow.commit()
     return patient
 
 
@@ -66,19 +65,16 @@ def update_patient(
     merged = _merged(uow.patients.get(patient_id), changes, _PATIENT_FIXED, version)
     patient = uow.patients.update(validated(Patient, merged))
     audit(uow, actor, "patient.update", "patient", patient_id, {"fields": sorted(changes)})
-    uow.commit()
     return patient
 
 
-def get_patient(uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True) -> Patient:
-    """One patient's details (`commit=False` leaves the commit to the caller)."""
+def get_patient(uow: UnitOfWork, actor: Actor, patient_id: int) -> Patient:
+    """One patient's details."""
     authorize(
         uow, actor, "patient.read", entity="patient", entity_id=patient_id, patient_id=patient_id
     )
     patient = uow.patients.get(patient_id)
     audit(uow, actor, "patient.read", "patient", patient_id)
-    if commit:
-        uow.commit()
     return patient
 
 
@@ -95,7 +91,6 @@ def get_patients(uow: UnitOfWork, actor: Actor, patient_ids: Iterable[int]) -> d
         )  # fmt: skip
     found = uow.patients.get_many(wanted)
     audit(uow, actor, "patient.read", "patient", None, {"patient_ids": wanted})
-    uow.commit()
     return found
 
 
@@ -106,7 +101,6 @@ def list_patients(
     authorize(uow, actor, "patient.read", entity="patient")
     patients = uow.patients.all(limit=limit, offset=offset)
     audit(uow, actor, "patient.list", "patient", None, {"count": len(patients)})
-    uow.commit()
     return patients, uow.patients.count()
 
 
@@ -117,7 +111,6 @@ def search_patients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 50) -
         raise InputError("q", "give some text to search for")
     patients = uow.patients.search(text, limit=limit)
     audit(uow, actor, "patient.search", "patient", None, {"count": len(patients)})
-    uow.commit()
     return patients
 
 
@@ -128,7 +121,6 @@ def create_practitioner(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) 
         validated(Practitioner, _fields(data, _PRACTITIONER_FIXED))
     )
     audit(uow, actor, "practitioner.create", "practitioner", practitioner.id)
-    uow.commit()
     return practitioner
 
 
@@ -142,7 +134,6 @@ def update_practitioner(
         uow, actor, "practitioner.update", "practitioner", practitioner_id,
         {"fields": sorted(changes)},
     )  # fmt: skip
-    uow.commit()
     return practitioner
 
 

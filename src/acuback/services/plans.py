@@ -10,39 +10,39 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from acuback.clinical.intake import parse_intake
+from acuback.clinical.planning import Plan as PlanResult
 from acuback.clinical.planning import PlannedMethod, PlannedPoint, plan
 from acuback.clinical.screening import ScreeningResult
+from acuback.clinical.screening_rules import Policy
+from acuback.clinical.sides import POINT_SIDES
 from acuback.errors import Conflict, InputError
 from acuback.knowledge import KnowledgeBase, Point, load_knowledge
 from acuback.records import Plan, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, read_clinical_record
-from acuback.services.intakes import clinic_policy, stored_screening
+from acuback.services.intakes import stored_screening
 from acuback.services.safety import TREATING, check_plan_methods, check_plan_points
 
 __all__ = ["accept_plan", "accepted_plan", "generate_plan", "get_plan", "list_plans"]
 
-_SIDES = ("left", "right", "both", "midline")
-
 
 def generate_plan(
-    uow: UnitOfWork, actor: Actor, intake_id: int, kb: KnowledgeBase | None = None
+    uow: UnitOfWork,
+    actor: Actor,
+    intake_id: int,
+    kb: KnowledgeBase | None = None,
+    *,
+    policy: Policy | None,
 ) -> Plan:
-    """Plan treatment for a stored intake; the plan is `proposed` until accepted."""
+    """Plan treatment for a stored intake with the clinic's `policy`; the plan is `proposed`
+    until accepted."""
     intake = uow.intakes.get(intake_id)
     authorize(uow, actor, "clinical.write", entity="plan", patient_id=intake.patient_id)
     kb = kb or load_knowledge()
-    result = plan(
-        parse_intake(intake.payload, conditions=kb.conditions), kb, clinic_policy(),
-        screening=stored_screening(intake),
-    )  # fmt: skip
-    record = Plan(
-        patient_id=intake.patient_id, intake_id=intake_id, payload=result.model_dump(mode="json")
-    )
+    result = plan(intake.payload, kb, policy, screening=stored_screening(intake))
+    record = Plan(patient_id=intake.patient_id, intake_id=intake_id, payload=result)
     stored = uow.plans.add(record)
     detail = {"patient_id": intake.patient_id, "intake_id": intake_id}
     audit(uow, actor, "plan.generate", "plan", stored.id, detail)
-    uow.commit()
     return stored
 
 
@@ -52,16 +52,12 @@ def get_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> Plan:
     return found
 
 
-def list_plans(
-    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
-) -> list[Plan]:
-    """A patient's plans, oldest first (`commit=False` leaves the commit to the caller)."""
+def list_plans(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Plan]:
+    """A patient's plans, oldest first."""
     authorize(uow, actor, "clinical.read", entity="plan", patient_id=patient_id)
     uow.patients.get(patient_id)
     plans = uow.plans.for_patient(patient_id)
     audit(uow, actor, "plan.list", "patient", patient_id, {"count": len(plans)})
-    if commit:
-        uow.commit()
     return plans
 
 
@@ -88,45 +84,45 @@ def accept_plan(
     )  # fmt: skip
     if actor.user_id is None:
         raise Conflict("a plan is accepted by a signed-in user")
-    screening = ScreeningResult.model_validate(current.payload["screening"])
+    screening = current.payload.screening
     if screening.disposition not in TREATING:
         raise Conflict(f"the screening says {screening.disposition}: there is no plan to accept")
-    edited = dict(current.payload)
     kb = kb or load_knowledge()
+    changes: dict[str, object] = {}
     if points is not None:
-        edited["points"] = _edited_points(points, current.payload, screening, kb)
+        changes["points"] = _edited_points(points, current.payload, screening, kb)
     if methods is not None:
-        edited["methods"] = _edited_methods(methods, current.payload, screening, kb)
+        changes["methods"] = _edited_methods(methods, current.payload, screening, kb)
+    edited = current.payload.model_copy(update=changes)
     record = current.model_copy(update={"version": version})
     if edited != current.payload:
         record = uow.plans.update(record.model_copy(update={"payload": edited}))
     accepted = uow.plans.accept(record, actor.user_id)
     detail = {"patient_id": current.patient_id, "edited": edited != current.payload}
     audit(uow, actor, "plan.accept", "plan", plan_id, detail)
-    uow.commit()
     return accepted
 
 
 def _edited_points(
     points: Sequence[Mapping[str, Any]],
-    payload: Mapping[str, Any],
+    payload: PlanResult,
     screening: ScreeningResult,
     kb: KnowledgeBase,
-) -> list[dict[str, Any]]:
+) -> tuple[PlannedPoint, ...]:
     found = check_plan_points(points, screening, kb)
-    proposed = {item["code"]: item for item in payload.get("points", [])}
-    return [
+    proposed = {item.code: item.model_dump(mode="json") for item in payload.points}
+    return tuple(
         _planned(point, item, proposed.get(point.code), index)
         for index, (point, item) in enumerate(zip(found, points, strict=True))
-    ]
+    )
 
 
 def _planned(
     point: Point, item: Mapping[str, Any], proposed: Mapping[str, Any] | None, index: int
-) -> dict[str, Any]:
+) -> PlannedPoint:
     side = item.get("side") or (proposed or {}).get("side") or "both"
-    if side not in _SIDES:
-        raise InputError(f"points[{index}].side", f"{side!r}", _SIDES)
+    if side not in POINT_SIDES:
+        raise InputError(f"points[{index}].side", f"{side!r}", POINT_SIDES)
     depth = item.get("depth_mm") or (proposed or {}).get("depth_mm")
     depth = depth or [point.depth_mm.min, point.depth_mm.max]
     base = dict(proposed) if proposed else {
@@ -143,25 +139,29 @@ def _planned(
     if "role" in item:
         data["role"] = item["role"]
     try:
-        return PlannedPoint.model_validate(data).model_dump(mode="json")
+        return PlannedPoint.model_validate(data)
     except ValueError as exc:
         raise InputError(f"points[{index}]", str(exc).splitlines()[0]) from None
 
 
 def _edited_methods(
     methods: Sequence[str],
-    payload: Mapping[str, Any],
+    payload: PlanResult,
     screening: ScreeningResult,
     kb: KnowledgeBase,
-) -> list[dict[str, Any]]:
+) -> tuple[PlannedMethod, ...]:
     check_plan_methods(methods, screening, kb)
-    proposed = {item["code"]: item for item in payload.get("methods", [])}
-    out = []
-    for code in methods:
-        method = kb.methods[code]
-        item = proposed.get(code) or PlannedMethod(
-            code=code, name=method.name, when="added by the practitioner", details="",
-            parameters={}, sources=method.sources,
-        ).model_dump(mode="json")  # fmt: skip
-        out.append(dict(item))
-    return out
+    proposed = {item.code: item for item in payload.methods}
+    return tuple(proposed.get(code) or _added_method(code, kb) for code in methods)
+
+
+def _added_method(code: str, kb: KnowledgeBase) -> PlannedMethod:
+    method = kb.methods[code]
+    return PlannedMethod(
+        code=code,
+        name=method.name,
+        when="added by the practitioner",
+        details="",
+        parameters={},
+        sources=method.sources,
+    )

@@ -1,9 +1,11 @@
 """De-identified aggregates for researchers: counts, responder rates and mean change.
 
 No identifier leaves this module: no patient id, name, date of birth or date of care; groups
-are conditions (the latest intake's diagnoses, or `unspecified`) and dispositions. Groups with
-fewer than `min_cell` patients show their count but no rates or means (small-cell suppression,
-so a figure cannot point at one person).
+are conditions (the latest intake's diagnoses, or `unspecified`) and dispositions. One
+small-cell rule holds for every figure (`acuback.interop.disclosure`): a count of 1 to
+`min_cell - 1` patients (or adverse events) is published as None, with a complementary cell
+where one alone would be revealed by the total; an outcome group that small shows neither its
+count nor its rates or means.
 
 `clinic_outcome_records` feeds the clinic-beside-the-trials figure (`acuback.evidence.clinic`):
 one instrument's scores as `OutcomeRecord`s whose patient is a pseudonym drawn afresh on every
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING
 from acuback.clinical.instruments import load_instruments
 from acuback.clinical.outcomes import classify_response
 from acuback.errors import InputError
+from acuback.interop.disclosure import MIN_CELL, is_small, suppress_counts
 from acuback.records import UnitOfWork
 from acuback.services.access import Actor, audit, authorize
 
@@ -39,9 +42,7 @@ __all__ = [
     "research_aggregates",
 ]
 
-MIN_CELL = 3
 PSEUDO_EPOCH = date(2000, 1, 1)
-_PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class GroupFigures:
 
     instrument: str
     condition: str
-    patients: int
+    patients: int | None  # None: fewer than min_cell (suppressed)
     suppressed: bool
     responders: int | None
     responder_rate: float | None
@@ -60,10 +61,10 @@ class GroupFigures:
 @dataclass(frozen=True)
 class ResearchAggregates:
     patients: int
-    by_disposition: dict[str, int]
-    by_condition: dict[str, int]
+    by_disposition: dict[str, int | None]  # None: a suppressed small cell
+    by_condition: dict[str, int | None]
     sessions_signed: int
-    adverse_events: dict[str, int]
+    adverse_events: dict[str, int | None]
     outcomes: tuple[GroupFigures, ...]
     min_cell: int
 
@@ -73,47 +74,46 @@ def research_aggregates(
 ) -> ResearchAggregates:
     """Aggregate the whole clinic (see the module docstring)."""
     authorize(uow, actor, "research.aggregate", entity="research")
+    # A fixed number of grouped statements, whatever the size of the clinic.
+    total = uow.patients.count()
     dispositions: Counter[str] = Counter()
     conditions: Counter[str] = Counter()
-    events: Counter[str] = Counter()
+    condition_of: dict[int, str] = {}
+    for patient_id, disposition, diagnoses in uow.intakes.latest_conditions():
+        dispositions[disposition] += 1
+        condition_of[patient_id] = ",".join(sorted(diagnoses)) or "unspecified"
+    conditions.update(condition_of.values())
+    if total > len(condition_of):
+        conditions["unspecified"] += total - len(condition_of)
+    signed = uow.sessions.count_signed()
+    events = Counter(uow.adverse_events.count_by_type())
     changes: dict[tuple[str, str], list[tuple[float, bool]]] = defaultdict(list)
-    signed = total = 0
     responders = {s.id for s in load_instruments().instruments if s.responder is not None}
-    for offset in range(0, uow.patients.count(), _PAGE):
-        for patient in uow.patients.all(limit=_PAGE, offset=offset):
-            pid = patient.id or 0
-            total += 1
-            intakes = uow.intakes.for_patient(pid)
-            condition = "unspecified"
-            if intakes:
-                dispositions[intakes[-1].disposition] += 1
-                condition = ",".join(sorted(intakes[-1].payload.get("diagnoses") or [])) or (
-                    "unspecified"
-                )
-            conditions[condition] += 1
-            signed += sum(s.status == "signed" for s in uow.sessions.for_patient(pid))
-            events.update(e.type for e in uow.adverse_events.for_patient(pid))
-            series: dict[str, list[float]] = defaultdict(list)
-            for item in uow.outcomes.for_patient(pid):
-                if item.instrument in responders and item.score is not None:
-                    series[item.instrument].append(item.score)
-            for instrument, scores in series.items():
-                if len(scores) >= 2:
-                    result = classify_response(instrument, scores[0], scores[-1])
-                    changes[(instrument, condition)].append((result.improvement, result.responder))
+    judged: dict[tuple[str, float, float], tuple[float, bool]] = {}  # scores repeat a lot
+    for patient_id, instrument, first, last in uow.outcomes.first_and_last(responders):
+        if (instrument, first, last) not in judged:
+            result = classify_response(instrument, first, last)
+            judged[(instrument, first, last)] = (result.improvement, result.responder)
+        condition = condition_of.get(patient_id, "unspecified")
+        changes[(instrument, condition)].append(judged[(instrument, first, last)])
     figures = tuple(_figures(key, values, min_cell) for key, values in sorted(changes.items()))
     audit(uow, actor, "research.aggregate", "research", None, {"patients": total})
-    uow.commit()
     return ResearchAggregates(
-        total, dict(dispositions), dict(conditions), signed, dict(events), figures, min_cell
+        total,
+        suppress_counts(dispositions, min_cell),
+        suppress_counts(conditions, min_cell),
+        signed,
+        suppress_counts(events, min_cell),
+        figures,
+        min_cell,
     )
 
 
 def _figures(key: tuple[str, str], values: list[tuple[float, bool]], min_cell: int) -> GroupFigures:
     instrument, condition = key
     n = len(values)
-    if n < min_cell:
-        return GroupFigures(instrument, condition, n, True, None, None, None)
+    if is_small(n, min_cell):
+        return GroupFigures(instrument, condition, None, True, None, None, None)
     count = sum(responder for _, responder in values)
     mean = round(sum(change for change, _ in values) / n, 2)
     return GroupFigures(instrument, condition, n, False, count, round(count / n, 3), mean)
@@ -146,7 +146,6 @@ def clinic_outcome_records(
             )
     detail = {"instrument": key, "patients": len(kept), "suppressed": suppressed}
     audit(uow, actor, "research.aggregate", "outcomes", None, detail)
-    uow.commit()
     return tuple(sorted(records, key=lambda r: r.patient))  # stable: dates stay in order
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from acuback.clinical.screening import Constraints, ScreeningResult
-from acuback.errors import InputError, NotFound
+from acuback.clinical.sides import needles_at
+from acuback.errors import AmbiguousCode, InputError, NotFound
 from acuback.knowledge import KnowledgeBase, Point
 from acuback.records import NeedleInsertion
 
@@ -56,6 +57,8 @@ def known_point(kb: KnowledgeBase, code: str, field: str) -> Point:
     """The point for `code`; an unknown code is an `InputError` on `field` with suggestions."""
     try:
         return kb.point(code)
+    except AmbiguousCode as exc:
+        raise AmbiguousCode(field, exc.code, exc.readings) from None
     except NotFound as exc:
         raise InputError(field, f"unknown point {code!r}", exc.suggestions or None) from None
 
@@ -128,7 +131,7 @@ def check_plan_points(
         limit = depth_limit(point, constraints)
         if deepest > limit:
             raise InputError(f"points[{index}].depth_mm", f"deeper than {limit:g} mm")
-        needles += 2 if item.get("side") == "both" else 1
+        needles += needles_at(str(item.get("side", "")))
         found.append(point)
     if constraints.max_needles is not None and needles > constraints.max_needles:
         raise InputError(

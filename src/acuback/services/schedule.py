@@ -10,6 +10,7 @@ from acuback.errors import InputError
 from acuback.records import Appointment, UnitOfWork
 from acuback.records.models import validated
 from acuback.services.access import Actor, audit, authorize
+from acuback.services.scheduling import check_and_lock, clinic_calendar
 
 __all__ = [
     "book_appointment",
@@ -25,7 +26,9 @@ EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def day_bounds(day: date, field: str = "day") -> tuple[datetime, datetime]:
-    """The UTC instants a calendar day spans (the clinic keeps its calendar in UTC)."""
+    """The UTC instants of the UTC calendar `day`, after checking it lies in 1900..2999. The
+    calendar pages and the dashboard use the clinic's local day instead
+    (`acuback.clinical.scheduling.local_day_bounds`)."""
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise InputError(field, f"{day.isoformat()} is out of range", "1900-01-01 to 2999-12-31")
     start = datetime.combine(day, time(0), tzinfo=UTC)
@@ -37,10 +40,12 @@ def book_appointment(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> 
     for name in ("id", "version"):
         if name in data:
             raise InputError(name, "is set by the clinic system and cannot be given")
-    appointment = uow.appointments.add(validated(Appointment, data))
+    visit = validated(Appointment, data)
+    if visit.status == "booked":
+        check_and_lock(uow, clinic_calendar(uow), visit, new=True)
+    appointment = uow.appointments.add(visit)
     detail = {"patient_id": appointment.patient_id, "starts_at": appointment.starts_at}
     audit(uow, actor, "appointment.book", "appointment", appointment.id, detail)
-    uow.commit()
     return appointment
 
 
@@ -58,11 +63,21 @@ def update_appointment(
         if name in changes:
             raise InputError(name, "cannot be changed; book a new appointment instead")
     merged = {**current.model_dump(), **changes, "version": version}
-    appointment = uow.appointments.update(validated(Appointment, merged))
+    visit = validated(Appointment, merged)
+    if visit.status == "booked" and _slot_changed(current, visit):
+        moved = visit.starts_at != current.starts_at
+        check_and_lock(uow, clinic_calendar(uow), visit, new=moved)
+    appointment = uow.appointments.update(visit)
     detail = {"patient_id": appointment.patient_id, "fields": sorted(changes)}
     audit(uow, actor, "appointment.update", "appointment", appointment_id, detail)
-    uow.commit()
     return appointment
+
+
+_SLOT_FIELDS = ("starts_at", "ends_at", "practitioner_id", "room_id", "status")
+
+
+def _slot_changed(before: Appointment, after: Appointment) -> bool:
+    return any(getattr(before, name) != getattr(after, name) for name in _SLOT_FIELDS)
 
 
 def list_appointments(
@@ -78,20 +93,15 @@ def list_appointments(
         raise InputError("end", "must be after start")
     found = uow.appointments.between(start, end, practitioner_id)
     audit(uow, actor, "appointment.list", "appointment", None, {"count": len(found)})
-    uow.commit()
     return found
 
 
-def list_patient_appointments(
-    uow: UnitOfWork, actor: Actor, patient_id: int, *, commit: bool = True
-) -> list[Appointment]:
-    """A patient's appointments (`commit=False` leaves the commit to the caller)."""
+def list_patient_appointments(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Appointment]:
+    """A patient's appointments."""
     authorize(uow, actor, "schedule.read", entity="appointment", patient_id=patient_id)
     uow.patients.get(patient_id)
     found = uow.appointments.for_patient(patient_id)
     audit(uow, actor, "appointment.list", "patient", patient_id, {"count": len(found)})
-    if commit:
-        uow.commit()
     return found
 
 

@@ -3,7 +3,7 @@
 `UoW` a unit of work on the app's engine; `CurrentUser` / `CurrentActor` the signed-in user,
 from a bearer token (API clients) or the session cookie (the browser; unsafe requests then
 must carry the CSRF token); `OptionalUser` the same or None (public pages); `Knowledge` the
-knowledge base.
+knowledge base; `ClinicPolicy` the clinic's safety policy from the app's settings.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from acuback.clinical.screening_rules import Policy
 from acuback.errors import NotFound
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import UnitOfWork, User
 from acuback.services import Actor
+from acuback.services.policy import clinic_policy
 from acuback.web.security.sessions import end_session, read_session, require_csrf
 from acuback.web.security.tokens import TokenSigner
 
 __all__ = [
+    "ClinicPolicy",
     "CurrentActor",
     "CurrentUser",
     "Knowledge",
@@ -38,11 +41,13 @@ _bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/au
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
+    """One unit of work per request: it commits once when the route returns, before the
+    response is sent (so a lost race is the request's error), and rolls back if it raises."""
     with UnitOfWork(request.app.state.engine, audit_key=request.app.state.audit_key) as uow:
         yield uow
 
 
-UoW = Annotated[UnitOfWork, Depends(get_uow)]
+UoW = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
 
 
 def get_knowledge() -> KnowledgeBase:
@@ -50,6 +55,14 @@ def get_knowledge() -> KnowledgeBase:
 
 
 Knowledge = Annotated[KnowledgeBase, Depends(get_knowledge)]
+
+
+def get_policy(request: Request) -> Policy | None:
+    """The clinic's safety policy named by the settings the app was created with."""
+    return clinic_policy(request.app.state.settings)
+
+
+ClinicPolicy = Annotated[Policy | None, Depends(get_policy)]
 
 
 def _unauthorised(detail: str) -> HTTPException:

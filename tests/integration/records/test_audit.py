@@ -7,6 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import Engine, text
 
 from acuback.records import UnitOfWork
@@ -75,9 +76,16 @@ def test_empty_log_verifies(uow: UoW) -> None:
     assert report.head_hash is None
 
 
-def test_rolled_back_work_leaves_no_entry(uow: UoW) -> None:
+def _failing_request(uow: UoW) -> None:
     with uow() as work:
         work.audit.record("mei", "read", "patient", 1)
+        raise RuntimeError("the request failed")
+
+
+def test_rolled_back_work_leaves_no_entry(uow: UoW) -> None:
+    # A unit of work commits when its block ends normally; a failing request rolls back.
+    with pytest.raises(RuntimeError, match="failed"):
+        _failing_request(uow)
     with uow() as work:
         assert work.audit.entries() == []
 

@@ -8,6 +8,10 @@ from typing import Any
 
 import pytest
 
+from acuback.clinical.intake import parse_intake
+from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.planning import PlannedPoint, plan
+from acuback.clinical.screening import ScreeningResult
 from acuback.errors import Conflict, InputError, NotFound
 from acuback.records import Appointment, Intake, OutcomeMeasurement, Plan, UnitOfWork
 
@@ -27,16 +31,25 @@ INTAKE: dict[str, Any] = {
 SCREENING: dict[str, Any] = {
     "disposition": "caution",
     "reasons": [
-        {"rule": "anticoagulants", "disposition": "caution", "message": "m", "sources": ["x"]}
+        {
+            "rule": "anticoagulants",
+            "disposition": "caution",
+            "message": "m",
+            "patient_message": "p",
+            "sources": ["x"],
+        }
     ],
     "constraints": {"avoid_points": [], "max_depth_mm": {"*": 25.0}, "notes": ["ünïcode ✓"]},
+    "next_step": "treat with care",
+    "patient_message": "p",
 }
+FORM = parse_intake(INTAKE)
+RESULT = ScreeningResult.model_validate(SCREENING)
+PLAN = plan(FORM)
 
 
 def _intake(work: UnitOfWork, clinic: Clinic) -> Intake:
-    return work.intakes.add(
-        Intake(patient_id=clinic.patient_id, payload=INTAKE, screening=SCREENING)
-    )
+    return work.intakes.add(Intake(patient_id=clinic.patient_id, payload=FORM, screening=RESULT))
 
 
 def test_intake_is_stored_exactly_as_given(uow: UoW, clinic: Clinic) -> None:
@@ -45,12 +58,13 @@ def test_intake_is_stored_exactly_as_given(uow: UoW, clinic: Clinic) -> None:
         work.commit()
     with uow() as work:
         stored = work.intakes.get(intake.id or 0)
-        assert stored.payload == INTAKE
-        assert stored.screening == SCREENING
+        assert stored.payload == FORM
+        assert stored.screening == RESULT
         assert stored.disposition == "caution"
         assert work.intakes.for_patient(clinic.patient_id) == [stored]
+        older = FORM.model_copy(update={"age": 50})
         with pytest.raises(InputError, match="payload"):
-            work.intakes.update(stored.model_copy(update={"payload": {"age": 50}}))
+            work.intakes.update(stored.model_copy(update={"payload": older}))
         assigned = work.intakes.update(
             stored.model_copy(update={"practitioner_id": clinic.practitioner_id})
         )
@@ -59,11 +73,16 @@ def test_intake_is_stored_exactly_as_given(uow: UoW, clinic: Clinic) -> None:
 
 def test_intake_needs_a_disposition_and_a_patient(uow: UoW) -> None:
     with pytest.raises(ValueError, match="disposition"):
-        Intake(patient_id=1, payload=INTAKE, screening={"reasons": []})
-    with pytest.raises(ValueError, match="disposition must be one of"):
-        Intake(patient_id=1, payload=INTAKE, screening={"disposition": "maybe"})
+        Intake.model_validate({"patient_id": 1, "payload": FORM, "screening": {"reasons": []}})
+    maybe = {**SCREENING, "disposition": "maybe"}
+    with pytest.raises(ValueError, match="disposition"):
+        Intake.model_validate({"patient_id": 1, "payload": FORM, "screening": maybe})
     with uow() as work, pytest.raises(NotFound, match="patient '9'"):
-        work.intakes.add(Intake(patient_id=9, payload=INTAKE, screening=SCREENING))
+        work.intakes.add(Intake(patient_id=9, payload=FORM, screening=RESULT))
+
+
+def _points(points: tuple[PlannedPoint, ...]) -> PlanResult:
+    return PLAN.model_copy(update={"points": points})
 
 
 def test_accepting_a_plan_supersedes_the_earlier_one(uow: UoW, clinic: Clinic) -> None:
@@ -71,13 +90,15 @@ def test_accepting_a_plan_supersedes_the_earlier_one(uow: UoW, clinic: Clinic) -
         intake = _intake(work, clinic)
         assert intake.id
         first = work.plans.add(
-            Plan(patient_id=clinic.patient_id, intake_id=intake.id, payload={"points": []})
+            Plan(patient_id=clinic.patient_id, intake_id=intake.id, payload=_points(()))
         )
         first = work.plans.accept(first, clinic.practitioner_user_id)
         second = work.plans.add(
-            Plan(patient_id=clinic.patient_id, intake_id=intake.id, payload={"points": ["BL23"]})
+            Plan(patient_id=clinic.patient_id, intake_id=intake.id, payload=_points(PLAN.points))
         )
-        edited = work.plans.update(second.model_copy(update={"payload": {"points": ["BL25"]}}))
+        fewer = _points(PLAN.points[1:])
+        edited = work.plans.update(second.model_copy(update={"payload": fewer}))
+        assert edited.payload == fewer
         accepted = work.plans.accept(edited, clinic.practitioner_user_id)
         work.commit()
     assert first.status == "accepted"
@@ -88,7 +109,7 @@ def test_accepting_a_plan_supersedes_the_earlier_one(uow: UoW, clinic: Clinic) -
         statuses = [plan.status for plan in work.plans.for_patient(clinic.patient_id)]
         assert statuses == ["superseded", "accepted"]
         with pytest.raises(Conflict, match="no longer proposed"):
-            work.plans.update(accepted.model_copy(update={"payload": {}}))
+            work.plans.update(accepted.model_copy(update={"payload": PLAN}))
         with pytest.raises(Conflict, match="not proposed"):
             work.plans.accept(accepted, clinic.practitioner_user_id)
 
@@ -98,7 +119,7 @@ def test_plan_intake_must_be_the_same_patients(uow: UoW, clinic: Clinic) -> None
         intake = _intake(work, clinic)
         with pytest.raises(InputError, match="intake_id"):
             work.plans.add(
-                Plan(patient_id=clinic.other_patient_id, intake_id=intake.id or 0, payload={})
+                Plan(patient_id=clinic.other_patient_id, intake_id=intake.id or 0, payload=PLAN)
             )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
 from acuback.cli import records
+from acuback.errors import InputError
 from acuback.records import UnitOfWork, head_revision, make_engine
 
 
@@ -61,8 +62,6 @@ def test_upgrade_then_verify_then_tamper(db_url: str) -> None:
 
 
 def test_verify_on_an_empty_database_says_to_upgrade(db_url: str) -> None:
-    from acuback.errors import InputError
-
     result = _run("audit", "verify", "--db", db_url)
     assert isinstance(result.exception, InputError)
     assert "acuback db upgrade" in str(result.exception)
@@ -78,3 +77,25 @@ def test_upgrade_is_idempotent(db_url: str) -> None:
 @pytest.mark.parametrize("command", [["db", "--help"], ["audit", "verify", "--help"]])
 def test_help(command: list[str]) -> None:
     assert _run(*command).exit_code == 0
+
+
+def test_upgrade_refuses_going_back_and_downgrade_says_what_it_undid(db_url: str) -> None:
+    from acuback.records.migrate import revisions
+
+    first, *_ = revisions()
+    assert _run("db", "upgrade", "--db", db_url).exit_code == 0
+    back = _run("db", "upgrade", "--db", db_url, "--revision", first)
+    assert isinstance(back.exception, InputError)
+    assert f"acuback db downgrade {first}" in str(back.exception)
+    unknown = _run("db", "upgrade", "--db", db_url, "--revision", "0099")
+    assert isinstance(unknown.exception, InputError)
+    assert "unknown revision '0099'" in str(unknown.exception)
+
+    down = _run("db", "downgrade", first, "--db", db_url, "--json")
+    assert down.exit_code == 0, down.output
+    data = json.loads(down.stdout)
+    assert (data["from"], data["to"]) == (head_revision(), first)
+    assert [step["revision"] for step in data["undone"]] == list(reversed(revisions()[1:]))
+    again = _run("db", "downgrade", first, "--db", db_url)
+    assert f"already at revision {first}; nothing undone" in again.stdout
+    assert _run("db", "upgrade", "--db", db_url).exit_code == 0

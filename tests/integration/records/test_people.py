@@ -37,9 +37,16 @@ def test_patient_add_get_update(uow: UoW) -> None:
         assert work.patients.get_by_public_id(added.public_id) == updated
 
 
-def test_uncommitted_work_is_rolled_back(uow: UoW) -> None:
+def _failing_request(uow: UoW) -> None:
     with uow() as work:
         work.patients.add(Patient(given_name="Temp", family_name="Orary", sex="other"))
+        raise RuntimeError("the request failed")
+
+
+def test_uncommitted_work_is_rolled_back(uow: UoW) -> None:
+    # A unit of work commits when its block ends normally; a failing request rolls back.
+    with pytest.raises(RuntimeError, match="failed"):
+        _failing_request(uow)
     with uow() as work:
         assert work.patients.count() == 0
 

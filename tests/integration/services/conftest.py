@@ -73,7 +73,7 @@ def fresh_patient(demo: DemoClinic) -> Callable[[], int]:
             assert patient.id is not None
             intake = {"age": 40, "sex": "male", "pain": {"regions": ["lower_back"],
                       "onset_weeks": 20, "nrs": 6}}  # fmt: skip
-            submit_intake(uow, mei, patient.id, intake)
+            submit_intake(uow, mei, patient.id, intake, policy=None)
             return patient.id
 
     return make

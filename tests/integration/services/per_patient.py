@@ -11,6 +11,7 @@ from typing import Literal
 
 from acuback.clinical.instruments import load_instruments
 from acuback.clinical.intake import duration_of
+from acuback.clinical.labels import rule_label
 from acuback.clinical.outcomes import assess_trajectory
 from acuback.clinical.protocols import load_courses
 from acuback.records import UnitOfWork
@@ -23,16 +24,16 @@ def _reassessment(uow: UnitOfWork, patient_id: int) -> tuple[int, int, str, int 
     signed = [s for s in uow.sessions.for_patient(patient_id) if s.status == "signed"]
     accepted = [p for p in uow.plans.for_patient(patient_id) if p.status == "accepted"]
     plan = accepted[-1] if accepted else None
-    course = (plan.payload.get("course") or {}) if plan else {}
-    if course.get("reassess_after_sessions"):
+    course = plan.payload.course if plan else None
+    if course and course.reassess_after_sessions:
         since = plan.accepted_at.date() if plan and plan.accepted_at else date.min
         done = sum(s.session_date >= since for s in signed)
         plan_id = plan.id if plan else None
-        return int(course["reassess_after_sessions"]), done, "the current plan", plan_id
+        return int(course.reassess_after_sessions), done, "the current plan", plan_id
     intakes = uow.intakes.for_patient(patient_id)
     duration = "chronic"
     if intakes:
-        duration = duration_of(float(intakes[-1].payload.get("pain", {}).get("onset_weeks", 12)))
+        duration = duration_of(intakes[-1].payload.pain.onset_weeks)
     basis = f"the usual course for {duration} pain, until a plan is accepted"
     return load_courses().course(duration).reassess_after_sessions, len(signed), basis, None
 
@@ -103,13 +104,13 @@ def _red_flags(uow: UnitOfWork, patient_id: int, day: date) -> list[dashboard.Al
     submitted = latest.submitted_at.date() if latest.submitted_at else day
     if submitted < day - timedelta(days=14):
         return []
-    before = {r["rule"] for r in intakes[-2].screening["reasons"]} if len(intakes) > 1 else set()
-    new = [r for r in latest.screening.get("reasons", [])
-           if r["disposition"] in ("emergency", "refer", "clearance", "defer")
-           and r["rule"] not in before]  # fmt: skip
+    before = {r.rule for r in intakes[-2].screening.reasons} if len(intakes) > 1 else set()
+    new = [r for r in latest.screening.reasons
+           if r.disposition in ("emergency", "refer", "clearance", "defer")
+           and r.rule not in before]  # fmt: skip
     if not new:
         return []
-    rules = ", ".join(sorted({r["rule"] for r in new}))
+    rules = ", ".join(sorted({rule_label(r.rule) for r in new}))
     severity: Literal["warning", "urgent"] = (
         "urgent" if latest.disposition in ("emergency", "refer") else "warning"
     )

@@ -19,6 +19,8 @@ import pytest
 from sqlalchemy import Engine, event
 
 from acuback.clinical.intake import parse_intake
+from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.planning import plan
 from acuback.clinical.screening import screen
 from acuback.errors import Forbidden, NotFound
 from acuback.knowledge import load_knowledge
@@ -45,9 +47,16 @@ def _intake(patient_id: int, at: datetime, onset_weeks: int, *findings: str) -> 
     kb = load_knowledge()
     pain = {"regions": ["lower_back"], "onset_weeks": onset_weeks, "nrs": 6}
     payload = {"age": 50, "sex": "female", "findings": list(findings), "pain": pain}
-    result = screen(parse_intake(payload, conditions=kb.conditions), kb)
-    screening = result.model_dump(mode="json")
-    return Intake(patient_id=patient_id, submitted_at=at, payload=payload, screening=screening)
+    form = parse_intake(payload, conditions=kb.conditions)
+    return Intake(patient_id=patient_id, submitted_at=at, payload=form, screening=screen(form, kb))
+
+
+def _plan_reassessing_after(intake: Intake, sessions: int) -> PlanResult:
+    """The intake's plan without points, its course reassessing after `sessions`."""
+    result = plan(intake.payload)
+    assert result.course is not None
+    course = result.course.model_copy(update={"reassess_after_sessions": sessions})
+    return result.model_copy(update={"course": course, "points": ()})
 
 
 @dataclass
@@ -109,7 +118,7 @@ def _add_case(uow: UnitOfWork, practitioner_id: int, signer: int, index: int, to
         Plan(
             patient_id=patient.id,
             intake_id=intake.id or 0,
-            payload={"course": {"reassess_after_sessions": 3}, "points": []},
+            payload=_plan_reassessing_after(intake, 3),
         )
     )
     uow.plans.accept(plan, signer, at=_at(today - timedelta(days=35), 10))
@@ -266,7 +275,8 @@ def test_patient_record_is_one_transaction_with_every_audit_entry(
         charting.amend_session(
             uow, mei, uow.sessions.for_patient(patient_id)[0].id or 0, "typo", {"notes": "fixed"}
         )
-    with demo.uow() as uow, counted(demo.engine) as count:
+    # Counted around the whole unit of work: its one commit is at the end of the block.
+    with counted(demo.engine) as count, demo.uow() as uow:
         record = patient_record(uow, mei, patient_id)
     assert count.commits == 1
     assert record.clinical is not None

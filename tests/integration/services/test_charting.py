@@ -134,11 +134,12 @@ def test_a_later_refer_screening_overrides_the_accepted_plans_screening(
     patient_id = fresh_patient()
     with demo.uow() as uow:
         (first,) = intakes.list_intakes(uow, mei, patient_id)
-        plan = plans.generate_plan(uow, mei, first.id or 0)
+        plan = plans.generate_plan(uow, mei, first.id or 0, policy=None)
         plans.accept_plan(uow, mei, plan.id or 0, plan.version)
         refer = {"age": 40, "sex": "male", "findings": ["fever", "iv_drug_use"],
                  "pain": {"regions": ["lower_back"], "onset_weeks": 22, "nrs": 7}}  # fmt: skip
-        assert intakes.submit_intake(uow, mei, patient_id, refer).disposition == "refer"
+        stored = intakes.submit_intake(uow, mei, patient_id, refer, policy=None)
+        assert stored.disposition == "refer"
         draft = charting.prefill_session(uow, mei, patient_id)
     assert draft["plan_id"] == plan.id
     count = len(draft["needles"])

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from acuback.clinical.intake import parse_intake
 from acuback.errors import Conflict, InputError
 from acuback.services import dashboard, intakes, outcomes, people, plans, research
 from acuback.services.demo import DEMO_LOGINS, is_empty, seed_demo
@@ -19,14 +20,14 @@ def test_intake_is_validated_and_screened(demo: DemoClinic) -> None:
     bad = {"age": 46, "sex": "female",
            "pain": {"regions": ["lower_back"], "onset_weeks": 3, "nrs": 11}}  # fmt: skip
     with demo.uow() as uow, pytest.raises(InputError) as caught:
-        intakes.submit_intake(uow, mei, patient_id, bad)
+        intakes.submit_intake(uow, mei, patient_id, bad, policy=None)
     assert caught.value.field == "pain.nrs"
     payload = {"age": 46, "sex": "female", "findings": ["saddle_anaesthesia"],
                "pain": {"regions": ["lower_back"], "onset_weeks": 3, "nrs": 5}}  # fmt: skip
     with demo.uow() as uow:
-        stored = intakes.submit_intake(uow, mei, patient_id, payload)
+        stored = intakes.submit_intake(uow, mei, patient_id, payload, policy=None)
     assert stored.disposition == "emergency"
-    assert stored.payload == payload  # stored as given
+    assert stored.payload == parse_intake(payload)  # stored as given, as the core's model
 
 
 def test_plan_edits_are_rechecked_against_the_screening(demo: DemoClinic) -> None:
@@ -34,9 +35,9 @@ def test_plan_edits_are_rechecked_against_the_screening(demo: DemoClinic) -> Non
     grace = demo.patient_id("Holloway")  # pregnant: LI4 is avoided
     with demo.uow() as uow:
         intake = uow.intakes.for_patient(grace)[0]
-        proposed = plans.generate_plan(uow, mei, intake.id or 0)
-    assert proposed.payload["points"], "a caution disposition still gets a plan"
-    assert "LI4" not in {p["code"] for p in proposed.payload["points"]}
+        proposed = plans.generate_plan(uow, mei, intake.id or 0, policy=None)
+    assert proposed.payload.points, "a caution disposition still gets a plan"
+    assert "LI4" not in {p.code for p in proposed.payload.points}
     edit = [{"code": "LI4", "side": "both"}]
     with demo.uow() as uow, pytest.raises(InputError) as caught:
         plans.accept_plan(uow, mei, proposed.id or 0, proposed.version, points=edit)
@@ -49,16 +50,18 @@ def test_plan_edits_are_rechecked_against_the_screening(demo: DemoClinic) -> Non
     with demo.uow() as uow:
         accepted = plans.accept_plan(uow, mei, proposed.id or 0, proposed.version, points=keep)
     assert accepted.status == "accepted"
-    assert [(p["code"], p["side"]) for p in accepted.payload["points"]] == [("KI3", "left")]
+    assert [(p.code, p.side) for p in accepted.payload.points] == [("KI3", "left")]
 
 
 def test_no_plan_to_accept_when_referred(demo: DemoClinic) -> None:
     mei = demo.actor("mei")
     karen = demo.patient_id("Duval")
     with demo.uow() as uow:
-        proposed = plans.generate_plan(uow, mei, uow.intakes.for_patient(karen)[0].id or 0)
-    assert proposed.payload["points"] == []
-    assert proposed.payload["instead"]
+        proposed = plans.generate_plan(
+            uow, mei, uow.intakes.for_patient(karen)[0].id or 0, policy=None
+        )
+    assert proposed.payload.points == ()
+    assert proposed.payload.instead
     with demo.uow() as uow, pytest.raises(Conflict, match="refer"):
         plans.accept_plan(uow, mei, proposed.id or 0, proposed.version)
 
@@ -129,6 +132,21 @@ def test_research_aggregates_carry_no_identifiers(demo: DemoClinic) -> None:
     with demo.uow() as uow:
         strict = research.research_aggregates(uow, demo.actor("researcher"), min_cell=1000)
     assert all(g.suppressed and g.responder_rate is None for g in strict.outcomes)
+    assert all(g.patients is None for g in strict.outcomes)
+
+
+def test_research_aggregates_publish_no_small_cell(demo: DemoClinic) -> None:
+    # The same rule for every count: never 1 or 2 patients (or events), whatever the table.
+    with demo.uow() as uow:
+        figures = research.research_aggregates(uow, demo.actor("researcher"))
+    cells = [
+        *figures.by_disposition.values(),
+        *figures.by_condition.values(),
+        *figures.adverse_events.values(),
+        *(group.patients for group in figures.outcomes),
+    ]
+    assert None in cells  # the demo clinic has single-patient conditions
+    assert all(cell is None or cell >= figures.min_cell for cell in cells), cells
 
 
 def test_a_practitioner_update_audits_which_fields_changed(demo: DemoClinic) -> None:

@@ -6,42 +6,61 @@ the packaged table says exactly this and that the use cases enforce it.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from acuback.errors import Forbidden
-from acuback.records import TreatmentSession, UnitOfWork
+from acuback.interop.fhir import Urls
+from acuback.interop.research_export import ResearchKeys
+from acuback.records import Appointment, TreatmentSession, UnitOfWork
 from acuback.services import (
     Actor,
     accounts,
+    analytics,
+    calendars,
     charting,
+    clinic_settings,
     dashboard,
+    documents,
+    exchange,
     intakes,
     load_permissions,
     outcomes,
     people,
     plans,
+    portal_visits,
     research,
     schedule,
 )
 
+from ...pdf_support import ensure_weasyprint_libraries
 from .conftest import DemoClinic
 
 ALL, OWN = "all", "own"
+URLS = Urls("https://clinic.example")
+IMPORTED = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {
+    "resourceType": "Patient", "name": [{"family": "Imported", "given": ["Ina"]}],
+    "gender": "female"}}]}  # fmt: skip
 EXPECTED: dict[str, dict[str, str]] = {
     "admin": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
         "practitioner.read": ALL, "practitioner.write": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL, "user.admin": ALL, "audit.read": ALL,
+        "research.aggregate": ALL, "research.export": ALL, "user.admin": ALL, "audit.read": ALL,
+        "clinic.admin": ALL,
+        "calendar.feed": ALL,
     },
     "practitioner": {
         "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
         "intake.submit": ALL, "session.sign": ALL, "outcome.write": ALL, "schedule.read": ALL,
         "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL,
+        "research.aggregate": ALL, "fhir.export": ALL, "fhir.import": ALL,
+        "document.issue": ALL, "referral.write": ALL,
+        "calendar.feed": ALL,
     },
     "reception": {
         "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
@@ -49,9 +68,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     },
     "patient": {
         "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
-        "schedule.read": OWN, "practitioner.read": ALL,
+        "schedule.read": OWN, "practitioner.read": ALL, "fhir.export": OWN,
+        "document.issue": OWN,
+        "visit.self_service": OWN,
     },
-    "researcher": {"research.aggregate": ALL},
+    "researcher": {"research.aggregate": ALL, "research.export": ALL, "research.analytics": ALL},
 }  # fmt: skip
 USERS = {
     "admin": "admin",
@@ -74,9 +95,31 @@ def _draft(uow: UnitOfWork, patient_id: int, practitioner_id: int) -> TreatmentS
     return draft
 
 
+def _signed(uow: UnitOfWork, patient_id: int) -> TreatmentSession:
+    """The patient's last signed chart (other cells leave unsigned drafts behind)."""
+    return [s for s in uow.sessions.for_patient(patient_id) if s.status == "signed"][-1]
+
+
+def _own_visit(uow: UnitOfWork, patient_id: int) -> int:
+    """A booked visit of `patient_id` a month ahead, stored directly (no slot rules)."""
+    start = datetime.now(UTC) + timedelta(days=30)
+    visit = Appointment(patient_id=patient_id, practitioner_id=1, starts_at=start,
+                        ends_at=start + timedelta(minutes=30))  # fmt: skip
+    stored = uow.appointments.add(visit)
+    uow.commit()
+    return stored.id or 0
+
+
+def _free_slot(actor: Actor) -> datetime:
+    """A Monday a month ahead, in opening hours, at an hour of this user's own (no clash)."""
+    day = datetime.now(UTC).date() + timedelta(days=30)
+    day += timedelta(days=(7 - day.weekday()) % 7)
+    return datetime.combine(day, time(9), tzinfo=UTC) + timedelta(hours=actor.user_id or 0)
+
+
 def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
     """One representative use case per action, on the records of `patient_id`."""
-    start = datetime.now(UTC) + timedelta(days=30)
+    start = _free_slot(actor)
     calls: dict[str, Callable[[], Any]] = {
         "patient.read": lambda: people.get_patient(uow, actor, patient_id),
         "patient.write": lambda: people.update_patient(
@@ -84,9 +127,9 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         ),
         "clinical.read": lambda: charting.list_sessions(uow, actor, patient_id),
         "clinical.write": lambda: plans.generate_plan(
-            uow, actor, uow.intakes.for_patient(patient_id)[0].id or 0
+            uow, actor, uow.intakes.for_patient(patient_id)[0].id or 0, policy=None
         ),
-        "intake.submit": lambda: intakes.submit_intake(uow, actor, patient_id, INTAKE),
+        "intake.submit": lambda: intakes.submit_intake(uow, actor, patient_id, INTAKE, policy=None),
         "session.sign": lambda: charting.sign_session(
             uow, actor, _draft(uow, patient_id, 1).id or 0, 1
         ),
@@ -108,10 +151,34 @@ def _call(action: str, uow: UnitOfWork, actor: Actor, patient_id: int) -> Any:
         ),
         "dashboard.read": lambda: dashboard.dashboard(uow, actor),
         "research.aggregate": lambda: research.research_aggregates(uow, actor),
+        "fhir.export": lambda: exchange.fhir_patient_bundle(uow, actor, patient_id, URLS),
+        "fhir.import": lambda: exchange.fhir_import(uow, actor, IMPORTED, URLS, dry_run=True),
+        "research.export": lambda: exchange.research_export(
+            uow, actor, ResearchKeys(b"k" * 32), Path(tempfile.mkdtemp()), "csv"
+        ),
+        "research.analytics": lambda: analytics.clinic_analytics(
+            uow, actor, ResearchKeys(b"k" * 32)
+        ),
         "user.admin": lambda: accounts.list_users(uow, actor),
         "audit.read": lambda: accounts.read_audit(uow, actor, limit=5),
+        "referral.write": lambda: documents.issue_referral(
+            uow, actor, uow.intakes.for_patient(patient_id)[0].id or 0, "Please see"
+        ),
+        "clinic.admin": lambda: clinic_settings.get_clinic_settings(uow, actor),
+        "document.issue": lambda: documents.issue_superbill(
+            uow, actor, _signed(uow, patient_id).id or 0
+        ),
+        "visit.self_service": lambda: portal_visits.request_new_time(
+            uow, actor, _own_visit(uow, patient_id), "Mornings, please"
+        ),
+        "calendar.feed": lambda: calendars.create_feed(uow, actor, actor.practitioner_id or 1),
     }
     return calls[action]()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pdf_libraries() -> None:
+    ensure_weasyprint_libraries()  # document.issue prints a superbill
 
 
 def test_packaged_table_is_the_expected_policy() -> None:

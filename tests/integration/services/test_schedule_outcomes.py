@@ -55,7 +55,9 @@ def test_the_reassessment_is_said_without_internal_ids(
     patient_id = fresh_patient()
     with demo.uow() as uow:
         before = outcomes.patient_trajectory(uow, mei, patient_id)
-        plan = plans.generate_plan(uow, mei, uow.intakes.for_patient(patient_id)[0].id or 0)
+        plan = plans.generate_plan(
+            uow, mei, uow.intakes.for_patient(patient_id)[0].id or 0, policy=None
+        )
         plans.accept_plan(uow, mei, plan.id or 0, plan.version)
         after = outcomes.patient_trajectory(uow, mei, patient_id)
     assert before.plan_id is None

@@ -333,3 +333,18 @@ def test_score_rejects_unknown_keys_and_missing_responses() -> None:
     with pytest.raises(InputError) as err:
         score("peg", {})
     assert err.value.field == "responses"
+
+
+@pytest.mark.parametrize(
+    ("instrument", "answers", "message"),
+    [
+        ("nrs", [3, 4], "Pain NRS has 1 item; got 2 answers"),
+        ("peg", [3], "PEG has 3 items; got 1 answer"),
+    ],
+)
+def test_a_wrong_answer_count_reads_as_english(
+    instrument: str, answers: list[int], message: str
+) -> None:
+    with pytest.raises(InputError) as error:
+        score(instrument, answers)
+    assert message in str(error.value)

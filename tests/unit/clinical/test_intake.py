@@ -1,4 +1,4 @@
-"""Intake v1: shape, strict types, ranges, errors naming the field; medication matching."""
+"""Intake v1: shape, strict types, ranges, errors naming the field."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ from acuback.clinical.intake import (
     SIDES,
     STARTBACK_ITEM9,
     duration_of,
-    load_drug_classes,
-    match_medications,
     parse_intake,
 )
 from acuback.errors import InputError
@@ -134,48 +132,3 @@ def test_allowed_tables_match_the_spec() -> None:
     assert SIDES == ("left", "right", "both", "central")
     assert STARTBACK_ITEM9 == ("not_at_all", "slightly", "moderately", "very_much", "extremely")
     assert len(FINDINGS) == len(set(FINDINGS)) == 43
-
-
-@pytest.mark.parametrize(
-    ("text", "finding"),
-    [
-        ("Warfarin 3 mg daily", "anticoagulant_therapy"),
-        ("ELIQUIS 5mg bd", "anticoagulant_therapy"),
-        ("xarelto", "anticoagulant_therapy"),
-        ("Pradaxa 150", "anticoagulant_therapy"),
-        ("enoxaparin injection", "anticoagulant_therapy"),
-        ("Clexane 40 mg", "anticoagulant_therapy"),
-        ("edoxaban", "anticoagulant_therapy"),
-        ("clopidogrel 75 mg", "antiplatelet_therapy"),
-        ("Plavix", "antiplatelet_therapy"),
-        ("aspirin 75 mg", "antiplatelet_therapy"),
-        ("low-dose aspirin", "antiplatelet_therapy"),
-        ("Prednisolone 5 mg", "long_term_corticosteroids"),
-        ("medrol", "long_term_corticosteroids"),
-    ],
-)
-def test_medications_match_their_drug_class(text: str, finding: str) -> None:
-    matches = match_medications([text])
-    assert [m.finding for m in matches] == [finding]
-    assert matches[0].text == text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "aspirin 600 mg for headache",  # analgesic dose, not antiplatelet
-        "hydrocortisone cream",  # topical, not systemic
-        "beclometasone inhaler",
-        "paracetamol",
-        "warfarinase",  # whole words only
-        "",
-    ],
-)
-def test_non_matching_medications(text: str) -> None:
-    assert match_medications([text]) == ()
-
-
-def test_drug_classes_cite_known_sources_and_findings(kb: KnowledgeBase) -> None:
-    for cls in load_drug_classes():
-        assert cls.finding in FINDINGS
-        assert set(cls.sources) <= set(kb.sources), cls.key

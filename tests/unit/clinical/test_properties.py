@@ -1,6 +1,7 @@
 """Property tests over random valid (and broken) intakes.
 
 - no plan contains a point, region or method the screening forbids, or a depth above a limit;
+- no method is applied to an avoided region or point (methods are placed, not floating);
 - self-care never contains a forbidden point;
 - emergency and refer findings always dominate;
 - invalid intakes always raise InputError and never give a plan.
@@ -22,9 +23,10 @@ from acuback.clinical.intake import (
     STARTBACK_ITEM9,
     parse_intake,
 )
-from acuback.clinical.planning import plan
+from acuback.clinical.placement import point_regions
+from acuback.clinical.planning import Plan, plan
 from acuback.errors import InputError
-from acuback.knowledge import load_knowledge
+from acuback.knowledge import KnowledgeBase, load_knowledge
 
 EMERGENCY = (
     "urinary_retention", "urinary_incontinence_new", "faecal_incontinence", "saddle_anaesthesia",
@@ -72,6 +74,21 @@ intakes = st.fixed_dictionaries(
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+def assert_methods_placed(result: Plan, kb: KnowledgeBase) -> None:
+    """No method is applied to an avoided region or point, and each is placed somewhere: on
+    the plan's own points (or self-care points), or on regions of an area method."""
+    constraints = result.screening.constraints
+    forbidden = {a.code for a in constraints.avoid_points}
+    held = {p.code for p in result.points} | {c.code for c in result.self_care}
+    for method in result.methods:
+        assert method.points or method.regions, method.code
+        assert not set(method.regions) & set(constraints.avoid_regions), method.code
+        for code in method.points:
+            assert code in held
+            assert code not in forbidden
+            assert not set(point_regions(kb.points[code])) & set(constraints.avoid_regions)
+
+
 @SETTINGS
 @given(intakes)
 def test_no_plan_breaks_its_screening(data: dict[str, Any]) -> None:
@@ -100,6 +117,7 @@ def test_no_plan_breaks_its_screening(data: dict[str, Any]) -> None:
     if constraints.max_needles is not None:
         assert needles <= constraints.max_needles
     assert not {m.code for m in result.methods} & set(constraints.avoid_methods)
+    assert_methods_placed(result, kb)
     for care in result.self_care:
         assert care.code not in forbidden
         assert kb.points[care.code].region not in constraints.avoid_regions
@@ -123,8 +141,21 @@ def test_refer_findings_dominate_all_but_emergency(data: dict[str, Any], red_fla
     kept = [f for f in data.get("findings", []) if f not in EMERGENCY]
     data["findings"] = list(dict.fromkeys([*kept, red_flag]))
     result = plan(parse_intake(data))
-    assert result.screening.disposition == "refer"
+    assert result.screening.disposition == (
+        "emergency" if fields_imply_emergency(data) else "refer"
+    )
     assert result.points == ()
+
+
+def fields_imply_emergency(data: dict[str, Any]) -> bool:
+    """Pain on both sides below the knee with numbness or weakness reads as bilateral sciatica
+    with a deficit, a cauda equina sign (the screening's cross-check)."""
+    pain = data["pain"]
+    return (
+        pain.get("side") == "both"
+        and pain.get("radiates_below_knee", False)
+        and (pain.get("leg_numbness", False) or pain.get("leg_weakness", False))
+    )
 
 
 def _break(data: dict[str, Any], how: str) -> dict[str, Any]:

@@ -101,3 +101,9 @@ def test_egger_detects_asymmetry_and_needs_three_studies() -> None:
         egger_test([0.1, 0.2], [0.1, 0.1])
     with pytest.raises(InputError, match="predictor"):
         egger_test(Y, V, predictor="ni")
+
+
+@pytest.mark.parametrize("near", [0.0, 1e-3, 0.05, 0.5, 10.0, 1e4])
+def test_q_profile_bounds_do_not_depend_on_where_the_search_starts(near: float) -> None:
+    """The fit's tau^2 is only a starting point: left, right or between the roots."""
+    assert q_profile_ci(Y, V, near=near) == pytest.approx(q_profile_ci(Y, V), rel=1e-10)

@@ -235,3 +235,31 @@ def test_no_chart_a_session_while_the_latest_screening_forbids_needling(browser:
     url, fenwick = _record(client, "Fenwick")
     assert fenwick.find("a", href=f"{url}/sessions/new") is not None
     assert fenwick.find(id="no-charting") is None
+
+
+def test_dashboard_alerts_name_red_flags_in_words(browser: Browser) -> None:
+    soup = page(browser("mei").get("/clinic"))
+    alerts = " ".join(li.get_text(" ", strip=True) for li in soup.select("ul.alerts li"))
+    assert "Fever (possible infection)" in alerts  # demo: Donald's fever
+    assert "infection_fever" not in alerts
+
+
+def test_the_timeline_orders_a_day_by_time(browser: Browser) -> None:
+    client = browser("mei")
+    patient_id = new_patient(client)
+    _propose(client, screened(client, patient_id, CLEAN))  # intake, then its plan
+    screened(client, patient_id, CLEAN | {"nrs": "4"})  # a second intake later that day
+    record = page(client.get(f"/clinic/patients/{patient_id}"))
+    kinds = [li["data-kind"] for li in record.select("ol.timeline li")]
+    assert kinds == ["intake", "plan", "intake"]  # newest first: by the moment, not the kind
+
+
+def test_a_refer_plan_says_its_next_step_once(browser: Browser) -> None:
+    client = browser("mei")
+    found = page(client.get("/clinic/patients?q=Duval")).select_one("table.patients a")
+    record = page(client.get(found["href"]))  # demo: Karen Duval is referred, plan proposed
+    link = record.select_one('ol.timeline li[data-kind="plan"] a')["href"]
+    soup = page(client.get(link))
+    step = soup.select_one("section.disposition p").get_text(strip=True)
+    assert step
+    assert soup.get_text().count(step) == 1

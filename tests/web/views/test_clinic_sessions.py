@@ -120,7 +120,10 @@ def test_a_script_in_a_note_is_shown_inert(browser: Browser) -> None:
     raw = client.get(url).text
     assert XSS not in raw
     assert "&lt;script&gt;" in raw
-    assert soup.find("script") is None
+    # The only scripts are the app's own static files (the retention timer), none inline.
+    scripts = soup.find_all("script")
+    assert all(str(s.get("src", "")).startswith("/static/") for s in scripts)
+    assert all(not s.get_text().strip() for s in scripts)
     assert soup.select_one("dd.notes").get_text() == XSS  # shown as text, exactly
 
 
@@ -208,6 +211,10 @@ def test_outcome_forms_show_licence_notices_and_no_item_text(browser: Browser) -
     assert len(startback.select("input[type=radio][value=yes]")) == 8
     rmdq = page(client.get(f"{url}?instrument=rmdq"))
     assert len(rmdq.select("input[type=checkbox][name^=q]")) == 24
+    paper = rmdq.select_one("[data-paper-only=rmdq]")  # the practitioner is told why
+    assert paper is not None
+    assert "not offered the RMDQ-24 in the portal" in paper.get_text()
+    assert startback.select_one("[data-paper-only]") is None
     odi = page(client.get(f"{url}?instrument=odi"))
     sections = odi.select("select[name^=q]")
     assert len(sections) == 10
@@ -334,3 +341,18 @@ def test_the_timeline_lists_adverse_events_through_the_audited_use_case(
                   if e.action == "adverse_event.list"]  # fmt: skip
     assert listed
     assert listed[0].entity_id == str(patient_id)
+
+
+def test_a_signed_chart_and_its_amendments_name_who_signed_and_wrote_them(
+    browser: Browser,
+) -> None:
+    client = browser("mei")
+    patient_id = accepted_patient(client)
+    url, _ = chart(client, patient_id, needles_in="4", needles_out="4", pain_after="5")
+    assert sign(client, url).status_code == 303
+    assert "by Mei Lin" in page(client.get(url)).find(id="signed-by").get_text()
+    form = page(client.get(url)).find("form", action=f"{url}/amend")
+    data = form_data(form) | {"reason": ["pain after was misread"], "pain_after": ["3"]}
+    assert client.post(form["action"], data=data, follow_redirects=False).status_code == 303
+    amendments = page(client.get(url)).select("ol.amendments li")
+    assert "Mei Lin" in amendments[0].get_text()

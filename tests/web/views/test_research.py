@@ -193,3 +193,63 @@ def test_another_instrument_can_be_chosen_and_a_small_cohort_is_not_drawn(
     assert odi.select_one('[data-figure="suppressed"]') is not None  # the demo has no ODI series
     assert odi.find("svg") is None
     assert mei.get("/evidence?instrument=vas").status_code == 404
+
+
+def test_the_researcher_downloads_the_de_identified_export(
+    browser: Browser, web_engine: Engine
+) -> None:
+    import csv
+    import io
+    import zipfile
+
+    researcher = browser("researcher")
+    links = page(researcher.get("/research")).select("a[data-export]")
+    assert [link["href"] for link in links] == [
+        "/research/export.zip?format=csv",
+        "/research/export.zip?format=parquet",
+    ]
+    response = researcher.get("/research/export.zip?format=csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = {
+        "patients", "intakes", "courses", "sessions", "outcomes", "adverse_events"
+    }  # fmt: skip
+    assert set(archive.namelist()) == {f"{n}.csv" for n in names} | {"dictionary.json"}
+    patients = list(csv.DictReader(io.StringIO(archive.read("patients.csv").decode())))
+    with web_engine.connect() as connection:
+        assert (
+            len(patients)
+            == connection.execute(
+                text("SELECT count(DISTINCT patient_id) FROM intakes")
+            ).scalar_one()
+        )
+    text_of_all = " ".join(archive.read(name).decode() for name in archive.namelist())
+    assert {name for name in _names(web_engine) if name in text_of_all} == set()
+    assert researcher.get("/research/export.zip?format=xls").status_code == 422
+
+
+@pytest.mark.parametrize("user", ["mei", "ada", "reception"])
+def test_the_export_is_refused_to_other_roles(browser: Browser, user: str) -> None:
+    assert browser(user).get("/research/export.zip").status_code == 403
+
+
+def test_the_researcher_sees_the_analytics_factors_and_model(browser: Browser) -> None:
+    soup = page(browser("researcher").get("/research"))
+    section = soup.select_one("section[data-section=analytics]")
+    assert section is not None
+    factors = {t["data-factor"] for t in section.select("table[data-factor]")}
+    expected = {"condition", "chronicity", "sessions_per_week", "expectation"}
+    assert expected | {"prior_acupuncture", "startback", "practitioner"} <= factors
+    text = section.get_text(" ")
+    assert "no control arm" in text
+    assert "Adjusted model" in text
+
+
+@pytest.mark.parametrize("user", ["mei", "admin", "reception"])
+def test_other_roles_see_no_analytics(browser: Browser, user: str) -> None:
+    response = browser(user).get("/research")
+    if response.status_code == 200:
+        assert page(response).select_one("section[data-section=analytics]") is None
+    else:
+        assert response.status_code == 403

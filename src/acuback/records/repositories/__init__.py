@@ -14,6 +14,7 @@ from acuback.records.repositories.people import (
     PractitionerRepository,
     UserRepository,
 )
+from acuback.records.repositories.scheduling import ScheduleRepository
 
 __all__ = [
     "AdverseEventRepository",
@@ -23,6 +24,7 @@ __all__ = [
     "PatientRepository",
     "PlanRepository",
     "PractitionerRepository",
+    "ScheduleRepository",
     "SessionRepository",
     "UserRepository",
 ]

@@ -116,6 +116,10 @@ class Repository(Generic[R, T]):
     def _record(self, row: T) -> R:
         return self.record_type.model_validate(row, from_attributes=True)
 
+    def _row_values(self, row: T) -> dict[str, Any]:
+        """The row's columns by name, as stored (for a `_record` that parses some of them)."""
+        return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
     def _records(self, statement: Select[T]) -> list[R]:
         return [self._record(row) for row in self.session.scalars(statement)]
 
@@ -123,8 +127,9 @@ class Repository(Generic[R, T]):
         return record.model_dump(exclude={"id", "version", *exclude})
 
     def _check_fixed(self, record: R, row: T) -> None:
+        stored = self._record(row)  # compare records, not a model with the JSON of a column
         for name in self.fixed_fields:
-            if getattr(record, name) != getattr(row, name):
+            if getattr(record, name) != getattr(stored, name):
                 raise InputError(name, f"cannot be changed once the {self.kind} is stored")
 
     def _check_references(self, record: R) -> None:

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
 from acuback.errors import Conflict, InputError
 from acuback.records.models import Appointment, Intake, OutcomeMeasurement, Plan
+from acuback.records.payloads import (
+    INTAKE,
+    PAYLOAD_VERSION,
+    PLAN,
+    SCREENING,
+    read_payload,
+    write_payload,
+)
 from acuback.records.repositories.base import Repository
 from acuback.records.summaries import AcceptedCourse, OutcomeScore, in_chunks
 from acuback.records.tables import (
@@ -18,6 +27,7 @@ from acuback.records.tables import (
     PatientRow,
     PlanRow,
     PractitionerRow,
+    RoomRow,
     SessionRow,
     UserRow,
 )
@@ -32,12 +42,27 @@ __all__ = [
 
 
 class IntakeRepository(Repository[Intake, IntakeRow]):
-    """Intakes keep their payload and screening as given: only the practitioner may change."""
+    """Intakes keep their payload and screening for life: only the practitioner may change.
+    The two JSON columns hold the core's `Intake` and `ScreeningResult` (`records.payloads`)."""
 
     kind = "intake"
     row_type = IntakeRow
     record_type = Intake
     fixed_fields = frozenset({"patient_id", "submitted_at", "payload", "screening", "disposition"})
+
+    def _record(self, row: IntakeRow) -> Intake:
+        values = self._row_values(row)
+        version = values.pop("payload_version")
+        where = f"intake {row.id}"
+        values["payload"] = read_payload(INTAKE, row.payload, version, f"{where} payload")
+        values["screening"] = read_payload(SCREENING, row.screening, version, f"{where} screening")
+        return Intake.model_validate(values)
+
+    def _columns(self, record: Intake, exclude: frozenset[str]) -> dict[str, Any]:
+        columns = super()._columns(record, exclude | {"payload", "screening"})
+        columns["payload"] = write_payload(INTAKE, record.payload)
+        columns["screening"] = write_payload(SCREENING, record.screening)
+        return {**columns, "payload_version": PAYLOAD_VERSION}
 
     def for_patient(self, patient_id: int) -> list[Intake]:
         """A patient's intakes, oldest first."""
@@ -70,6 +95,21 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
                 found.setdefault(intake.patient_id, []).append(intake)
         return found
 
+    def latest_conditions(self) -> list[tuple[int, str, list[str]]]:
+        """(patient_id, disposition, diagnoses) of every patient's newest intake, from one
+        statement and without validating payloads (a clinic-wide count needs only these)."""
+        newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
+        rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
+        # Only the payload's `diagnoses` (a list of codes in every version, absent meaning none)
+        # leaves the database: decoding whole payloads would cost more than the count.
+        diagnoses = IntakeRow.payload["diagnoses"].label("diagnoses")
+        ranked = select(IntakeRow.patient_id, IntakeRow.disposition, diagnoses,
+                        rank.label("rank")).subquery()  # fmt: skip
+        statement = select(ranked.c.patient_id, ranked.c.disposition, ranked.c.diagnoses).where(
+            ranked.c.rank == 1
+        )
+        return [(p, d, list(codes or ())) for p, d, codes in self.session.execute(statement)]
+
     def _check_references(self, record: Intake) -> None:
         self._require(PatientRow, "patient", record.patient_id)
         self._require(PractitionerRow, "practitioner", record.practitioner_id)
@@ -84,6 +124,17 @@ class PlanRepository(Repository[Plan, PlanRow]):
     fixed_fields = frozenset(
         {"patient_id", "intake_id", "created_at", "status", "accepted_by", "accepted_at"}
     )
+
+    def _record(self, row: PlanRow) -> Plan:
+        values = self._row_values(row)
+        version = values.pop("payload_version")
+        values["payload"] = read_payload(PLAN, row.payload, version, f"plan {row.id} payload")
+        return Plan.model_validate(values)
+
+    def _columns(self, record: Plan, exclude: frozenset[str]) -> dict[str, Any]:
+        columns = super()._columns(record, exclude | {"payload"})
+        columns["payload"] = write_payload(PLAN, record.payload)
+        return {**columns, "payload_version": PAYLOAD_VERSION}
 
     def update(self, record: Plan) -> Plan:
         """Change a proposed plan; an accepted or superseded plan is kept as it was."""
@@ -182,6 +233,8 @@ class AppointmentRepository(Repository[Appointment, AppointmentRow]):
     def _check_references(self, record: Appointment) -> None:
         self._require(PatientRow, "patient", record.patient_id)
         self._require(PractitionerRow, "practitioner", record.practitioner_id)
+        self._require(RoomRow, "room", record.room_id)
+        self._require(PlanRow, "plan", record.plan_id)
 
 
 class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
@@ -226,6 +279,35 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
             .order_by(OutcomeRow.patient_id, OutcomeRow.measured_on, OutcomeRow.id)
         )
         return [(p, d, float(s)) for p, d, s in self.session.execute(statement) if s is not None]
+
+    def first_and_last(self, instruments: Iterable[str]) -> list[tuple[int, str, float, float]]:
+        """(patient_id, instrument, first score, last score) for every patient with at least
+        two scored measurements of one of `instruments`, in the order of `for_patient`: one
+        statement (window functions), whatever the size of the clinic."""
+        key = (OutcomeRow.patient_id, OutcomeRow.instrument)
+        oldest = (OutcomeRow.measured_on, OutcomeRow.id)
+        newest = (OutcomeRow.measured_on.desc(), OutcomeRow.id.desc())
+        ranked = (
+            select(
+                *key,
+                OutcomeRow.score,
+                func.row_number().over(partition_by=key, order_by=oldest).label("first"),
+                func.row_number().over(partition_by=key, order_by=newest).label("last"),
+                func.count().over(partition_by=key).label("n"),
+            )
+            .where(OutcomeRow.instrument.in_(sorted(set(instruments))))
+            .where(OutcomeRow.score.is_not(None))
+            .subquery()
+        )
+        statement = select(ranked.c.patient_id, ranked.c.instrument, ranked.c.score,
+                           ranked.c.first).where(
+            ranked.c.n >= 2, (ranked.c.first == 1) | (ranked.c.last == 1)
+        )  # fmt: skip
+        ends: dict[tuple[int, str], list[float]] = {}
+        for patient_id, instrument, score, first in self.session.execute(statement):
+            pair = ends.setdefault((patient_id, instrument), [0.0, 0.0])
+            pair[0 if first == 1 else 1] = float(score)
+        return [(p, i, first, last) for (p, i), (first, last) in sorted(ends.items())]
 
     def _check_references(self, record: OutcomeMeasurement) -> None:
         self._require(PatientRow, "patient", record.patient_id)

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from acuback.errors import Conflict, InputError
@@ -56,6 +56,11 @@ class SessionRepository(Repository[TreatmentSession, SessionRow]):
         if record.status != "draft":
             raise InputError("status", "a new session is a draft; sign it with sign()", "draft")
         return super().add(record)
+
+    def count_signed(self) -> int:
+        """How many charts the clinic has signed: one statement."""
+        statement = select(func.count()).where(SessionRow.status == "signed")
+        return self.session.scalar(statement.select_from(SessionRow)) or 0
 
     def update(self, record: TreatmentSession) -> TreatmentSession:
         """Rewrite a draft chart and its needles; a signed chart refuses (use `amend`)."""
@@ -224,6 +229,11 @@ class AdverseEventRepository(Repository[AdverseEvent, AdverseEventRow]):
             .where(AdverseEventRow.patient_id == patient_id)
             .order_by(AdverseEventRow.occurred_at, AdverseEventRow.id)
         )
+
+    def count_by_type(self) -> dict[str, int]:
+        """How many adverse events of each type the clinic has recorded: one statement."""
+        statement = select(AdverseEventRow.type, func.count()).group_by(AdverseEventRow.type)
+        return {str(kind): int(count) for kind, count in self.session.execute(statement)}
 
     def for_session(self, session_id: int) -> list[AdverseEvent]:
         return self._records(

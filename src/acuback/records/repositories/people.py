@@ -6,10 +6,11 @@ import secrets
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, func, literal_column, or_, select, table
 
 from acuback.errors import Conflict, NotFound
 from acuback.records.models import Patient, Practitioner, User
+from acuback.records.patient_search import FTS_TABLE, MIN_INDEXED, search_fields
 from acuback.records.repositories.base import Repository
 from acuback.records.summaries import in_chunks
 from acuback.records.tables import PatientRow, PractitionerRow, UserRow
@@ -125,17 +126,23 @@ class PatientRepository(Repository[Patient, PatientRow]):
         return self.session.scalar(select(func.count()).select_from(PatientRow)) or 0
 
     def search(self, text: str, limit: int = 50) -> list[Patient]:
-        """Patients whose name, public id, phone or e-mail contains `text` (any case)."""
-        escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        fields = (
-            PatientRow.given_name + " " + PatientRow.family_name,
-            PatientRow.family_name + " " + PatientRow.given_name,
-            PatientRow.public_id,
-            PatientRow.phone,
-            PatientRow.email,
-        )
-        matches = (func.lower(field).like(pattern, escape="\\") for field in fields)
+        """Patients whose name, public id, phone or e-mail contains `text` (any case), or who
+        were born on `text` (YYYY-MM-DD): through the search index (`records.patient_search`)."""
+        needle = text.strip().lower()
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        matches: list[ColumnElement[bool]] = []
+        if self.session.get_bind().dialect.name == "sqlite" and len(needle) >= MIN_INDEXED:
+            phrase = '"' + needle.replace('"', '""') + '"'  # FTS5: the text as one phrase
+            rowid = literal_column("rowid", Integer)
+            in_index = literal_column(FTS_TABLE).op("MATCH")(phrase)
+            found: Select[int] = select(rowid).select_from(table(FTS_TABLE)).where(in_index)
+            matches.append(PatientRow.id.in_(found))
+        else:
+            pattern = f"%{escaped}%"
+            matches.extend(field.like(pattern, escape="\\") for field in search_fields())
+        born = _iso_date(needle)
+        if born is not None:
+            matches.append(PatientRow.birth_date == born)
         statement = (
             select(PatientRow)
             .where(or_(*matches))
@@ -143,3 +150,11 @@ class PatientRepository(Repository[Patient, PatientRow]):
             .limit(limit)
         )
         return self._records(statement)
+
+
+def _iso_date(text: str) -> date | None:
+    """`text` as a date when it is one in YYYY-MM-DD form."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None

@@ -10,8 +10,17 @@ from acuback.records.tables.audit import AuditRow
 from acuback.records.tables.base import Base
 from acuback.records.tables.care import AppointmentRow, IntakeRow, OutcomeRow, PlanRow
 from acuback.records.tables.charting import AdverseEventRow, AmendmentRow, NeedleRow, SessionRow
+from acuback.records.tables.documents import ClinicSettingsRow, IssuedDocumentRow
 from acuback.records.tables.logins import LoginRow
 from acuback.records.tables.people import PatientRow, PractitionerRow, UserRow
+from acuback.records.tables.scheduling import (
+    CalendarFeedRow,
+    ClinicSettingRow,
+    HoursRow,
+    ReminderRow,
+    RoomRow,
+    TimeOffRow,
+)
 
 __all__ = [
     "AdverseEventRow",
@@ -19,13 +28,21 @@ __all__ = [
     "AppointmentRow",
     "AuditRow",
     "Base",
+    "CalendarFeedRow",
+    "ClinicSettingRow",
+    "ClinicSettingsRow",
+    "HoursRow",
     "IntakeRow",
+    "IssuedDocumentRow",
     "LoginRow",
     "NeedleRow",
     "OutcomeRow",
     "PatientRow",
     "PlanRow",
     "PractitionerRow",
+    "ReminderRow",
+    "RoomRow",
     "SessionRow",
+    "TimeOffRow",
     "UserRow",
 ]

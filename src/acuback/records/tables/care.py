@@ -15,7 +15,7 @@ __all__ = ["AppointmentRow", "IntakeRow", "OutcomeRow", "PlanRow"]
 
 
 class IntakeRow(Versioned, Base):
-    """An intake v1 and its screening result, both stored exactly as given."""
+    """An intake v1 and its screening result, as the JSON of the core's models."""
 
     __tablename__ = "intakes"
     __table_args__ = (one_of("disposition", DISPOSITIONS),)
@@ -26,6 +26,8 @@ class IntakeRow(Versioned, Base):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     payload: Mapped[dict[str, Any]]
     screening: Mapped[dict[str, Any]]
+    # The shape payload and screening were written in (records.payloads; migration 0003).
+    payload_version: Mapped[int] = mapped_column(server_default="1")
     disposition: Mapped[str] = mapped_column(String(20), index=True)
 
 
@@ -40,6 +42,8 @@ class PlanRow(Versioned, Base):
     intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     payload: Mapped[dict[str, Any]]
+    # The shape payload was written in (records.payloads; migration 0003).
+    payload_version: Mapped[int] = mapped_column(server_default="1")
     status: Mapped[str] = mapped_column(String(20))
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     accepted_at: Mapped[datetime | None]
@@ -63,6 +67,14 @@ class AppointmentRow(Versioned, Base):
     ends_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(50))
+    # Scheduling (migration 0003_scheduling): the room, the plan whose course it belongs to,
+    # why it was cancelled, the recorded reason for booking beyond a payer's limit, and a
+    # patient's request for a new time (from the portal).
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    limit_reason: Mapped[str | None] = mapped_column(String(500))
+    patient_request: Mapped[str | None] = mapped_column(String(500))
 
 
 class OutcomeRow(Versioned, Base):

@@ -43,6 +43,9 @@ class SessionRow(Versioned, Base):
     needles_in: Mapped[int | None]
     needles_out: Mapped[int | None]
     retention_minutes: Mapped[int | None]
+    face_to_face_minutes: Mapped[int | None]
+    electro_increments: Mapped[list[int]] = mapped_column(JsonType, default=list)
+    reinsertion_increments: Mapped[list[int]] = mapped_column(JsonType, default=list)
     moxibustion: Mapped[dict[str, Any] | None]
     tui_na: Mapped[dict[str, Any] | None]
     other_components: Mapped[list[Any]] = mapped_column(JsonType)

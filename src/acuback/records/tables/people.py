@@ -26,6 +26,7 @@ class PractitionerRow(Versioned, Base):
     licence_expiry: Mapped[date | None]
     years_in_practice: Mapped[int | None]
     specialties: Mapped[list[str]] = mapped_column(JsonType)
+    npi: Mapped[str | None] = mapped_column(String(10))
 
 
 class PatientRow(Versioned, Base):
@@ -38,10 +39,11 @@ class PatientRow(Versioned, Base):
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     given_name: Mapped[str] = mapped_column(String(200))
     family_name: Mapped[str] = mapped_column(String(200), index=True)
-    birth_date: Mapped[date | None]
+    birth_date: Mapped[date | None] = mapped_column(index=True)
     sex: Mapped[str] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(50))
     email: Mapped[str | None] = mapped_column(String(320))
+    physician: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from acuback.web.api import auth, care, charting, logins, patients, reports, totp
+from acuback.web.api import (
+    auth,
+    care,
+    charting,
+    documents,
+    fhir,
+    logins,
+    patients,
+    reports,
+    scheduling,
+    totp,
+)
 from acuback.web.api.errors import ERROR_RESPONSES, install_error_handlers
 
 __all__ = ["API_PREFIX", "api_router", "install_error_handlers"]
@@ -13,5 +24,5 @@ API_PREFIX = "/api/v1"
 
 # The error responses are declared here, once, for every endpoint of every router included.
 api_router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
-for module in (auth, logins, totp, patients, care, charting, reports):
+for module in (auth, logins, totp, patients, care, charting, reports, fhir, documents, scheduling):
     api_router.include_router(module.router)

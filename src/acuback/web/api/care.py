@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime
 
+from acuback.clinical.screening import ScreeningResult
 from acuback.services import intakes, plans, schedule
 from acuback.web.api.schemas.care import (
     AppointmentIn,
@@ -18,7 +19,7 @@ from acuback.web.api.schemas.care import (
     PlanOut,
 )
 from acuback.web.api.schemas.common import MAX_ID, PathId
-from acuback.web.deps import CurrentActor, Knowledge, UoW
+from acuback.web.deps import ClinicPolicy, CurrentActor, Knowledge, UoW
 
 __all__ = ["router"]
 
@@ -28,9 +29,11 @@ router = APIRouter()
 @router.post(
     "/intakes", response_model=IntakeOut, status_code=status.HTTP_201_CREATED, tags=["intakes"]
 )
-def submit_intake(body: IntakeIn, uow: UoW, actor: CurrentActor, kb: Knowledge) -> IntakeOut:
+def submit_intake(
+    body: IntakeIn, uow: UoW, actor: CurrentActor, kb: Knowledge, policy: ClinicPolicy
+) -> IntakeOut:
     """Submit an Intake v1; it is validated, screened, and both are stored as given."""
-    stored = intakes.submit_intake(uow, actor, body.patient_id, body.intake, kb)
+    stored = intakes.submit_intake(uow, actor, body.patient_id, body.intake, kb, policy=policy)
     return IntakeOut.model_validate(stored)
 
 
@@ -40,7 +43,7 @@ def get_intake(intake_id: PathId, uow: UoW, actor: CurrentActor) -> IntakeOut:
 
 
 @router.get("/intakes/{intake_id}/screening", tags=["intakes"])
-def get_screening(intake_id: PathId, uow: UoW, actor: CurrentActor) -> dict[str, Any]:
+def get_screening(intake_id: PathId, uow: UoW, actor: CurrentActor) -> ScreeningResult:
     """The screening result stored with the intake (disposition, reasons, constraints)."""
     return intakes.get_intake(uow, actor, intake_id).screening
 
@@ -51,9 +54,11 @@ def get_screening(intake_id: PathId, uow: UoW, actor: CurrentActor) -> dict[str,
     status_code=status.HTTP_201_CREATED,
     tags=["plans"],
 )
-def generate_plan(intake_id: PathId, uow: UoW, actor: CurrentActor, kb: Knowledge) -> PlanOut:
+def generate_plan(
+    intake_id: PathId, uow: UoW, actor: CurrentActor, kb: Knowledge, policy: ClinicPolicy
+) -> PlanOut:
     """Generate a plan from the stored intake and its screening (status `proposed`)."""
-    return PlanOut.model_validate(plans.generate_plan(uow, actor, intake_id, kb))
+    return PlanOut.model_validate(plans.generate_plan(uow, actor, intake_id, kb, policy=policy))
 
 
 @router.get("/plans/{plan_id}", response_model=PlanOut, tags=["plans"])

@@ -88,4 +88,5 @@ def _record(
 ) -> None:
     uow.rollback()
     uow.audit.record(username[:64], "auth.login", "user", user_id, outcome, detail)  # type: ignore[arg-type]
-    uow.commit()
+    if outcome != "success":
+        uow.commit()  # kept although the request fails, as a refusal (services.access.refuse)

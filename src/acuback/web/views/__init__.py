@@ -20,7 +20,9 @@ VIEW_MODULES: tuple[str, ...] = (
     "acuback.web.views.public",
     "acuback.web.views.auth",
     "acuback.web.views.clinic",
+    "acuback.web.views.schedule",
     "acuback.web.views.portal",
+    "acuback.web.views.portal_visits",
     "acuback.web.views.admin",
     "acuback.web.views.research",
 )

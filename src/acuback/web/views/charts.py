@@ -4,8 +4,8 @@
 panel per instrument that has scores, in the order NRS, PEG (pain), RMDQ, ODI (function).
 Each panel draws the scores over time, the baseline (the first score) and the level a
 clinically important improvement reaches: baseline minus the smaller of the instrument's
-responder thresholds (either threshold counts: NRS/PEG 2 points or 30%, RMDQ 5 points or 30%,
-ODI 10 points). The thresholds come from `acuback.clinical.instruments.load_instruments()`.
+responder thresholds (either threshold counts). The thresholds come from `instruments.yaml`
+through `acuback.clinical.instruments.load_instruments()`.
 All five instruments run "higher = worse", so improvement is downwards.
 
 Pain before treatment, as charted in each signed session (`session_pain`), is drawn as a panel

@@ -10,21 +10,31 @@ a patient's contact details and appointments but none of the clinical parts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from acuback.clinical.scheduling import local_day_bounds
+from acuback.clinical.screening_rules import Policy
 from acuback.errors import InputError
 from acuback.records import Patient, UnitOfWork
 from acuback.services import Actor, can, people, schedule
 from acuback.services import dashboard as dashboard_service
 from acuback.services.patient_record import ClinicalRecord
 from acuback.services.patient_record import patient_record as read_patient_record
+from acuback.services.portal_visits import course_progress
 from acuback.services.safety import TREATING
-from acuback.web.deps import UoW
-from acuback.web.views import clinic_intake, clinic_outcomes, clinic_plans, clinic_sessions
+from acuback.services.scheduling import clinic_calendar
+from acuback.web.deps import ClinicPolicy, UoW
+from acuback.web.views import (
+    clinic_documents,
+    clinic_intake,
+    clinic_outcomes,
+    clinic_plans,
+    clinic_sessions,
+)
 from acuback.web.views.clinic_badges import screening_badges
 from acuback.web.views.clinic_common import (
     FormFields,
@@ -45,6 +55,7 @@ router.include_router(clinic_intake.router)
 router.include_router(clinic_plans.router)
 router.include_router(clinic_sessions.router)
 router.include_router(clinic_outcomes.router)
+router.include_router(clinic_documents.router)
 
 PAGE_SIZE = 50
 _PATIENT_FIELDS = ("given_name", "family_name", "birth_date", "sex", "phone", "email")
@@ -52,7 +63,7 @@ _PATIENT_FIELDS = ("given_name", "family_name", "birth_date", "sex", "phone", "e
 
 @dataclass(frozen=True)
 class TimelineEntry:
-    """One dated line of a patient's timeline."""
+    """One dated line of a patient's timeline; `at` is the moment, when the record has one."""
 
     when: date
     kind: str
@@ -60,6 +71,16 @@ class TimelineEntry:
     detail: str = ""
     link: str | None = None
     status: str = ""
+    at: datetime | None = None
+
+
+def _shown_day(text: str, today: date) -> date:
+    if not text:
+        return today
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError("day", f"{text!r} is not a date", "YYYY-MM-DD") from None
 
 
 def _names(uow: UnitOfWork, actor: Actor, patient_ids: set[int]) -> dict[int, Patient]:
@@ -67,19 +88,27 @@ def _names(uow: UnitOfWork, actor: Actor, patient_ids: set[int]) -> dict[int, Pa
 
 
 @router.get("")
-def dashboard(request: Request, uow: UoW, user: Staff) -> Response:
-    actor = actor_of(user)
+def dashboard(
+    request: Request, uow: UoW, user: Staff, day: Annotated[str, Query(max_length=10)] = ""
+) -> Response:
+    actor, cal = actor_of(user), clinic_calendar(uow)
+    shown = _shown_day(day, cal.today())
     if can(actor, "dashboard.read"):
-        board = dashboard_service.dashboard(uow, actor)
-    else:  # reception: today's schedule, no clinical alerts
-        start, end = schedule.day_bounds(date.today())
+        board = dashboard_service.dashboard(uow, actor, shown)
+    else:  # reception: the day's schedule in clinic time, no clinical alerts
+        schedule.day_bounds(shown)
+        start, end = local_day_bounds(shown, cal.zone)
         found = schedule.list_appointments(uow, actor, start, end)
-        board = dashboard_service.Dashboard(date.today(), tuple(found), ())
+        board = dashboard_service.Dashboard(shown, tuple(found), ())
     patient_ids = {a.patient_id for a in board.appointments}
     patient_ids |= {a.patient_id for a in board.alerts if a.patient_id is not None}
     practitioners = {p.id: p for p in people.list_practitioners(uow, actor)}
     context = {
         "board": board,
+        "zone": cal.zone,
+        "today": cal.today(),
+        "prev_day": shown - timedelta(days=1),
+        "next_day": shown + timedelta(days=1),
         "patients": _names(uow, actor, patient_ids),
         "practitioners": practitioners,
         "alert_titles": {
@@ -141,7 +170,8 @@ def create_patient(request: Request, uow: UoW, user: Staff, form: FormFields) ->
 def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for intake in record.intakes:
-        when = (intake.submitted_at or datetime.now()).date()
+        at = intake.submitted_at or datetime.now(UTC)
+        when = at.date()
         title = "Intake" if intake.practitioner_id else "Pre-visit questionnaire"
         entries.append(
             TimelineEntry(
@@ -151,13 +181,14 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
                 f"screening: {intake.disposition}",
                 f"/clinic/intakes/{intake.id}",
                 intake.disposition,
+                at,
             )
         )
     for plan in record.plans:
-        when = (plan.accepted_at or plan.created_at or datetime.now()).date()
-        count = len(plan.payload.get("points", []))
-        entries.append(TimelineEntry(when, "plan", f"Plan ({plan.status})", f"{count} points",
-                                     f"/clinic/plans/{plan.id}", plan.status))  # fmt: skip
+        at = plan.accepted_at or plan.created_at or datetime.now(UTC)
+        count = len(plan.payload.points)
+        entries.append(TimelineEntry(at.date(), "plan", f"Plan ({plan.status})", f"{count} points",
+                                     f"/clinic/plans/{plan.id}", plan.status, at))  # fmt: skip
     for chart in record.charts:
         pain = (
             f"pain {chart.pain_before} → {chart.pain_after}"
@@ -173,11 +204,16 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
                 detail,
                 f"/clinic/sessions/{chart.id}",
                 chart.status,
+                chart.signed_at,
             )
         )
+    signed = {chart.id: chart.signed_at for chart in record.charts}
     for item in record.outcomes:
         score = "" if item.score is None else f"score {item.score:g}"
-        entries.append(TimelineEntry(item.measured_on, "outcome", item.instrument.upper(), score))
+        moment = signed.get(item.session_id) if item.session_id else None  # at the session
+        entries.append(
+            TimelineEntry(item.measured_on, "outcome", item.instrument.upper(), score, at=moment)
+        )
     for event in record.adverse_events:
         detail = f"{event.severity}; action: {event.action_taken}"
         entries.append(
@@ -188,15 +224,25 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
                 detail,
                 f"/clinic/sessions/{event.session_id}",
                 event.severity,
+                event.occurred_at,
             )
         )
-    order = {"intake": 0, "plan": 1, "session": 2, "outcome": 3, "adverse": 4}
-    return sorted(entries, key=lambda e: (e.when, order[e.kind]), reverse=True)
+    return sorted(entries, key=_moment, reverse=True)
 
 
-def _clinical(record: ClinicalRecord) -> dict[str, Any]:
+_ORDER = {"intake": 0, "plan": 1, "session": 2, "outcome": 3, "adverse": 4}
+
+
+def _moment(entry: TimelineEntry) -> tuple[date, time, int]:
+    """Newest first: by day, then by the time of day (UTC) where the record has one (an
+    entry with only a date counts from the start of its day), then intake before plan."""
+    at = entry.at.astimezone(UTC).time() if entry.at and entry.at.date() == entry.when else time.min
+    return entry.when, at, _ORDER[entry.kind]
+
+
+def _clinical(record: ClinicalRecord, policy: Policy | None) -> dict[str, Any]:
     latest = record.latest_screening
-    badges = screening_badges(latest[1], latest[0].payload) if latest else []
+    badges = screening_badges(latest[1], latest[0].payload, policy) if latest else []
     charts = list(record.charts)
     return {
         "badges": badges,
@@ -211,7 +257,9 @@ def _clinical(record: ClinicalRecord) -> dict[str, Any]:
 
 
 @router.get("/patients/{patient_id}")
-def patient_record(request: Request, patient_id: PathId, uow: UoW, user: Staff) -> Response:
+def patient_record(
+    request: Request, patient_id: PathId, uow: UoW, user: Staff, policy: ClinicPolicy
+) -> Response:
     actor = actor_of(user)
     record = read_patient_record(uow, actor, patient_id)  # one transaction for every part
     context: dict[str, Any] = {
@@ -219,7 +267,9 @@ def patient_record(request: Request, patient_id: PathId, uow: UoW, user: Staff) 
         "clinical": record.clinical is not None,
         "charting": can(actor, "clinical.write"),
         "appointments": list(record.appointments),
+        "progress": course_progress(uow, record.appointments),
+        "zone": clinic_calendar(uow).zone,
     }
     if record.clinical is not None:
-        context |= _clinical(record.clinical)
+        context |= _clinical(record.clinical, policy)
     return render(request, "clinic/patient.html", context, user=user)

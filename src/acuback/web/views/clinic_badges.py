@@ -11,28 +11,17 @@ contraindication) get badges of their own, so nothing the screening forbids goes
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from acuback.clinical.intake import Intake as IntakeForm
+from acuback.clinical.labels import rule_label
 from acuback.clinical.screening import ScreeningResult
-from acuback.clinical.screening_rules import effective_rules
-from acuback.services.intakes import clinic_policy
+from acuback.clinical.screening_rules import Policy, effective_rules
 
 __all__ = ["Badge", "screening_badges"]
 
 # Flags whose points are few and named on the badge; other flags are summarised as regions.
 _NAMED_FLAGS = frozenset({"pregnancy_forbidden", "pregnancy_caution"})
-_LABELS = {
-    "active_implant": "Pacemaker or implant",
-    "anticoagulant": "Anticoagulant",
-    "antiplatelet": "Antiplatelet",
-    "metal_implant": "Metal implant",
-    "bleeding_disorder": "Bleeding disorder",
-    "needle_phobia": "Needle fear",
-    "fainting_history": "Fainting",
-    "first_treatment": "First acupuncture",
-}
 _SHOWN = ("emergency", "refer", "clearance", "defer", "caution")
 
 
@@ -46,11 +35,11 @@ class Badge:
     detail: str = ""
 
 
-def _label(rule: str, payload: Mapping[str, Any]) -> str:
+def _label(rule: str, payload: IntakeForm) -> str:
     if rule.startswith("pregnancy"):
-        weeks = payload.get("pregnancy_weeks")
+        weeks = payload.pregnancy_weeks
         return f"Pregnant {weeks} weeks" if weeks is not None else "Pregnant"
-    return _LABELS.get(rule, rule.replace("_", " ").capitalize())
+    return rule_label(rule)
 
 
 def _compact(codes: list[str]) -> str:
@@ -79,8 +68,8 @@ def _compact(codes: list[str]) -> str:
     return " ".join(out)
 
 
-def _rule_methods() -> dict[str, tuple[str, ...]]:
-    return {rule.id: rule.constraints.avoid_methods for rule in effective_rules(clinic_policy())}
+def _rule_methods(policy: Policy | None) -> dict[str, tuple[str, ...]]:
+    return {rule.id: rule.constraints.avoid_methods for rule in effective_rules(policy)}
 
 
 def _parts(rule: str, screening: ScreeningResult, methods: tuple[str, ...]) -> list[str]:
@@ -105,10 +94,13 @@ def _parts(rule: str, screening: ScreeningResult, methods: tuple[str, ...]) -> l
     return parts
 
 
-def screening_badges(screening: ScreeningResult, payload: Mapping[str, Any]) -> list[Badge]:
-    """The header badges for a screening (disposition first), see the module docstring."""
+def screening_badges(
+    screening: ScreeningResult, payload: IntakeForm, policy: Policy | None
+) -> list[Badge]:
+    """The header badges for a screening (disposition first), see the module docstring;
+    `policy` is the clinic's, whose rules may avoid methods of their own."""
     badges = [Badge(screening.disposition, screening.disposition.capitalize(), screening.next_step)]
-    rule_methods = _rule_methods()
+    rule_methods = _rule_methods(policy)
     avoided = set(screening.constraints.avoid_methods)
     explained: set[str] = set()
     seen: dict[str, Badge] = {}

@@ -17,9 +17,9 @@ from fastapi.responses import Response
 
 from acuback.errors import InputError
 from acuback.knowledge import KnowledgeBase
-from acuback.services import intakes, people, plans
+from acuback.services import documents, intakes, people, plans
 from acuback.services.safety import TREATING
-from acuback.web.deps import Knowledge, UoW
+from acuback.web.deps import ClinicPolicy, Knowledge, UoW
 from acuback.web.views.clinic_common import (
     Clinician,
     FormFields,
@@ -110,13 +110,21 @@ def intake_form(
 
 @router.post("/patients/{patient_id}/intake")
 def submit_intake(
-    request: Request, patient_id: PathId, uow: UoW, user: Clinician, kb: Knowledge, form: FormFields
+    request: Request,
+    patient_id: PathId,
+    uow: UoW,
+    user: Clinician,
+    kb: Knowledge,
+    policy: ClinicPolicy,
+    form: FormFields,
 ) -> Response:
     actor = actor_of(user)
     patient = people.get_patient(uow, actor, patient_id)
     values = form_values(form)
     try:
-        stored = intakes.submit_intake(uow, actor, patient_id, intake_payload(values), kb)
+        stored = intakes.submit_intake(
+            uow, actor, patient_id, intake_payload(values), kb, policy=policy
+        )
     except InputError as exc:
         context = {"patient": patient, **_form_context(kb, values), "error": exc.message,
                    "error_field": exc.field}  # fmt: skip
@@ -139,18 +147,25 @@ def screening_page(
         "headline": HEADLINES[screening.disposition],
         "treating": screening.disposition in TREATING,
         "reasons": [(r, citations(kb, r.sources)) for r in screening.reasons],
-        "plans": intake_plans,
+        "plans": intake_plans, "letters": documents.referrals(uow, actor, intake_id),
+        "letter_due": screening.disposition in documents.LETTER_REASONS,
     }  # fmt: skip
     return render(request, "clinic/screening.html", context, user=user)
 
 
 @router.post("/intakes/{intake_id}/plan")
 def propose_plan(
-    request: Request, intake_id: PathId, uow: UoW, user: Clinician, kb: Knowledge, form: FormFields
+    request: Request,
+    intake_id: PathId,
+    uow: UoW,
+    user: Clinician,
+    kb: Knowledge,
+    policy: ClinicPolicy,
+    form: FormFields,
 ) -> Response:
     actor = actor_of(user)
     intake = intakes.get_intake(uow, actor, intake_id)
     if intake.disposition not in TREATING:
         raise InputError("intake", f"the screening says {intake.disposition}: no plan is offered")
-    created = plans.generate_plan(uow, actor, intake_id, kb)
+    created = plans.generate_plan(uow, actor, intake_id, kb, policy=policy)
     return redirect(f"/clinic/plans/{created.id}")

@@ -9,12 +9,15 @@ the reason and keeps the edits. Points the body map cannot place are listed besi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
+from acuback.clinical.planning import PlannedPoint
+from acuback.clinical.sides import POINT_SIDES
 from acuback.errors import InputError
 from acuback.knowledge import KnowledgeBase
 from acuback.records import Plan
@@ -38,7 +41,8 @@ from acuback.web.views.templating import render
 __all__ = ["router"]
 
 router = APIRouter(route_class=PageRoute)
-_SIDES = ("both", "left", "right", "midline")
+# The plan's sides, `both` first: the browser preselects it for an added point.
+_SIDES = tuple(sorted(POINT_SIDES, key=lambda side: side != "both"))
 
 
 def _all_points(kb: KnowledgeBase) -> list[tuple[str, str]]:
@@ -47,19 +51,18 @@ def _all_points(kb: KnowledgeBase) -> list[tuple[str, str]]:
 
 def _context(plan: Plan, kb: KnowledgeBase, edits: dict[str, Any] | None) -> dict[str, Any]:
     payload = plan.payload
-    screening = payload["screening"]
-    codes = [p["code"] for p in payload.get("points", [])]
+    screening = payload.screening
+    codes = [p.code for p in payload.points]
     figure, unplaced = body_map(codes, "Body map of the plan, front and back")
-    proposed_methods = {m["code"] for m in payload.get("methods", [])}
+    proposed_methods = {m.code for m in payload.methods}
     return {
         "plan": plan, "payload": payload, "screening": screening,
-        "treating": screening["disposition"] in TREATING,
+        "treating": screening.disposition in TREATING,
         "body_map": figure, "unplaced": unplaced,
-        "point_sources": {p["code"]: citations(kb, p.get("sources", ()))
-                          for p in payload.get("points", [])},
+        "point_sources": {p.code: citations(kb, p.sources) for p in payload.points},
         "methods_all": sorted(kb.methods.values(), key=lambda m: m.name),
         "proposed_methods": proposed_methods,
-        "avoided_methods": set(screening["constraints"].get("avoid_methods", ())),
+        "avoided_methods": set(screening.constraints.avoid_methods),
         "all_points": _all_points(kb), "sides": _SIDES,
         "edits": edits or {},
     }  # fmt: skip
@@ -84,17 +87,17 @@ def _depth(form: FormData, name: str, field_name: str) -> float:
         raise InputError(field_name, f"depth {text!r} is not a number of mm") from None
 
 
-def edited_points(form: FormData, proposed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def edited_points(form: FormData, proposed: Sequence[PlannedPoint]) -> list[dict[str, Any]]:
     """The point list the form asks for: kept proposed points, then the added one."""
     kept = set(form.getlist("keep"))
     points = []
     for item in proposed:
-        code = item["code"]
+        code = item.code
         if code not in kept:
             continue
         low = _depth(form, f"dmin_{code}", f"{code} depth from")
         high = _depth(form, f"dmax_{code}", f"{code} depth to")
-        side = field(form, f"side_{code}") or item["side"]
+        side = field(form, f"side_{code}") or item.side
         points.append({"code": code, "side": side, "depth_mm": [low, high]})
     added = field(form, "add_code")
     if added:
@@ -123,7 +126,7 @@ def accept(
     points = methods = None
     try:
         if field(form, "action") == "edit":
-            points = edited_points(form, list(plan.payload.get("points", [])))
+            points = edited_points(form, plan.payload.points)
             methods = [m for m in form.getlist("method") if isinstance(m, str)]
         plans.accept_plan(uow, actor, plan_id, version, points, methods, kb)
     except InputError as exc:

@@ -36,7 +36,8 @@ ROW_FIELDS = ("point", "side", "depth", "angle", "response", "stim", "freq", "in
 SESSION_FIELDS = ("session_date", "needle_gauge_mm", "needle_length_mm", "needle_make",
                   "needles_in", "needles_out", "retention_minutes", "pain_before", "pain_after",
                   "notes", "moxa_kind", "moxa_points", "moxa_minutes", "tuina_areas",
-                  "tuina_minutes", "other", "plan_id")  # fmt: skip
+                  "tuina_minutes", "other", "plan_id", "face_to_face_minutes",
+                  "electro_increments", "reinsertion_increments")  # fmt: skip
 _NEEDLE_KEYS = {"point": "point", "side": "side", "depth": "depth_mm", "angle": "angle",
                 "response": "response_sought", "stim": "stimulation", "freq": "frequency_hz",
                 "intensity": "intensity", "pairing": "pairing", "retention": "retention_minutes",
@@ -90,6 +91,10 @@ def session_values(chart: Mapping[str, Any]) -> dict[str, str]:
         "moxa_minutes": _text(moxa.get("minutes")), "tuina_areas": _text(tuina.get("areas")),
         "tuina_minutes": _text(tuina.get("minutes")),
         "other": "\n".join(str(item) for item in chart.get("other_components") or ()),
+        "electro_increments": ", ".join(str(i) for i in chart.get("electro_increments") or ()),
+        "reinsertion_increments": ", ".join(
+            str(i) for i in chart.get("reinsertion_increments") or ()
+        ),
     }  # fmt: skip
     return values
 
@@ -112,6 +117,13 @@ def _number(text: str, field: str, whole: bool) -> int | float | None:
     if not math.isfinite(value) or abs(value) > _LARGEST:
         raise InputError(field, f"{text!r} is out of range")
     return value
+
+
+def _increments(text: str, field: str) -> list[int]:
+    """Increment numbers typed as "2, 3" (the 15-minute increments, counted from 1)."""
+    numbers = [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+    found = [_number(part, field, whole=True) for part in numbers]
+    return sorted({int(n) for n in found if n is not None})
 
 
 def _needle(row: Mapping[str, Any], index: int) -> dict[str, Any]:
@@ -158,8 +170,11 @@ def chart_data(values: Mapping[str, str], rows: Sequence[Mapping[str, Any]]) -> 
     data["needle_make"] = values["needle_make"] or None
     for name, whole in (("needle_gauge_mm", False), ("needle_length_mm", False),
                         ("needles_in", True), ("needles_out", True), ("retention_minutes", True),
-                        ("pain_before", True), ("pain_after", True)):  # fmt: skip
+                        ("pain_before", True), ("pain_after", True),
+                        ("face_to_face_minutes", True)):  # fmt: skip
         data[name] = _number(values[name], name.replace("_", " "), whole)
+    for name in ("electro_increments", "reinsertion_increments"):
+        data[name] = _increments(values[name], name.replace("_", " "))
     if values["plan_id"]:
         data["plan_id"] = _number(values["plan_id"], "plan_id", whole=True)
     data |= _components(values)

@@ -4,12 +4,10 @@ Every page is for a signed-in patient and shows only the record their account is
 the routes take no patient id, and every read goes through a use case in `acuback.services`,
 which checks the permission table (a patient holds `own` scope) and writes the audit entry.
 
-Questionnaires: NRS, PEG, RMDQ (by statement number: acuback ships no RMDQ item text) and
-STarT Back are scored and stored with `services.outcomes.record_outcome`. A yes to a red-flag
-question is stored as a new intake (`services.intakes.submit_intake`): the patient's latest
-intake with the new findings added and today's pain, screened like any intake, so the
-practitioner's dashboard raises a red-flag alert. Everything is checked before anything is
-stored, so a form with a mistake stores nothing.
+Questionnaires: the page reads NRS, PEG, RMDQ (by statement number: acuback ships no RMDQ
+item text), STarT Back and the red-flag questions off the form; one use case
+(`services.questionnaires.submit_questionnaires`) scores and stores them and turns a yes to a
+red-flag question into a new, screened intake. A form with a mistake stores nothing.
 """
 
 from __future__ import annotations
@@ -21,32 +19,40 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from acuback.clinical import FINDINGS, parse_intake, score
+from acuback.clinical import FINDINGS
+from acuback.clinical.instruments import Instrument, load_instruments
 from acuback.clinical.intake import STARTBACK_ITEM9
 from acuback.errors import InputError, NotFound
 from acuback.knowledge import load_knowledge
-from acuback.records import Appointment, Intake, UnitOfWork, User
+from acuback.records import Appointment, UnitOfWork, User
 from acuback.services import Actor, refuse
 from acuback.services.charting import list_sessions
-from acuback.services.intakes import list_intakes, stored_screening, submit_intake
-from acuback.services.outcomes import list_outcomes, patient_trajectory, record_outcome
+from acuback.services.outcomes import list_outcomes, patient_trajectory
 from acuback.services.people import get_patient, get_practitioner
 from acuback.services.plans import list_plans
+from acuback.services.portal_visits import course_progress
+from acuback.services.questionnaires import submit_questionnaires as submit_answers
 from acuback.services.schedule import list_patient_appointments, split_visits
-from acuback.web.deps import UoW
+from acuback.services.scheduling import clinic_calendar
+from acuback.web.deps import ClinicPolicy, UoW
 from acuback.web.views.charts import session_pain
 from acuback.web.views.clinic_common import FormFields, PageRoute, actor_of, field, require_roles
 from acuback.web.views.figures import body_map, progress_figure
 from acuback.web.views.templating import render
 
-__all__ = ["RED_FLAG_GROUPS", "questionnaire_answers", "router", "self_care_points"]
+__all__ = [
+    "RED_FLAG_GROUPS",
+    "appointment_page",
+    "questionnaire_answers",
+    "router",
+]
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PatientUser = Annotated[User, Depends(require_roles("patient"))]
 
 # The finding groups of the self-check asked again before each visit (public/_findings.html).
 RED_FLAG_GROUPS: tuple[str, ...] = ("emergency", "chest", "bones", "serious")
-_RMDQ_ITEMS = 24
+_PAPER = "your clinic gives it to you on paper"
 _VERDICT_WORDS = {
     "improving": "Improving: the change is large enough to matter.",
     "not_yet": "Too early to say: the check comes later in the course.",
@@ -85,8 +91,15 @@ def _all_or_none(form: FormData, names: list[str], what: str) -> list[str] | Non
     return given
 
 
+def paper_only() -> list[Instrument]:
+    """Instruments a patient cannot answer in the portal: their item wording is licensed and
+    not shipped, so the portal could show only numbers (the RMDQ, the ODI)."""
+    return [spec for spec in load_instruments().instruments if not spec.patient_form]
+
+
 def questionnaire_answers(form: FormData) -> dict[str, Any]:
-    """The instruments answered on the form, as the responses `score()` reads (checked)."""
+    """The instruments answered on the form, as the responses `score()` reads (the use case
+    scores them)."""
     answers: dict[str, Any] = {}
     nrs = _int(form, "nrs", 0, 10)
     if nrs is not None:
@@ -94,9 +107,9 @@ def questionnaire_answers(form: FormData) -> dict[str, Any]:
     peg_names = [f"peg.{i}" for i in (1, 2, 3)]
     if _all_or_none(form, peg_names, "PEG") is not None:
         answers["peg"] = [_int(form, name, 0, 10) for name in peg_names]
-    if field(form, "rmdq.include") == "yes":
-        ticked = set(form.getlist("rmdq"))
-        answers["rmdq"] = [str(i) in ticked for i in range(1, _RMDQ_ITEMS + 1)]
+    for spec in paper_only():
+        if field(form, f"{spec.id}.include") or form.getlist(spec.id):
+            raise InputError(spec.id, f"the {spec.short_name} is not answered here: {_PAPER}")
     start_names = [f"startback.{i}" for i in range(1, 10)]
     given = _all_or_none(form, start_names, "STarT Back")
     if given is not None:
@@ -106,8 +119,6 @@ def questionnaire_answers(form: FormData) -> dict[str, Any]:
             if value not in ("yes", "no"):
                 raise InputError(name, f"{value!r} is not an answer", ("yes", "no"))
         answers["startback"] = [value == "yes" for value in given[:8]] + [given[8]]
-    for instrument, responses in answers.items():
-        score(instrument, responses)  # InputError names the item
     return answers
 
 
@@ -119,54 +130,39 @@ def _red_flags(form: FormData) -> list[str]:
     return findings
 
 
-def _follow_up_intake(latest: Intake, findings: list[str], nrs: int | None) -> dict[str, Any]:
-    """The latest intake again, with the new red-flag findings and today's pain added."""
-    payload = dict(latest.payload)
-    payload["findings"] = sorted(set(payload.get("findings") or []) | set(findings))
-    if nrs is not None:
-        payload["pain"] = {**payload.get("pain", {}), "nrs": nrs}
-    parse_intake(payload)  # the stored intake was valid; make sure the follow-up is too
-    return payload
-
-
 def _form_again(request: Request, user: User, form: FormData, exc: InputError) -> Response:
     """The questionnaire form again with what the patient typed and the field named, 422."""
     typed: dict[str, Any] = {key: field(form, key) for key in form}
-    typed |= {"findings": form.getlist("findings"), "rmdq": form.getlist("rmdq")}
-    context = {"form": typed, "error": f"{exc.field}: {exc.problem}", "error_field": exc.field}
+    typed |= {"findings": form.getlist("findings")}
+    context = {"form": typed, "error": f"{exc.field}: {exc.problem}", "error_field": exc.field,
+               "paper_only": paper_only()}  # fmt: skip
     return render(request, "portal/questionnaires.html", context, user=user, status_code=422)
 
 
 @router.get("/portal/questionnaires")
 def questionnaires(request: Request, uow: UoW, user: PatientUser) -> Response:
     _patient(uow, user)
-    return render(request, "portal/questionnaires.html", {"form": {}}, user=user)
+    context = {"form": {}, "paper_only": paper_only()}
+    return render(request, "portal/questionnaires.html", context, user=user)
 
 
 @router.post("/portal/questionnaires")
 def submit_questionnaires(
-    request: Request, uow: UoW, user: PatientUser, form: FormFields
+    request: Request, uow: UoW, user: PatientUser, policy: ClinicPolicy, form: FormFields
 ) -> Response:
     actor, patient_id = _patient(uow, user)
     try:
         answers = questionnaire_answers(form)
         findings = _red_flags(form)
-        if not answers and not findings:
-            raise InputError("questionnaires", "fill in at least one questionnaire or question")
-        intakes = list_intakes(uow, actor, patient_id) if findings else []
-        follow_up = (_follow_up_intake(intakes[-1], findings, answers.get("nrs"))
-                     if findings and intakes else None)  # fmt: skip
+        result = submit_answers(uow, actor, patient_id, answers, findings, policy=policy)
     except InputError as exc:
         return _form_again(request, user, form, exc)
-    stored = [
-        record_outcome(uow, actor, patient_id, name, value) for name, value in answers.items()
-    ]
-    intake = submit_intake(uow, actor, patient_id, follow_up) if follow_up else None
     context: dict[str, Any] = {
-        "stored": stored,
-        "findings": findings,
-        "screening": stored_screening(intake) if intake else None,
-        "not_sent": bool(findings) and intake is None,
+        "stored": list(result.stored),
+        "findings": list(result.findings),
+        "screening": result.screening,
+        "not_sent": result.not_sent,
+        "told": result.told,
     }
     return render(request, "portal/questionnaires_done.html", context, user=user)
 
@@ -188,21 +184,14 @@ def progress(request: Request, uow: UoW, user: PatientUser) -> Response:
     return render(request, "portal/progress.html", context, user=user)
 
 
-def self_care_points(plan_payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """The plan's home points, less any the plan's own screening forbids (defence in depth:
-    planning already leaves them out)."""
-    avoid = plan_payload.get("screening", {}).get("constraints", {}).get("avoid_points", [])
-    forbidden = {item["code"] for item in avoid}
-    return [item for item in plan_payload.get("self_care", []) if item["code"] not in forbidden]
-
-
 @router.get("/portal/home-points")
 def home_points(request: Request, uow: UoW, user: PatientUser) -> Response:
     actor, patient_id = _patient(uow, user)
     accepted = [p for p in list_plans(uow, actor, patient_id) if p.status == "accepted"]
-    points = self_care_points(accepted[-1].payload) if accepted else []
+    # Planning leaves out every home point the screening forbids (clinical.planning._self_care).
+    points = list(accepted[-1].payload.self_care) if accepted else []
     kb = load_knowledge()
-    figure, unplaced = body_map([item["code"] for item in points], "Body map of my home points")
+    figure, unplaced = body_map([item.code for item in points], "Body map of my home points")
     shown = len(unplaced) < len(points)
     context = {"plan": accepted[-1] if accepted else None, "points": points,
                "kb_points": kb.points, "body_map": figure if shown else "",
@@ -225,19 +214,36 @@ def appointments(request: Request, uow: UoW, user: PatientUser) -> Response:
     now = datetime.now(UTC)
     upcoming, past = split_visits([visit for visit, _ in visits], now)
     context = {"upcoming": [(a, staff[a.id]) for a in upcoming], "now": now,
-               "past": [(a, staff[a.id]) for a in past]}  # fmt: skip
+               "past": [(a, staff[a.id]) for a in past], "patient_id": patient_id,
+               "zone": clinic_calendar(uow).zone,
+               "progress": course_progress(uow, [visit for visit, _ in visits], now)}  # fmt: skip
     return render(request, "portal/appointments.html", context, user=user)
 
 
 @router.get("/portal/appointments/{appointment_id}")
 def appointment(request: Request, uow: UoW, user: PatientUser, appointment_id: int) -> Response:
+    return appointment_page(request, uow, user, appointment_id)
+
+
+def appointment_page(
+    request: Request, uow: UnitOfWork, user: User, appointment_id: int, error: str = ""
+) -> Response:
+    """One visit of the patient's, with a refusal to show (`error`: status 409)."""
     actor, patient_id = _patient(uow, user)
     for visit, practitioner in _visits(uow, actor, patient_id):
         if visit.id == appointment_id:
+            cal = clinic_calendar(uow)
             context = {
                 "visit": visit,
                 "practitioner": practitioner,
                 "today": datetime.now(UTC).date(),
+                "zone": cal.zone,
+                "may_cancel": visit.status == "booked"
+                and visit.starts_at - datetime.now(UTC) >= cal.cancel_notice,
+                "notice_hours": int(cal.cancel_notice.total_seconds() // 3600),
+                "error": error,
             }
-            return render(request, "portal/appointment.html", context, user=user)
+            status = 409 if error else 200
+            return render(request, "portal/appointment.html", context, user=user,
+                          status_code=status)  # fmt: skip
     raise NotFound("appointment of yours", str(appointment_id))  # another patient's: same answer

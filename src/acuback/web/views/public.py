@@ -26,9 +26,11 @@ from acuback.web.views.templating import render
 __all__ = [
     "FORM_LABELS",
     "PlainConstraint",
+    "contradictions",
     "error_words",
     "form_error_field",
     "intake_from_form",
+    "medicine_lines",
     "plain_constraints",
     "router",
 ]
@@ -46,6 +48,7 @@ FORM_LABELS: Mapping[str, str] = {
     "findings": "Health questions",
     "pregnancy_weeks": "Weeks of pregnancy",
     "medications": "Other medicines",
+    "diagnoses": "A diagnosis you already have",
     "prior_acupuncture": "Acupuncture before",
 }
 _LEG_SIGNS = ("pain.radiates_below_knee", "pain.leg_numbness", "pain.leg_weakness")
@@ -103,18 +106,37 @@ def intake_from_form(form: FormData) -> dict[str, Any]:
         intake["age"] = age
     if field(form, "sex"):
         intake["sex"] = field(form, "sex")
-    if field(form, "pregnant") == "yes":
-        weeks = _number(form, "pregnancy_weeks", int, "a whole number of weeks")
-        if weeks is None:
-            raise InputError(
-                "pregnancy_weeks", "say how many weeks pregnant you are (a guess is fine)"
-            )
+    # any weeks of pregnancy count as pregnancy, whatever the radio says: a contradiction is
+    # never resolved toward the less safe reading (`contradictions` says so to the visitor)
+    weeks = _number(form, "pregnancy_weeks", int, "a whole number of weeks")
+    if weeks is not None:
         intake["pregnancy_weeks"] = weeks
+    elif field(form, "pregnant") == "yes":
+        raise InputError("pregnancy_weeks", "say how many weeks pregnant you are (a guess is fine)")
+    intake["diagnoses"] = [v for v in form.getlist("diagnoses") if isinstance(v, str) and v]
     medicines = field(form, "medications")
     intake["medications"] = [line.strip() for line in medicines.splitlines() if line.strip()]
     prior = field(form, "prior_acupuncture")
     intake["prior_acupuncture"] = {"yes": True, "no": False}.get(prior)
     return intake
+
+
+def contradictions(form: FormData) -> list[str]:
+    """Answers that disagree, in plain words, with the safer reading the check used."""
+    said: list[str] = []
+    weeks = field(form, "pregnancy_weeks")
+    if weeks and field(form, "pregnant") != "yes":
+        said.append(
+            f"You answered that you are not pregnant, but you also gave {weeks} weeks of "
+            "pregnancy. To be safe, this check has counted you as pregnant. If you are not "
+            "pregnant, empty the weeks box and check again."
+        )
+    if weeks and field(form, "sex") == "male":
+        said.append(
+            f"You chose male and also gave {weeks} weeks of pregnancy. To be safe, this check "
+            "has counted the pregnancy."
+        )
+    return said
 
 
 def form_error_field(error: InputError) -> str:
@@ -201,8 +223,36 @@ def plain_constraints(result: ScreeningResult, kb: KnowledgeBase) -> list[PlainC
                                             f"{depth:g} mm.", (code,)))  # fmt: skip
     if c.position == "lying":
         out.append(PlainConstraint("position", "You will be treated lying down."))
+    elif c.position == "side_lying":
+        text = "You will be treated lying on your side, or well supported."
+        out.append(PlainConstraint("position", text))
     if c.max_needles is not None:
         out.append(PlainConstraint("needles", f"No more than {c.max_needles} needles."))
+    return out
+
+
+_MEDICINE_WORDS = {
+    "anticoagulant_therapy": "a blood thinner",
+    "antiplatelet_therapy": "a medicine that thins the blood",
+    "long_term_corticosteroids": "a steroid medicine taken by mouth or injection",
+}
+_UNREAD = (
+    "we did not recognise this medicine. Tell your practitioner about it, and bring the "
+    "packet or the prescription."
+)
+
+
+def medicine_lines(result: ScreeningResult) -> list[PlainConstraint]:
+    """Each medicine line that changes the answer, in plain words with what it was read as,
+    and every line that could not be read (never left out)."""
+    out = []
+    for match in result.medications:
+        text = f"{match.text}: counted as {_MEDICINE_WORDS.get(match.finding, match.label)}."
+        if match.via == "near_miss":
+            text += f" We read it as {match.drug}: please check the spelling."
+        out.append(PlainConstraint("medicine", text, (match.drug_class,)))
+    for entry in result.unrecognised_medications:
+        out.append(PlainConstraint("unrecognised", f"{entry.text}: {_UNREAD}"))
     return out
 
 
@@ -219,6 +269,7 @@ def _result_context(result: ScreeningResult, kb: KnowledgeBase) -> dict[str, Any
     treating = result.disposition in ("caution", "proceed")
     return {
         "result": result,
+        "medicines": medicine_lines(result),
         "reasons": reasons,
         "constraints": plain_constraints(result, kb) if treating else [],
         "guide": page_for_disposition(result.disposition),
@@ -235,15 +286,21 @@ def home(request: Request, user: PageUser) -> Response:
     return render(request, "public/home.html", {}, user=user)
 
 
+def _conditions(kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """The knowledge base's conditions as (code, plain name), for the diagnosis dropdown."""
+    return sorted(((c.code, c.name) for c in kb.conditions.values()), key=lambda c: c[1])
+
+
 @router.get("/self-check")
 def self_check_form(request: Request, user: PageUser) -> Response:
-    return render(request, "public/self_check.html", {"form": {}, "labels": FORM_LABELS}, user=user)
+    context = {"form": {}, "labels": FORM_LABELS, "conditions": _conditions(load_knowledge())}
+    return render(request, "public/self_check.html", context, user=user)
 
 
 def _typed(form: FormData) -> dict[str, Any]:
     """What the visitor typed, to fill the form again (lists for the boxes ticked)."""
     typed: dict[str, Any] = {key: field(form, key) for key in form}
-    for name in ("pain.regions", "findings"):
+    for name in ("pain.regions", "findings", "diagnoses"):
         typed[name] = [v for v in form.getlist(name) if isinstance(v, str)]
     return typed
 
@@ -255,10 +312,11 @@ def self_check(request: Request, user: PageUser, form: FormFields) -> Response:
         intake = parse_intake(intake_from_form(form), conditions=kb.conditions)
     except InputError as exc:
         context = {"form": _typed(form), "labels": FORM_LABELS, "error": error_words(exc),
-                   "error_field": form_error_field(exc)}  # fmt: skip
+                   "error_field": form_error_field(exc), "conditions": _conditions(kb)}  # fmt: skip
         return render(request, "public/self_check.html", context, user=user, status_code=422)
     result = screen(intake, kb)
-    return render(request, "public/self_check_result.html", _result_context(result, kb), user=user)
+    context = {**_result_context(result, kb), "contradictions": contradictions(form)}
+    return render(request, "public/self_check_result.html", context, user=user)
 
 
 @router.get("/learn")

@@ -9,15 +9,18 @@ are cached. A signed-in user whose role holds `research.aggregate` (practitioner
 researcher) also sees the clinic's own results for one instrument (`?instrument=`, NRS by
 default) from `services.research.clinic_outcome_records`: n, mean improvement and responder
 rate with 95% CIs, and `evidence.clinic.clinic_figure` (clinic beside the trial arms, with the
-caveat that a cohort is not a trial written on it); drawn per request, since records change.
+caveat that a cohort is not a trial written on it); cached by the summary it shows, so new
+records draw a new figure.
 Its text stays text in the SVG (svg.fonttype none), so the caveat can be read, searched and
 spoken. `/research` shows `services.research.research_aggregates`: counts and rates only,
-no name, id or date of anyone.
+no name, id or date of anyone; a role holding `research.export` also gets links to
+`/research/export.zip?format=csv|parquet`, the de-identified export of
+`services.exchange.research_export` (tables and dictionary.json) as one zip file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +41,8 @@ from acuback.web.views.templating import render
 if TYPE_CHECKING:
     from acuback.evidence.clinic import ClinicSummary
 
-__all__ = ["CLINIC_INSTRUMENTS", "AnalysisRow", "ClinicResults", "clinic_results", "evidence_rows",
-           "forest_svg", "router"]  # fmt: skip
+__all__ = ["CLINIC_INSTRUMENTS", "AnalysisRow", "ClinicResults", "clinic_results", "clinic_svg",
+           "evidence_rows", "forest_svg", "router"]  # fmt: skip
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -123,20 +126,32 @@ class ClinicResults:
 
 def clinic_results(uow: UnitOfWork, user: User, instrument: str) -> ClinicResults:
     """Read the de-identified records (audited by the service), summarise and draw them."""
-    from matplotlib import rc_context
-
-    from acuback.evidence.clinic import CAVEAT, clinic_figure, clinic_summary, trial_benchmarks
-    from acuback.evidence.plots import figure_bytes
+    from acuback.evidence.clinic import CAVEAT, clinic_summary, trial_benchmarks
 
     records = clinic_outcome_records(uow, actor_of(user), instrument)
     if not records:
         return ClinicResults(instrument, None, "", 0, CAVEAT)
     summary = clinic_summary(records, instrument)
-    arms = trial_benchmarks(instrument)
+    # Records arrive in a random (pseudonym) order: sorted, equal data make one cache key.
+    key = replace(summary, improvements=tuple(sorted(summary.improvements)))
+    arms = len(trial_benchmarks(instrument))
+    return ClinicResults(instrument, summary, clinic_svg(key), arms, CAVEAT)
+
+
+@lru_cache(maxsize=32)
+def clinic_svg(summary: ClinicSummary) -> str:
+    """The clinic figure as inline SVG, drawn once per summary (the data it shows): the
+    bundled trial arms never change while the app runs, and new records make a new summary."""
+    from matplotlib import rc_context
+
+    from acuback.evidence.clinic import clinic_figure, trial_benchmarks
+    from acuback.evidence.plots import figure_bytes
+
     with rc_context({"svg.fonttype": "none"}):  # keep the words (the caveat) as SVG text
-        svg = figure_bytes(clinic_figure(summary, arms), "svg").decode("utf-8")
-    title = f"This clinic's {CLINIC_INSTRUMENTS[instrument][0]} results beside the trial arms"
-    return ClinicResults(instrument, summary, inline_svg(svg, "clinic-", title), len(arms), CAVEAT)
+        svg = figure_bytes(clinic_figure(summary, trial_benchmarks(summary.instrument)), "svg")
+    name = CLINIC_INSTRUMENTS[summary.instrument][0]
+    title = f"This clinic's {name} results beside the trial arms"
+    return inline_svg(svg.decode("utf-8"), "clinic-", title)
 
 
 @router.get("/evidence")
@@ -176,7 +191,69 @@ def research(request: Request, uow: UoW, user: PageUser) -> Response:
         raise LoginRequired
     figures = research_aggregates(uow, actor_of(user))  # Forbidden -> a 403 page
     from acuback.clinical import load_instruments
+    from acuback.clinical.outcomes import threshold_words
 
-    names = {spec.id: spec.short_name for spec in load_instruments().instruments}
-    context = {"figures": figures, "condition_words": _condition_words, "instruments": names}
+    specs = load_instruments().instruments
+    names = {spec.id: spec.short_name for spec in specs}
+    responders = "; ".join(
+        f"{spec.short_name}: {threshold_words(spec.responder)}" for spec in specs if spec.responder
+    )
+    context = {
+        "figures": figures,
+        "condition_words": _condition_words,
+        "instruments": names,
+        "responder_rules": responders,
+        "can_export": can(actor_of(user), "research.export"),
+        **_analytics(request, uow, user),
+    }
     return render(request, "research/aggregates.html", context, user=user)
+
+
+def _analytics(request: Request, uow: UnitOfWork, user: User) -> dict[str, Any]:
+    """The analytics report and its model figure, for a role that may see them (else none)."""
+    from acuback.analytics.factors import load_analysis_spec
+    from acuback.analytics.figures import odds_ratio_svg
+    from acuback.services.analytics import clinic_analytics
+    from acuback.services.exchange import research_keys
+
+    actor = actor_of(user)
+    if not can(actor, "research.analytics"):
+        return {"analytics": None}
+    report = clinic_analytics(uow, actor, research_keys(request.app.state.settings))
+    svg = odds_ratio_svg(report)
+    labels = {f.name: f.label for f in load_analysis_spec().factors}
+    return {
+        "analytics": report,
+        "factor_labels": labels,
+        "model_svg": None
+        if svg is None
+        else inline_svg(
+            svg, "analytics-model", "Odds ratios of responding from the adjusted model"
+        ),
+    }
+
+
+@router.get("/research/export.zip")
+def research_export_zip(
+    request: Request, uow: UoW, user: PageUser, format: str = "csv"
+) -> Response:
+    """The de-identified research export as a zip (Forbidden -> a 403 page)."""
+    import io
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from acuback.services.exchange import research_export, research_keys
+
+    if user is None:
+        raise LoginRequired
+    keys = research_keys(request.app.state.settings)
+    with tempfile.TemporaryDirectory() as scratch:
+        summary = research_export(uow, actor_of(user), keys, Path(scratch), format)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in summary.files:
+                archive.write(path, arcname=path.name)
+    name = f"acuback-research-{format}.zip"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(buffer.getvalue(), media_type="application/zip", headers=headers)

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from acuback import __version__
+from acuback.clinical.labels import response_label, rule_label
 from acuback.records import User
 from acuback.web.security.sessions import CSRF_FIELD, csrf_token
 
@@ -23,9 +24,11 @@ __all__ = ["NAV", "render", "templates"]
 # Navigation per role: (label, path). Public links are shown to everyone signed out.
 NAV: dict[str, tuple[tuple[str, str], ...]] = {
     "public": (("Self-check", "/self-check"), ("Learn", "/learn"), ("Evidence", "/evidence")),
-    "practitioner": (("Dashboard", "/clinic"), ("Patients", "/clinic/patients"),
+    "practitioner": (("Dashboard", "/clinic"), ("Week", "/clinic/schedule/week"),
+                     ("Patients", "/clinic/patients"),
                      ("New patient", "/clinic/patients/new"), ("Evidence", "/evidence")),
-    "reception": (("Schedule", "/clinic"), ("Patients", "/clinic/patients")),
+    "reception": (("Schedule", "/clinic"), ("Day", "/clinic/schedule"),
+                  ("Patients", "/clinic/patients")),
     "admin": (("Dashboard", "/clinic"), ("Users", "/admin/users"),
               ("Credentials", "/admin/practitioners"), ("Audit log", "/admin/audit")),
     "patient": (("My progress", "/portal"), ("Questionnaires", "/portal/questionnaires"),
@@ -42,6 +45,9 @@ def templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # The one label lookup for codes a person reads (clinical/data/labels.yaml).
+    env.filters["rule_label"] = rule_label
+    env.filters["response_label"] = response_label
     return Jinja2Templates(env=env)
 
 

@@ -7,6 +7,10 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
+from acuback.clinical.intake import Intake as IntakeForm
+from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.screening import ScreeningResult
+from acuback.clinical.sides import PointSide
 from acuback.records.bounds import BoundedDate, BoundedInstant
 from acuback.records.vocabulary import Angle, AppointmentStatus
 from acuback.web.api.schemas.common import Id, In, Out, Text, Version
@@ -38,8 +42,8 @@ class IntakeOut(Out):
     practitioner_id: int | None
     submitted_at: AwareDatetime | None
     disposition: str
-    payload: dict[str, Any]
-    screening: dict[str, Any]
+    payload: IntakeForm = Field(description="the Intake v1 as validated (SPEC section 3)")
+    screening: ScreeningResult
 
 
 class PlanOut(Out):
@@ -51,12 +55,12 @@ class PlanOut(Out):
     created_at: AwareDatetime | None
     accepted_by: int | None
     accepted_at: AwareDatetime | None
-    payload: dict[str, Any] = Field(description="the plan result (SPEC section 3)")
+    payload: PlanResult = Field(description="the plan result (SPEC section 3)")
 
 
 class PlanPointEdit(In):
     code: Text
-    side: Literal["left", "right", "both", "midline"] | None = None
+    side: PointSide | None = None
     depth_mm: tuple[float, float] | None = None
     angle: Angle | None = None
     role: Literal["local", "distal", "adjacent"] | None = None
@@ -77,6 +81,8 @@ class AppointmentIn(In):
     ends_at: BoundedInstant
     kind: Text = "treatment"
     status: AppointmentStatus = "booked"
+    room_id: Id | None = None
+    limit_reason: Text | None = Field(default=None, max_length=500)
 
 
 class AppointmentPatch(In):
@@ -86,6 +92,8 @@ class AppointmentPatch(In):
     ends_at: BoundedInstant | None = None
     kind: Text | None = None
     status: AppointmentStatus | None = None
+    room_id: Id | None = None
+    cancel_reason: Text | None = Field(default=None, max_length=500)
 
 
 class AppointmentOut(Out):
@@ -97,6 +105,10 @@ class AppointmentOut(Out):
     ends_at: AwareDatetime
     status: str
     kind: str
+    room_id: int | None = None
+    plan_id: int | None = None
+    cancel_reason: str | None = None
+    limit_reason: str | None = None
 
 
 class OutcomeIn(In):

@@ -53,6 +53,9 @@ class _ChartFields(In):
     needles_in: int | None = Field(default=None, ge=0, le=1000)
     needles_out: int | None = Field(default=None, ge=0, le=1000)
     retention_minutes: int | None = None
+    face_to_face_minutes: int | None = None
+    electro_increments: list[int] = Field(default_factory=list)
+    reinsertion_increments: list[int] = Field(default_factory=list)
     moxibustion: dict[str, Any] | None = None
     tui_na: dict[str, Any] | None = None
     other_components: list[Any] = Field(default_factory=list)

@@ -31,6 +31,7 @@ class PatientIn(In):
     birth_date: BoundedDate | None = None
     phone: Text | None = None
     email: Text | None = None
+    physician: Text | None = None
 
 
 class PatientPatch(In):
@@ -41,6 +42,7 @@ class PatientPatch(In):
     birth_date: BoundedDate | None = None
     phone: Text | None = None
     email: Text | None = None
+    physician: Text | None = None
 
 
 class PatientOut(Out):
@@ -53,6 +55,7 @@ class PatientOut(Out):
     birth_date: dt.date | None
     phone: str | None
     email: str | None
+    physician: str | None = None
     created_at: AwareDatetime | None
 
 
@@ -69,6 +72,7 @@ class PractitionerIn(In):
     licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: list[Text] = Field(default_factory=list)
+    npi: Text | None = None
 
 
 class PractitionerPatch(In):
@@ -80,6 +84,7 @@ class PractitionerPatch(In):
     licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: list[Text] | None = None
+    npi: Text | None = None
 
 
 class PractitionerOut(Out):
@@ -92,6 +97,7 @@ class PractitionerOut(Out):
     licence_expiry: dt.date | None
     years_in_practice: int | None
     specialties: list[str]
+    npi: str | None = None
 
 
 class UserIn(In):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import Field
+
 from acuback.web.api.schemas.care import AppointmentOut
 from acuback.web.api.schemas.common import Out
 
@@ -27,7 +29,7 @@ class DashboardOut(Out):
 class GroupFiguresOut(Out):
     instrument: str
     condition: str
-    patients: int
+    patients: int | None = Field(description="null: fewer than min_cell patients")
     suppressed: bool
     responders: int | None
     responder_rate: float | None
@@ -36,9 +38,9 @@ class GroupFiguresOut(Out):
 
 class ResearchOut(Out):
     patients: int
-    by_disposition: dict[str, int]
-    by_condition: dict[str, int]
+    by_disposition: dict[str, int | None] = Field(description="null: a suppressed small cell")
+    by_condition: dict[str, int | None]
     sessions_signed: int
-    adverse_events: dict[str, int]
+    adverse_events: dict[str, int | None]
     outcomes: list[GroupFiguresOut]
     min_cell: int
