@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         description="comma-separated addresses whose X-Forwarded-For/-Proto are believed; "
         "empty: none, the client address is the connection's",
     )
+    require_admin_totp: bool = Field(
+        default=False,
+        description="administrators must sign in with a TOTP second factor (enrol first)",
+    )
     base_url: str = Field(
         default="http://localhost:8000",
         description="the clinic's public web address: FHIR code systems and extensions are "

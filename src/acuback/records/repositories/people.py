@@ -46,6 +46,19 @@ class UserRepository(Repository[User, UserRow]):
             raise Conflict(f"username {record.username!r} is already taken")
         return super().add(record)
 
+    def totp(self, user_id: int) -> tuple[str | None, str | None, int | None]:
+        """The user's TOTP secret, pending (unconfirmed) secret and last accepted time step."""
+        row = self._row(user_id)
+        return row.totp_secret, row.totp_pending, row.totp_last_step
+
+    def set_totp(
+        self, user_id: int, secret: str | None, pending: str | None, last_step: int | None
+    ) -> None:
+        """Replace the TOTP state (it is not part of the versioned `User` record)."""
+        row = self._row(user_id)
+        row.totp_secret, row.totp_pending, row.totp_last_step = secret, pending, last_step
+        self.session.flush()
+
     def _check_references(self, record: User) -> None:
         self._require(PatientRow, "patient", record.patient_id)
         self._require(PractitionerRow, "practitioner", record.practitioner_id)

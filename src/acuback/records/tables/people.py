@@ -65,3 +65,8 @@ class UserRow(Versioned, Base):
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
     practitioner_id: Mapped[int | None] = mapped_column(ForeignKey("practitioners.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The TOTP second factor (migration 0007_totp): not part of the `User` record, so it never
+    # leaves the server; `totp_pending` waits for a first code; `totp_last_step` stops replays.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_pending: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]

@@ -14,6 +14,7 @@ from acuback.web.api import (
     patients,
     reports,
     scheduling,
+    totp,
 )
 from acuback.web.api.errors import ERROR_RESPONSES, install_error_handlers
 
@@ -23,5 +24,5 @@ API_PREFIX = "/api/v1"
 
 # The error responses are declared here, once, for every endpoint of every router included.
 api_router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
-for module in (auth, logins, patients, care, charting, reports, fhir, documents, scheduling):
+for module in (auth, logins, totp, patients, care, charting, reports, fhir, documents, scheduling):
     api_router.include_router(module.router)

@@ -36,6 +36,10 @@ class TokenForm(BaseModel):
 
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)
+    # A string, empty when absent: form fields have no null.
+    totp_code: str = Field(
+        default="", pattern=r"^([0-9]{6})?$", description="needed once a second factor is enrolled"
+    )
 
 
 @router.post("/auth/token", response_model=TokenOut)
@@ -43,7 +47,10 @@ def token(request: Request, uow: UoW, form: Annotated[TokenForm, Form()]) -> Tok
     """Exchange a username and password for a bearer token (OAuth2 password form fields)."""
     address = request.client.host if request.client else "unknown"
     limiter = request.app.state.login_limiter
-    user = authenticate(uow, limiter, address, form.username, form.password)
+    admins_must = request.app.state.settings.require_admin_totp
+    user = authenticate(
+        uow, limiter, address, form.username, form.password, form.totp_code or None, admins_must
+    )
     signer: TokenSigner = request.app.state.token_signer
     lifetime = timedelta(seconds=signer.lifetime)
     sid, _ = uow.logins.start(user.id or 0, "token", lifetime, address)

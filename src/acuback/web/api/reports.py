@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 
+from acuback.records.bounds import BoundedDate
 from acuback.services import accounts, dashboard, people, research
 from acuback.web.api.schemas.care import AppointmentOut
 from acuback.web.api.schemas.common import MAX_ID, PathId
@@ -61,7 +61,7 @@ def update_practitioner(
 
 
 @router.get("/dashboard", response_model=DashboardOut, tags=["dashboard"])
-def get_dashboard(uow: UoW, actor: CurrentActor, day: dt.date | None = None) -> DashboardOut:
+def get_dashboard(uow: UoW, actor: CurrentActor, day: BoundedDate | None = None) -> DashboardOut:
     """Today's appointments and alerts (reassessment, not improving, red flags, licences)."""
     board = dashboard.dashboard(uow, actor, day)
     return DashboardOut(

@@ -10,14 +10,19 @@ from functools import lru_cache
 
 from acuback.errors import AcubackError, NotFound
 from acuback.records import UnitOfWork, User
+from acuback.web.security import totp
 from acuback.web.security.passwords import hash_password, verify_password
 from acuback.web.security.ratelimit import LoginRateLimiter
 
-__all__ = ["LoginFailed", "TooManyAttempts", "authenticate"]
+__all__ = ["LoginFailed", "SecondFactorRefused", "TooManyAttempts", "authenticate"]
 
 
 class LoginFailed(AcubackError):
     """Wrong username or password, or an inactive account (the message does not say which)."""
+
+
+class SecondFactorRefused(LoginFailed):
+    """The password was right but the TOTP code is missing, wrong or already used."""
 
 
 class TooManyAttempts(AcubackError):
@@ -33,9 +38,18 @@ def _dummy_hash() -> str:
 
 
 def authenticate(
-    uow: UnitOfWork, limiter: LoginRateLimiter, address: str, username: str, password: str
+    uow: UnitOfWork,
+    limiter: LoginRateLimiter,
+    address: str,
+    username: str,
+    password: str,
+    code: str | None = None,
+    admins_must: bool = False,
 ) -> User:
-    """The user for these credentials; `TooManyAttempts` or `LoginFailed` otherwise."""
+    """The user for these credentials; `TooManyAttempts` or `LoginFailed` otherwise.
+
+    `code` is the TOTP code, needed when the account has a second factor (or is an
+    administrator and `admins_must`); a missing, wrong or replayed code counts as a failure."""
     wait = limiter.retry_after(address, username)
     if wait is not None:
         _record(uow, username, None, "denied", {"reason": "rate limited", "address": address})
@@ -49,9 +63,24 @@ def authenticate(
         limiter.failed(address, username)
         _record(uow, username, user.id if user else None, "failed", {"address": address})
         raise LoginFailed("wrong username or password")
+    if totp.required(user, uow, admins_must):
+        _second_factor(uow, limiter, address, user, code)
     limiter.succeeded(username)
     _record(uow, username, user.id, "success", {"address": address, "role": user.role})
     return user
+
+
+def _second_factor(
+    uow: UnitOfWork, limiter: LoginRateLimiter, address: str, user: User, code: str | None
+) -> None:
+    try:
+        totp.check(uow, user, code)
+    except totp.SecondFactorFailed as exc:
+        limiter.failed(address, user.username)
+        detail = {"address": address, "reason": "second factor"}
+        _record(uow, user.username, user.id, "failed", detail)
+        raise SecondFactorRefused(f"second factor: {exc}") from exc
+    uow.commit()
 
 
 def _record(

@@ -19,7 +19,12 @@ from fastapi.responses import Response
 
 from acuback.records import UnitOfWork
 from acuback.web.deps import UoW
-from acuback.web.security.auth import LoginFailed, TooManyAttempts, authenticate
+from acuback.web.security.auth import (
+    LoginFailed,
+    SecondFactorRefused,
+    TooManyAttempts,
+    authenticate,
+)
 from acuback.web.security.sessions import end_session, read_session, start_session
 from acuback.web.views.clinic_common import (
     FormFields,
@@ -69,13 +74,19 @@ def login(request: Request, uow: UoW, form: FormFields) -> Response:
         return render(request, "auth/login.html", context, status_code=422)
     address = request.client.host if request.client else "unknown"
     try:
-        user = authenticate(uow, request.app.state.login_limiter, address, username, password)
+        user = authenticate(
+            uow, request.app.state.login_limiter, address, username, password,
+            field(form, "code") or None, request.app.state.settings.require_admin_totp,
+        )  # fmt: skip
     except TooManyAttempts as exc:
         context |= {"error": f"Too many failed logins. Please wait {_wait_words(exc.retry_after)} "
                     "and try again.", "retry_after": exc.retry_after}  # fmt: skip
         response = render(request, "auth/login.html", context, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
+    except SecondFactorRefused:
+        context["error"] = "Enter the current code of your authenticator app (each works once)."
+        return render(request, "auth/login.html", context, status_code=401)
     except LoginFailed:
         context["error"] = "Wrong username or password."
         return render(request, "auth/login.html", context, status_code=401)
