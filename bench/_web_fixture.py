@@ -64,13 +64,60 @@ MAX_SESSIONS = 10
 HISTORY_DAYS = 120  # intakes fall in the last 120 days
 MONTH_DAYS = 30  # the booked appointment falls in the next 30 days, today included
 START_TIMEOUT_S = 60.0
-_TABLES: tuple[Any, ...] = (PractitionerRow, PatientRow, IntakeRow, PlanRow, AppointmentRow,
-                            SessionRow, NeedleRow, OutcomeRow)  # fmt: skip
-_GIVEN = ("Alex", "Sam", "Jo", "Priya", "Omar", "Lena", "Kofi", "Mira", "Tomas", "Yuki", "Ines",
-          "Ravi", "Nora", "Felix", "Amara", "Hugo", "Sara", "Ivan", "Leila", "Pablo")  # fmt: skip
-_FAMILY = ("Smith", "Nowak", "Garcia", "Khan", "Müller", "Rossi", "Okafor", "Tanaka", "Silva",
-           "Dubois", "Jensen", "Haddad", "Kowalski", "Brown", "Ivanova", "Nguyen", "Mensah",
-           "Larsen", "Costa", "Murphy")  # fmt: skip
+_TABLES: tuple[Any, ...] = (
+    PractitionerRow,
+    PatientRow,
+    IntakeRow,
+    PlanRow,
+    AppointmentRow,
+    SessionRow,
+    NeedleRow,
+    OutcomeRow,
+)
+_GIVEN = (
+    "Alex",
+    "Sam",
+    "Jo",
+    "Priya",
+    "Omar",
+    "Lena",
+    "Kofi",
+    "Mira",
+    "Tomas",
+    "Yuki",
+    "Ines",
+    "Ravi",
+    "Nora",
+    "Felix",
+    "Amara",
+    "Hugo",
+    "Sara",
+    "Ivan",
+    "Leila",
+    "Pablo",
+)
+_FAMILY = (
+    "Smith",
+    "Nowak",
+    "Garcia",
+    "Khan",
+    "Müller",
+    "Rossi",
+    "Okafor",
+    "Tanaka",
+    "Silva",
+    "Dubois",
+    "Jensen",
+    "Haddad",
+    "Kowalski",
+    "Brown",
+    "Ivanova",
+    "Nguyen",
+    "Mensah",
+    "Larsen",
+    "Costa",
+    "Murphy",
+)
 _MEDICATIONS = ("warfarin 5 mg", "apixaban", "aspirin 75 mg", "paracetamol", "ibuprofen")
 
 
@@ -91,15 +138,20 @@ def random_intake(rng: random.Random, conditions: list[str]) -> dict[str, Any]:
     if rng.random() > FINDING_FREE_SHARE:
         findings = rng.sample(FINDINGS, rng.choice((1, 1, 1, 2)))
     pain = {
-        "regions": rng.sample(PAIN_REGIONS, rng.choice((1, 1, 1, 2))), "side": rng.choice(SIDES),
-        "onset_weeks": round(rng.uniform(0.5, 104), 1), "nrs": rng.randint(3, 9),
+        "regions": rng.sample(PAIN_REGIONS, rng.choice((1, 1, 1, 2))),
+        "side": rng.choice(SIDES),
+        "onset_weeks": round(rng.uniform(0.5, 104), 1),
+        "nrs": rng.randint(3, 9),
         "radiates_below_knee": rng.random() < 0.25,
-    }  # fmt: skip
+    }
     data: dict[str, Any] = {
-        "age": rng.randint(18, 88), "sex": rng.choice(SEXES), "pain": pain, "findings": findings,
+        "age": rng.randint(18, 88),
+        "sex": rng.choice(SEXES),
+        "pain": pain,
+        "findings": findings,
         "diagnoses": rng.sample(conditions, rng.choice((0, 1, 1))),
         "medications": rng.sample(_MEDICATIONS, rng.choice((0, 0, 0, 1))),
-    }  # fmt: skip
+    }
     if data["sex"] == "female" and data["age"] < 45 and rng.random() < 0.05:
         data["pregnancy_weeks"] = rng.randint(6, 38)
     return data
@@ -129,12 +181,15 @@ class _Clinic:
     def practitioner(self, index: int) -> int:
         rng = self.rng
         return self.add(
-            PractitionerRow, name=f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)} (bench {index})",
-            qualification="BSc Acupuncture (bench)", licence_number=f"BENCH-{index:04d}",
+            PractitionerRow,
+            name=f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)} (bench {index})",
+            qualification="BSc Acupuncture (bench)",
+            licence_number=f"BENCH-{index:04d}",
             licence_body="Bench Acupuncture Council (fictional)",
             licence_expiry=self.today + timedelta(days=rng.randint(5, 1000)),
-            years_in_practice=rng.randint(1, 30), specialties=["back pain"],
-        )  # fmt: skip
+            years_in_practice=rng.randint(1, 30),
+            specialties=["back pain"],
+        )
 
     def patient(self, practitioner: int) -> None:
         rng, today = self.rng, self.today
@@ -142,20 +197,28 @@ class _Clinic:
         given, family = rng.choice(_GIVEN), rng.choice(_FAMILY)
         born = date(today.year - payload["age"], rng.randint(1, 12), 15)
         patient = self.add(
-            PatientRow, public_id=f"{rng.getrandbits(64):016x}", given_name=given,
-            family_name=family, birth_date=born,
-            sex=payload["sex"], phone=f"+44 7700 {rng.randint(0, 999999):06d}",
+            PatientRow,
+            public_id=f"{rng.getrandbits(64):016x}",
+            given_name=given,
+            family_name=family,
+            birth_date=born,
+            sex=payload["sex"],
+            phone=f"+44 7700 {rng.randint(0, 999999):06d}",
             email=f"{given.lower()}.{family.lower()}{self.next_ids[PatientRow]}@example.org",
             created_at=_at(today - timedelta(days=HISTORY_DAYS + 1), 8),
-        )  # fmt: skip
+        )
         intake_day = today - timedelta(days=rng.randint(0, HISTORY_DAYS))
         parsed = parse_intake(payload, conditions=self.kb.conditions)
         result = screen(parsed, self.kb)
         intake = self.add(
-            IntakeRow, patient_id=patient, practitioner_id=practitioner,
-            submitted_at=_at(intake_day, 8), payload=payload,
-            screening=result.model_dump(mode="json"), disposition=result.disposition,
-        )  # fmt: skip
+            IntakeRow,
+            patient_id=patient,
+            practitioner_id=practitioner,
+            submitted_at=_at(intake_day, 8),
+            payload=payload,
+            screening=result.model_dump(mode="json"),
+            disposition=result.disposition,
+        )
         slot = rng.randrange(40)  # quarter hours from 08:00 to 17:45
         when = _at(today + timedelta(days=rng.randrange(MONTH_DAYS)), 8 + slot // 4, slot % 4 * 15)
         self.appointment(patient, practitioner, when, "booked")
@@ -167,24 +230,38 @@ class _Clinic:
         planned = plan(parsed, self.kb, screening=result)
         accepted = rng.random() < ACCEPTED_SHARE
         plan_id = self.add(
-            PlanRow, patient_id=patient, intake_id=intake, created_at=_at(intake_day, 8, 30),
-            payload=planned.model_dump(mode="json"), status="accepted" if accepted else "proposed",
+            PlanRow,
+            patient_id=patient,
+            intake_id=intake,
+            created_at=_at(intake_day, 8, 30),
+            payload=planned.model_dump(mode="json"),
+            status="accepted" if accepted else "proposed",
             accepted_by=self.signer if accepted else None,
             accepted_at=_at(intake_day, 8, 45) if accepted else None,
-        )  # fmt: skip
+        )
         if accepted:
             self.sessions(patient, practitioner, plan_id, planned, intake_day, payload)
 
     def appointment(self, patient: int, practitioner: int, start: datetime, status: str) -> int:
         return self.add(
-            AppointmentRow, patient_id=patient, practitioner_id=practitioner, starts_at=start,
-            ends_at=start + timedelta(minutes=45), status=status, kind="treatment",
-        )  # fmt: skip
+            AppointmentRow,
+            patient_id=patient,
+            practitioner_id=practitioner,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+            status=status,
+            kind="treatment",
+        )
 
     def sessions(
-        self, patient: int, practitioner: int, plan_id: int, planned: Plan,
-        intake_day: date, payload: dict[str, Any],
-    ) -> None:  # fmt: skip
+        self,
+        patient: int,
+        practitioner: int,
+        plan_id: int,
+        planned: Plan,
+        intake_day: date,
+        payload: dict[str, Any],
+    ) -> None:
         rng = self.rng
         charted = needles_from_plan(planned)
         count = sum(2 if n["side"] == "bilateral" else 1 for n in charted["needles"])
@@ -197,34 +274,66 @@ class _Clinic:
             start = _at(day, 9 + rng.randint(0, 8))
             appointment = self.appointment(patient, practitioner, start, "attended")
             session = self.add(
-                SessionRow, patient_id=patient, practitioner_id=practitioner,
-                appointment_id=appointment, plan_id=plan_id, session_date=day,
-                needle_gauge_mm=0.25, needle_length_mm=40.0, needle_make="Bench single-use",
-                needles_in=count, needles_out=count, other_components=[],
-                retention_minutes=charted["retention_minutes"], pain_before=pain,
-                pain_after=max(pain - 2, 0), notes="Bench chart: treatment as planned.",
-                status="signed", signed_at=start + timedelta(minutes=50), signed_by=self.signer,
-            )  # fmt: skip
+                SessionRow,
+                patient_id=patient,
+                practitioner_id=practitioner,
+                appointment_id=appointment,
+                plan_id=plan_id,
+                session_date=day,
+                needle_gauge_mm=0.25,
+                needle_length_mm=40.0,
+                needle_make="Bench single-use",
+                needles_in=count,
+                needles_out=count,
+                other_components=[],
+                retention_minutes=charted["retention_minutes"],
+                pain_before=pain,
+                pain_after=max(pain - 2, 0),
+                notes="Bench chart: treatment as planned.",
+                status="signed",
+                signed_at=start + timedelta(minutes=50),
+                signed_by=self.signer,
+            )
             for position, needle in enumerate(charted["needles"]):
-                self.add(NeedleRow, session_id=session, position=position, frequency_hz=None,
-                         intensity=None, pairing=None, override_reason=None, **needle)  # fmt: skip
+                self.add(
+                    NeedleRow,
+                    session_id=session,
+                    position=position,
+                    frequency_hz=None,
+                    intensity=None,
+                    pairing=None,
+                    override_reason=None,
+                    **needle,
+                )
             if rng.random() < NRS_SHARE:
                 self.outcome(patient, session, "nrs", day, pain, pain)
         if len(days) >= 2 and rng.random() < RMDQ_SHARE:
             first = rng.randint(6, 18)
             last = max(0, first - (rng.randint(3, 8) if improving else rng.randint(-1, 1)))
             for day, value in ((days[0], first), (days[-1], last)):
-                self.outcome(patient, None, "rmdq", day, [True] * value + [False] * (24 - value),
-                             value)  # fmt: skip
+                self.outcome(
+                    patient, None, "rmdq", day, [True] * value + [False] * (24 - value), value
+                )
 
     def outcome(
-        self, patient: int, session: int | None, instrument: str, day: date, responses: Any,
+        self,
+        patient: int,
+        session: int | None,
+        instrument: str,
+        day: date,
+        responses: Any,
         value: int,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.add(
-            OutcomeRow, patient_id=patient, session_id=session, instrument=instrument,
-            measured_on=day, responses=responses, score=float(value), subscores={},
-        )  # fmt: skip
+            OutcomeRow,
+            patient_id=patient,
+            session_id=session,
+            instrument=instrument,
+            measured_on=day,
+            responses=responses,
+            score=float(value),
+            subscores={},
+        )
 
 
 def seed_bulk(
@@ -249,8 +358,12 @@ def seed_bulk(
             summary.rows[table.__tablename__] = len(clinic.rows[table])
         if engine.dialect.name == "postgresql":  # explicit ids leave the sequences behind
             for name in summary.rows:
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                                  f"(SELECT max(id) FROM {name}))"))  # fmt: skip
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"(SELECT max(id) FROM {name}))"
+                    )
+                )
     summary.insert_seconds = time.perf_counter() - begun
     summary.treating_intakes, summary.practitioners = clinic.treating_intakes, len(staff)
     return summary
@@ -292,9 +405,11 @@ class TimingMiddleware:
         async def timed_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 elapsed_ms = (time.perf_counter() - started) * 1000
-                headers = [*message.get("headers", []),
-                           (b"server-timing", f"app;dur={elapsed_ms:.3f}".encode()),
-                           (b"x-bench-queries", str(counter[0]).encode())]  # fmt: skip
+                headers = [
+                    *message.get("headers", []),
+                    (b"server-timing", f"app;dur={elapsed_ms:.3f}".encode()),
+                    (b"x-bench-queries", str(counter[0]).encode()),
+                ]
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -357,14 +472,31 @@ def serve(url: str, workdir: Path) -> Iterator[Server]:
     """uvicorn with `bench_app` on a free loopback port; stopped on leaving, whatever happens."""
     port = _free_port()
     env = {
-        **os.environ, "ACUBACK_DATABASE_URL": url, "ACUBACK_ENVIRONMENT": "development",
-        "ACUBACK_SECRET_KEY": secrets.token_urlsafe(48), "XDG_DATA_HOME": str(workdir),
+        **os.environ,
+        "ACUBACK_DATABASE_URL": url,
+        "ACUBACK_ENVIRONMENT": "development",
+        "ACUBACK_SECRET_KEY": secrets.token_urlsafe(48),
+        "XDG_DATA_HOME": str(workdir),
         "BENCH_PARENT_PID": str(os.getpid()),
-    }  # fmt: skip
-    command = [sys.executable, "-m", "uvicorn", "--factory", "_web_fixture:bench_app",
-               "--app-dir", str(Path(__file__).resolve().parent), "--host", "127.0.0.1",
-               "--port", str(port), "--workers", "1", "--log-level", "warning",
-               "--no-access-log"]  # fmt: skip
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "_web_fixture:bench_app",
+        "--app-dir",
+        str(Path(__file__).resolve().parent),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     log_path = workdir / "server.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -89,7 +89,7 @@ def main() -> int:
             ("course report", "mei", f"/clinic/plans/{plan}", f"{p}/course-report.pdf"),
             ("superbill", "mei", f"/clinic/sessions/{session}", f"{s}/superbill.pdf"),
             ("portal handout", "ada", "/portal/home-points", f"{p}/handout.pdf"),
-        ]  # fmt: skip
+        ]
         clients: dict[str, TestClient] = {}
         with TestClient(app) as mei, TestClient(app) as ada:
             clients = {"mei": mei, "ada": ada}
@@ -102,8 +102,10 @@ def main() -> int:
             for label, user, page, pdf in rows:
                 html_ms, _ = _median_ms(_get(clients[user], page), args.samples)
                 pdf_ms, size = _median_ms(_get(clients[user], pdf), args.samples)
-                print(f"{label:<16}{html_ms:>14.1f}{pdf_ms:>10.1f}{pdf_ms / html_ms:>10.1f}"
-                      f"{size / 1024:>9.1f}")  # fmt: skip
+                print(
+                    f"{label:<16}{html_ms:>14.1f}{pdf_ms:>10.1f}{pdf_ms / html_ms:>10.1f}"
+                    f"{size / 1024:>9.1f}"
+                )
         engine.dispose()
     print(f"medians of {args.samples} sequential GETs each, in-process TestClient, SQLite")
     return 0

@@ -125,8 +125,9 @@ def acuback_tau2(y: np.ndarray, v: np.ndarray) -> tuple[float, float, float]:
 
 def limit_table(repeats: int) -> None:
     print("== REML estimator against its NumPy limit (target ratio <= 1.3) ==")
-    print(f"{'k':>7} {'acuback ms':>11} {'limit ms':>9} {'ratio':>6} {'loop ms':>8} "
-          f"{'max|diff|':>10}")  # fmt: skip
+    print(
+        f"{'k':>7} {'acuback ms':>11} {'limit ms':>9} {'ratio':>6} {'loop ms':>8} {'max|diff|':>10}"
+    )
     for k in SIZES:
         y, v = simulate(k)
         n = repeats or (300 if k <= 1_000 else 30)
@@ -134,8 +135,10 @@ def limit_table(repeats: int) -> None:
         limit, ref = median_time(numpy_reml, y, v, n)
         loop, _ = median_time(lambda a, b: numpy_reml(a, b, full=False), y, v, n)
         diff = max(abs(a - b) for a, b in zip(est, ref, strict=True))
-        print(f"{k:>7} {ours * 1e3:>11.3f} {limit * 1e3:>9.3f} {ours / limit:>5.2f}x "
-              f"{loop * 1e3:>8.3f} {diff:>10.1e}")  # fmt: skip
+        print(
+            f"{k:>7} {ours * 1e3:>11.3f} {limit * 1e3:>9.3f} {ours / limit:>5.2f}x "
+            f"{loop * 1e3:>8.3f} {diff:>10.1e}"
+        )
     print()
     print("== Q-profile tau^2 interval: pool_arrays(REML) with and without it ==")
     print(f"{'k':>7} {'with CI ms':>11} {'without ms':>11} {'ratio':>6}")

@@ -58,13 +58,23 @@ def year_of_visits(url: str, per_day: int, seed: int) -> int:
                     for slot in range(per_day):
                         start = datetime(day.year, day.month, day.day, 8, tzinfo=UTC)
                         start += timedelta(minutes=60 * slot)
-                        status = "cancelled" if rng.random() < 0.1 else (
-                            "attended" if offset < 0 else "booked")  # fmt: skip
-                        rows.append({"id": next_id, "version": 1,
-                                     "patient_id": rng.choice(patients),
-                                     "practitioner_id": practitioner, "starts_at": start,
-                                     "ends_at": start + timedelta(minutes=45), "status": status,
-                                     "kind": "treatment"})  # fmt: skip
+                        status = (
+                            "cancelled"
+                            if rng.random() < 0.1
+                            else ("attended" if offset < 0 else "booked")
+                        )
+                        rows.append(
+                            {
+                                "id": next_id,
+                                "version": 1,
+                                "patient_id": rng.choice(patients),
+                                "practitioner_id": practitioner,
+                                "starts_at": start,
+                                "ends_at": start + timedelta(minutes=45),
+                                "status": status,
+                                "kind": "treatment",
+                            }
+                        )
                         next_id += 1
             conn.execute(insert(AppointmentRow), rows)
     finally:
@@ -117,8 +127,10 @@ def main() -> None:
             token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
             assert token, "no login form"
             username, password = LOGIN
-            done = client.post("/login", data={"username": username, "password": password,
-                                               "csrf_token": token.group(1)})  # fmt: skip
+            done = client.post(
+                "/login",
+                data={"username": username, "password": password, "csrf_token": token.group(1)},
+            )
             assert done.status_code == 303, done.text
             week = date.today().isoformat()
             paths = {
@@ -129,8 +141,10 @@ def main() -> None:
             }
             results = {name: sample(client, path, args.samples) for name, path in paths.items()}
     load = os.getloadavg()[0]
-    print(f"acuback schedule benchmark: {os.cpu_count()} CPUs, load average {load:.1f} "
-          "(a shared machine: figures are indicative)")  # fmt: skip
+    print(
+        f"acuback schedule benchmark: {os.cpu_count()} CPUs, load average {load:.1f} "
+        "(a shared machine: figures are indicative)"
+    )
     print(
         f"clinic: {args.patients:,} bulk patients over {summary.practitioners} practitioners "
         f"({bulk_s:.1f} s), {visits:,} appointments over a year ({visits_s:.1f} s)"

@@ -89,10 +89,14 @@ def kinds(patient: int) -> list[Kind]:
         Kind("create", frozenset({201}), new_patient),
         Kind("update", frozenset({200, 409}), update),
         Kind("login page", ok, lambda c, n: c.get("/login")),
-        Kind("too large", frozenset({413}), lambda c, n: c.post(
-            "/api/v1/patients", content=BIG_BODY, headers={"content-type": "application/json"}
-        )),
-    ]  # fmt: skip
+        Kind(
+            "too large",
+            frozenset({413}),
+            lambda c, n: c.post(
+                "/api/v1/patients", content=BIG_BODY, headers={"content-type": "application/json"}
+            ),
+        ),
+    ]
 
 
 async def load(server: Server, token: str, concurrency: int, until: float, tally: Tally) -> None:
@@ -157,19 +161,27 @@ def report(args: argparse.Namespace, warm: Tally, soak: Tally, memory: tuple[flo
     after_warmup, at_end = memory
     growth = (at_end - after_warmup) / after_warmup
     total = sum(len(v) for v in soak.latencies.values())
-    print(f"Soak: {args.duration:.0f} s after a {args.warmup:.0f} s warm-up, concurrency "
-          f"{args.concurrency}, one uvicorn worker on 127.0.0.1")  # fmt: skip
+    print(
+        f"Soak: {args.duration:.0f} s after a {args.warmup:.0f} s warm-up, concurrency "
+        f"{args.concurrency}, one uvicorn worker on 127.0.0.1"
+    )
     print(f"{'kind':<12} {'requests':>9} {'median ms':>10} {'p99 ms':>8}  statuses")
     for name, latencies in soak.latencies.items():
         statuses = ", ".join(f"{s}: {c}" for s, c in sorted(soak.statuses[name].items()))
-        print(f"{name:<12} {len(latencies):>9} {statistics.median(latencies) * 1000:>10.1f} "
-              f"{pct(latencies, 99) * 1000:>8.1f}  {statuses}")  # fmt: skip
+        print(
+            f"{name:<12} {len(latencies):>9} {statistics.median(latencies) * 1000:>10.1f} "
+            f"{pct(latencies, 99) * 1000:>8.1f}  {statuses}"
+        )
     errors = sum(soak.errors.values()) + sum(warm.errors.values())
     print(f"requests: {total} in {args.duration:.0f} s ({total / args.duration:.1f} per second)")
-    print(f"errors: {errors}" + "".join(f"\n  {k}: {v}" for k, v in
-                                          (soak.errors + warm.errors).items()))  # fmt: skip
-    print(f"server memory (RSS): {after_warmup:.1f} MiB after warm-up, {at_end:.1f} MiB at the "
-          f"end ({growth:+.1%}; limit +{MAX_GROWTH:.0%})")  # fmt: skip
+    print(
+        f"errors: {errors}"
+        + "".join(f"\n  {k}: {v}" for k, v in (soak.errors + warm.errors).items())
+    )
+    print(
+        f"server memory (RSS): {after_warmup:.1f} MiB after warm-up, {at_end:.1f} MiB at the "
+        f"end ({growth:+.1%}; limit +{MAX_GROWTH:.0%})"
+    )
     return errors == 0 and growth <= MAX_GROWTH
 
 

@@ -181,9 +181,14 @@ def page_series(clients: list[Clients], samples: int, time_limit: float) -> list
 
 
 async def _load(
-    server: Server, token: str, series: Series, request: Request, total: int,
-    concurrency: int, time_limit: float,
-) -> None:  # fmt: skip
+    server: Server,
+    token: str,
+    series: Series,
+    request: Request,
+    total: int,
+    concurrency: int,
+    time_limit: float,
+) -> None:
     """`concurrency` workers send `total` requests in all (after a warm-up round each)."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     bearer = {"Authorization": f"Bearer {token}"}
@@ -222,9 +227,13 @@ async def _load(
 
 
 def load_series(
-    server: Server, token: str, intakes: list[int], total: int, concurrency: int,
+    server: Server,
+    token: str,
+    intakes: list[int],
+    total: int,
+    concurrency: int,
     time_limit: float,
-) -> tuple[Series, Series]:  # fmt: skip
+) -> tuple[Series, Series]:
     """Health and planning, in alternating halves so that a change in the machine hits both."""
     health, planning = Series("GET /api/v1/health"), Series("POST /api/v1/intakes/{id}/plans")
     turn = iter(range(10**9))
@@ -258,17 +267,21 @@ def _sequential_cells(series: Series) -> str:
         return f"{'-':>8} {'-':>8} {'-':>8} {'-':>5}"
     app = statistics.median(series.app_ms) if series.app_ms else float("nan")
     bad = sum(n for status, n in series.statuses.items() if status != 200)
-    return (f"{statistics.median(series.latencies) * 1000:8.1f} "
-            f"{pct(series.latencies, 99) * 1000:8.1f} {app:8.1f} {max(series.statements):5d}"
-            + (f" ({bad} not 200)" if bad else ""))  # fmt: skip
+    return (
+        f"{statistics.median(series.latencies) * 1000:8.1f} "
+        f"{pct(series.latencies, 99) * 1000:8.1f} {app:8.1f} {max(series.statements):5d}"
+        + (f" ({bad} not 200)" if bad else "")
+    )
 
 
 def print_sequential(
     pages: list[list[Series]], patients: int, baseline: int, side_by_side: bool
 ) -> None:
     how = "two servers side by side, taking turns" if side_by_side else "one after the other"
-    print(f"\nServer time, sequential GETs ({how}): demo clinic with {baseline:,} more patients "
-          f"| with {patients:,} more")  # fmt: skip
+    print(
+        f"\nServer time, sequential GETs ({how}): demo clinic with {baseline:,} more patients "
+        f"| with {patients:,} more"
+    )
     print("  ms: client median, client p99, app median (Server-Timing); SQL statements run")
     head = f"{'median':>8} {'p99':>8} {'app':>8} {'SQL':>5}"
     print(f"  {'':20} {head} | {head} | app median ratio")
@@ -278,8 +291,10 @@ def print_sequential(
             print(f"  {big.name:20} {note}")
             continue
         ratio = _ratio(_median(big.app_ms), _median(small.app_ms))
-        print(f"  {big.name:20} {_sequential_cells(small)} | {_sequential_cells(big)} | "
-              f"{ratio:>8}" + (f"  [{note}]" if note else ""))  # fmt: skip
+        print(
+            f"  {big.name:20} {_sequential_cells(small)} | {_sequential_cells(big)} | "
+            f"{ratio:>8}" + (f"  [{note}]" if note else "")
+        )
 
 
 def _figures(series: Series) -> tuple[float, float, float, float | None]:
@@ -292,36 +307,53 @@ def _figures(series: Series) -> tuple[float, float, float, float | None]:
 
 def print_load(health: Series, planning: Series, concurrency: int) -> None:
     print(f"\nLoad: concurrency {concurrency}, one uvicorn worker, alternating halves")
-    print(f"  {'':32} {'done':>5} {'2xx':>5} {'req/s':>7} {'median ms':>9} {'p99 ms':>8} "
-          "server CPU ms/req")  # fmt: skip
+    print(
+        f"  {'':32} {'done':>5} {'2xx':>5} {'req/s':>7} {'median ms':>9} {'p99 ms':>8} "
+        "server CPU ms/req"
+    )
     for series in (health, planning):
         rps, median, p99, cpu = _figures(series)
         ok = sum(n for status, n in series.statuses.items() if 200 <= status < 300)
         cpu_text = f"{cpu * 1000:17.2f}" if cpu is not None else f"{'-':>17}"
-        print(f"  {series.name:32} {len(series.latencies):5d} {ok:5d} {rps:7.1f} "
-              f"{median * 1000:9.1f} {p99 * 1000:8.1f} {cpu_text}"
-              + (f"  [{series.note}]" if series.note else ""))  # fmt: skip
+        print(
+            f"  {series.name:32} {len(series.latencies):5d} {ok:5d} {rps:7.1f} "
+            f"{median * 1000:9.1f} {p99 * 1000:8.1f} {cpu_text}"
+            + (f"  [{series.note}]" if series.note else "")
+        )
     h, p = _figures(health), _figures(planning)
-    print(f"  planning / health: req/s {_ratio(p[0], h[0])}, median {_ratio(p[1], h[1])}, "
-          f"p99 {_ratio(p[2], h[2])}, server CPU per request {_ratio(p[3], h[3])}")  # fmt: skip
+    print(
+        f"  planning / health: req/s {_ratio(p[0], h[0])}, median {_ratio(p[1], h[1])}, "
+        f"p99 {_ratio(p[2], h[2])}, server CPU per request {_ratio(p[3], h[3])}"
+    )
     spent = sum(s.client_cpu for s in (health, planning))
     wall = sum(s.wall for s in (health, planning))
     print(f"  the load client itself used {spent:.1f} s of CPU in {wall:.1f} s, beside the server")
 
 
 def print_report(
-    args: argparse.Namespace, url: str, demo_seconds: float, summary: BulkSummary,
-    pages: list[list[Series]], health: Series, planning: Series,
-) -> None:  # fmt: skip
+    args: argparse.Namespace,
+    url: str,
+    demo_seconds: float,
+    summary: BulkSummary,
+    pages: list[list[Series]],
+    health: Series,
+    planning: Series,
+) -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     backend = url.split(":", 1)[0] + ("" if args.db else " (temporary file)")
-    print(f"\nacuback web benchmark: {os.cpu_count()} CPUs, load average {load:.1f} at the end "
-          "(a shared machine: figures are indicative; compare within one run)")  # fmt: skip
-    print(f"database {backend}; demo clinic seeded in {demo_seconds:.1f} s (with the argon2 "
-          "hashes of its logins)")  # fmt: skip
-    print(f"bulk: {args.patients:,} patients over {summary.practitioners} practitioners: "
-          f"clinical core and rows {summary.core_seconds:.1f} s, inserts "
-          f"{summary.insert_seconds:.1f} s")  # fmt: skip
+    print(
+        f"\nacuback web benchmark: {os.cpu_count()} CPUs, load average {load:.1f} at the end "
+        "(a shared machine: figures are indicative; compare within one run)"
+    )
+    print(
+        f"database {backend}; demo clinic seeded in {demo_seconds:.1f} s (with the argon2 "
+        "hashes of its logins)"
+    )
+    print(
+        f"bulk: {args.patients:,} patients over {summary.practitioners} practitioners: "
+        f"clinical core and rows {summary.core_seconds:.1f} s, inserts "
+        f"{summary.insert_seconds:.1f} s"
+    )
     print("  rows: " + ", ".join(f"{name} {n:,}" for name, n in summary.rows.items()))
     print_sequential(pages, args.patients, args.baseline_patients, side_by_side=args.db is None)
     print_load(health, planning, args.concurrency)
@@ -403,9 +435,13 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
             large = page_series([clients], args.samples, args.time_limit)
             pages = [[*small, *big] for small, big in zip(baseline, large, strict=True)]
         health, planning = load_series(
-            server, clients.token, summary.treating_intakes, args.requests, args.concurrency,
+            server,
+            clients.token,
+            summary.treating_intakes,
+            args.requests,
+            args.concurrency,
             args.time_limit,
-        )  # fmt: skip
+        )
     print_report(args, large_url, demo_seconds, summary, pages, health, planning)
 
 
@@ -413,8 +449,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add = parser.add_argument
     add("--patients", type=int, default=10_000, help="patients added to the demo clinic")
-    add("--baseline-patients", type=int, default=1_000,
-        help="patients added to the baseline (0: the demo clinic alone)")  # fmt: skip
+    add(
+        "--baseline-patients",
+        type=int,
+        default=1_000,
+        help="patients added to the baseline (0: the demo clinic alone)",
+    )
     add("--practitioners", type=int, default=30, help="practitioners in all (demo's 3 included)")
     add("--requests", type=int, default=600, help="requests per endpoint under load")
     add("--concurrency", type=int, default=16, help="requests in flight under load")

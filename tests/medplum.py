@@ -46,8 +46,12 @@ def _installed() -> Path:
             packages = [f"@medplum/{name}@{MEDPLUM_VERSION}" for name in ("core", "definitions")]
             done = subprocess.run(
                 ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", *packages],
-                cwd=folder, capture_output=True, text=True, check=False, timeout=600,
-            )  # fmt: skip
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=600,
+            )
             if done.returncode != 0:
                 pytest.fail(f"npm install of Medplum failed: {done.stderr[-500:]}", pytrace=False)
         shutil.copyfile(_SCRIPT, folder / "validate.mjs")
@@ -63,8 +67,12 @@ def medplum_validate(resource: dict[str, Any] | list[dict[str, Any]]) -> list[di
     try:
         done = subprocess.run(
             ["node", "validate.mjs", handle.name],
-            cwd=folder, capture_output=True, text=True, check=False, timeout=300,
-        )  # fmt: skip
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
     finally:
         os.unlink(handle.name)
     if done.returncode != 0:

@@ -99,9 +99,19 @@ def _private_cluster() -> tuple[URL | None, Callable[[], None], str]:
     pg_ctl = str(bindir / "pg_ctl")
     notes = [
         _run(*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust"),
-        _run(*as_user, pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
-             f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"),
-    ]  # fmt: skip
+        _run(
+            *as_user,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-l",
+            str(folder / "log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1",
+            "start",
+        ),
+    ]
 
     def stop() -> None:
         _run(*as_user, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop")

@@ -58,8 +58,10 @@ def estimated_entropy_bits(value: str) -> float:
 def _repeats(value: str) -> bool:
     """True if the value is one shorter piece repeated (e.g. "abab...")."""
     size = len(value)
-    return any(size % period == 0 and value == value[:period] * (size // period)
-               for period in range(1, size // 2 + 1))  # fmt: skip
+    return any(
+        size % period == 0 and value == value[:period] * (size // period)
+        for period in range(1, size // 2 + 1)
+    )
 
 
 def weakness(value: str | None, public: tuple[str, ...] = ()) -> str | None:

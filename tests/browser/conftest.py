@@ -32,9 +32,14 @@ from ..system_packages import ensure_debian_package
 from .steps import CHROMIUM, TIMEOUT_MS, log_in, page_errors, watch
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SECRET = "browser-test-secret-key-that-is-long-enough-0123456789"
 SHOTS_ENV = "ACUBACK_BROWSER_SCREENSHOTS"  # a folder: keep each test's last page as a PNG
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
@@ -173,8 +178,9 @@ def live_server(demo_clinic: DemoClinic) -> Iterator[str]:
         settings = Settings(database_url=demo_clinic.database_url, data_dir=demo_clinic.data_dir)
         app = create_app(settings)
     port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            access_log=False, lifespan="on")  # fmt: skip
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", access_log=False, lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="acuback-test-server", daemon=True)
     thread.start()
@@ -194,9 +200,11 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.fail("the browser tests need Playwright: pip install 'playwright>=1.45' "
-                    "(never `playwright install`: the tests use Debian's Chromium)",
-                    pytrace=False)  # fmt: skip
+        pytest.fail(
+            "the browser tests need Playwright: pip install 'playwright>=1.45' "
+            "(never `playwright install`: the tests use Debian's Chromium)",
+            pytrace=False,
+        )
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
@@ -261,8 +269,9 @@ def new_page(
     def make(user: str | None = None, **options: Any) -> Any:
         if user is not None:
             options["storage_state"] = login_states(user)
-        context = browser.new_context(base_url=live_server, viewport={"width": 1280,
-                                      "height": 900}, **options)  # fmt: skip
+        context = browser.new_context(
+            base_url=live_server, viewport={"width": 1280, "height": 900}, **options
+        )
         contexts.append(context)
         page = watch(context.new_page())
         pages.append(page)

@@ -89,8 +89,9 @@ def submit(page: Any, button: str) -> None:
         page.get_by_role("button", name=button, exact=True).click()
 
 
-def new_patient(page: Any, given: str, family: str, sex: str = "female",
-                birth_date: str = "1980-05-01") -> int:  # fmt: skip
+def new_patient(
+    page: Any, given: str, family: str, sex: str = "female", birth_date: str = "1980-05-01"
+) -> int:
     """Fill in the new-patient form from the navigation; return the new patient's id."""
     page.goto("/clinic")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="New patient").click()
@@ -103,9 +104,17 @@ def new_patient(page: Any, given: str, family: str, sex: str = "female",
     return id_from_url(page, "patients")
 
 
-def submit_intake(page: Any, patient_id: int, *, age: int = 45, sex: str = "female",
-                  onset_weeks: float = 20, nrs: int = 6, findings: Iterable[str] = (),
-                  diagnoses: Iterable[str] = ()) -> int:  # fmt: skip
+def submit_intake(
+    page: Any,
+    patient_id: int,
+    *,
+    age: int = 45,
+    sex: str = "female",
+    onset_weeks: float = 20,
+    nrs: int = 6,
+    findings: Iterable[str] = (),
+    diagnoses: Iterable[str] = (),
+) -> int:
     """Fill in the intake from the patient's record; return the intake id (screening page).
 
     `findings` and `diagnoses` are the labels of the boxes to tick, as the user reads them.
@@ -134,8 +143,15 @@ def accept_plan(page: Any) -> None:
     submit(page, "Accept as proposed")
 
 
-def chart_session(page: Any, patient_id: int, *, needles_in: int, needles_out: int,
-                  pain_before: int = 6, pain_after: int = 4) -> int:  # fmt: skip
+def chart_session(
+    page: Any,
+    patient_id: int,
+    *,
+    needles_in: int,
+    needles_out: int,
+    pain_before: int = 6,
+    pain_after: int = 4,
+) -> int:
     """Chart a session pre-filled from the accepted plan and save the draft; return its id."""
     page.goto(f"/clinic/patients/{patient_id}")
     page.get_by_role("link", name="Chart a session").click()
@@ -148,9 +164,16 @@ def chart_session(page: Any, patient_id: int, *, needles_in: int, needles_out: i
     return id_from_url(page, "sessions")
 
 
-def fill_self_check(page: Any, *, age: int = 40, sex: str = "Female", weeks: float = 20,
-                    nrs: int = 5, ticks: tuple[str, ...] = (),
-                    pregnancy_weeks: int | None = None) -> None:  # fmt: skip
+def fill_self_check(
+    page: Any,
+    *,
+    age: int = 40,
+    sex: str = "Female",
+    weeks: float = 20,
+    nrs: int = 5,
+    ticks: tuple[str, ...] = (),
+    pregnancy_weeks: int | None = None,
+) -> None:
     """Open the public self-check from the home page and answer it as a visitor would."""
     from playwright.sync_api import expect  # imported late: conftest imports this module
 

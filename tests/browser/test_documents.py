@@ -29,8 +29,12 @@ def _download(page: Any, selector: str, folder: Path, name: str) -> bytes:
     info.value.save_as(str(target))
     pdf = target.read_bytes()
     assert pdf.startswith(b"%PDF-")
-    subprocess.run(["pdftoppm", "-r", "40", "-png", str(target), str(folder / name)],
-                   check=True, capture_output=True, timeout=120)  # fmt: skip
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", str(target), str(folder / name)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     drawn = sorted(folder.glob(f"{name}-*.png"))
     assert len(drawn) == len(pdf_pages(pdf))
     assert all(png.read_bytes().startswith(b"\x89PNG") for png in drawn)
@@ -48,9 +52,11 @@ def test_every_document_downloads_from_its_button(
     assert "Seen today; thank you for seeing her." in " ".join(pdf_pages(letter))
     fenwick = demo_patients["Fenwick"]
     mei.goto(f"/clinic/plans/{fenwick.plans[-1]}")
-    for selector, name, words in (("#handout-link", "handout", "home acupressure"),
-                                  ("#consent-link", "consent", "Consent to acupuncture"),
-                                  ("#course-report-link", "course-report", "STRICTA")):  # fmt: skip
+    for selector, name, words in (
+        ("#handout-link", "handout", "home acupressure"),
+        ("#consent-link", "consent", "Consent to acupuncture"),
+        ("#course-report-link", "course-report", "STRICTA"),
+    ):
         assert words in " ".join(pdf_pages(_download(mei, selector, tmp_path, name)))
     mei.goto(f"/clinic/sessions/{fenwick.sessions[-1]}")
     bill = _download(mei, "#superbill-link", tmp_path, "superbill")

@@ -88,11 +88,17 @@ def test_new_patient_form_names_the_missing_field(clinician: Any) -> None:
     ("findings", "disposition", "headline"),
     [
         (["Cancer now or in the past", "Losing weight without trying"], "refer", "Refer"),
-        (["Numbness around the back passage or genitals",
-          "Cannot pass urine, or the bladder does not empty"], "emergency", "Emergency"),
+        (
+            [
+                "Numbness around the back passage or genitals",
+                "Cannot pass urine, or the bladder does not empty",
+            ],
+            "emergency",
+            "Emergency",
+        ),
     ],
     ids=["refer", "emergency"],
-)  # fmt: skip
+)
 def test_red_flag_intake_shows_the_referral_and_offers_no_plan(
     clinician: Any, findings: list[str], disposition: str, headline: str
 ) -> None:
@@ -157,8 +163,7 @@ def test_needle_alarm_blocks_signing_until_the_count_matches_then_signing_locks(
     clinician: Any,
 ) -> None:
     patient_id = _patient_with_accepted_plan(clinician, "Signer")
-    chart_session(clinician, patient_id, needles_in=10, needles_out=9, pain_before=6,
-                  pain_after=3)  # fmt: skip
+    chart_session(clinician, patient_id, needles_in=10, needles_out=9, pain_before=6, pain_after=3)
     expect(clinician.locator("#session-status")).to_have_text("draft")
     expect(clinician.locator("#needle-alarm")).to_contain_text("Needle count mismatch")
     submit(clinician, "Sign and lock")

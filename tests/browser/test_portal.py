@@ -59,9 +59,13 @@ def test_patient_cannot_open_another_patients_pages(
     page = new_page(user="ada")
     other = demo_patients["Holloway"]  # Grace, another patient of the clinic
     own = demo_patients[_ADA.family_name]
-    for path in (f"/clinic/patients/{other.patient}", f"/clinic/patients/{own.patient}",
-                 f"/clinic/intakes/{other.intakes[0]}", f"/clinic/plans/{other.plans[0]}",
-                 f"/clinic/sessions/{other.sessions[0]}"):  # fmt: skip
+    for path in (
+        f"/clinic/patients/{other.patient}",
+        f"/clinic/patients/{own.patient}",
+        f"/clinic/intakes/{other.intakes[0]}",
+        f"/clinic/plans/{other.plans[0]}",
+        f"/clinic/sessions/{other.sessions[0]}",
+    ):
         response = page.goto(path)
         assert response is not None
         assert response.status == 403, f"{path} answered {response.status}"

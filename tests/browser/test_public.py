@@ -28,10 +28,14 @@ def test_self_check_without_warning_signs_says_what_to_expect(page: Any) -> None
 
 
 def test_self_check_with_warning_signs_says_see_a_doctor_now(page: Any) -> None:
-    fill_self_check(page, age=50, ticks=(
-        "Numbness or tingling between my legs, around my bottom or genitals",
-        "I cannot pass urine, or my bladder does not empty properly",
-    ))  # fmt: skip
+    fill_self_check(
+        page,
+        age=50,
+        ticks=(
+            "Numbness or tingling between my legs, around my bottom or genitals",
+            "I cannot pass urine, or my bladder does not empty properly",
+        ),
+    )
     expect(answer(page)).to_have_attribute("data-disposition", "emergency")
     expect(answer(page).get_by_role("heading", level=2)).to_have_text("See a doctor now")
     expect(answer(page)).to_contain_text("emergency")
@@ -46,9 +50,11 @@ def test_self_check_in_pregnancy_lists_the_points_to_avoid(page: Any) -> None:
     expect(answer(page).get_by_role("heading", level=2)).to_contain_text("with some precautions")
     tell = page.get_by_role("region", name="What to tell your practitioner")
     expect(tell).to_be_visible()
-    codes = " ".join(tell.locator("li[data-kind='points']").evaluate_all(
-        "items => items.map(i => i.dataset.codes)"
-    )).split()  # fmt: skip
+    codes = " ".join(
+        tell.locator("li[data-kind='points']").evaluate_all(
+            "items => items.map(i => i.dataset.codes)"
+        )
+    ).split()
     missing = [code for code in PREGNANCY_POINTS if code not in codes]
     assert not missing, f"pregnancy points not listed: {missing}"
     expect(tell).to_contain_text("LI4")

@@ -98,9 +98,11 @@ def test_course_booked_from_the_plan_then_changed_and_seen_in_the_portal(
         "rows => Object.fromEntries(rows.map(r => [r.dataset.appointment, r.dataset.status]))"
     )
     assert {k: v for k, v in seen.items() if int(k) in ids[:4]} == {
-        str(ids[0]): "booked", str(ids[1]): "cancelled", str(ids[2]): "attended",
+        str(ids[0]): "booked",
+        str(ids[1]): "cancelled",
+        str(ids[2]): "attended",
         str(ids[3]): "no_show",
-    }  # fmt: skip
+    }
     expect(patient.locator("#course-progress")).to_contain_text("1 visits done")
     expect(patient.locator("#course-progress")).to_contain_text(f"{count - 3} to come")
 

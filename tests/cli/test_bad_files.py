@@ -28,9 +28,16 @@ READERS: dict[str, Callable[[str], list[str]]] = {
     "score": lambda f: ["score", "nrs", f],
     "evidence pool": lambda f: ["evidence", "pool", f],
     "evidence report --clinic": lambda f: [
-        "evidence", "report", "--comparator", "sham", "--outcome", "pain", "--clinic", f,
+        "evidence",
+        "report",
+        "--comparator",
+        "sham",
+        "--outcome",
+        "pain",
+        "--clinic",
+        f,
     ],
-}  # fmt: skip
+}
 FIELDS = {
     "screen": "INTAKE",
     "plan": "INTAKE",
@@ -109,13 +116,23 @@ def test_a_bad_policy_file_is_one_line_naming_the_setting(
 WRITERS: dict[str, Callable[[Path, Path], list[str]]] = {
     "points map --out": lambda out, _: ["points", "map", "BL23", "--out", str(out / "map.svg")],
     "evidence pool --forest": lambda out, data: [
-        "evidence", "pool", str(data), "--forest", str(out / "forest.svg"),
+        "evidence",
+        "pool",
+        str(data),
+        "--forest",
+        str(out / "forest.svg"),
     ],
     "evidence report --out": lambda out, _: [
-        "evidence", "report", "--comparator", "sham", "--outcome", "pain",
-        "--out", str(out / "plots"),
+        "evidence",
+        "report",
+        "--comparator",
+        "sham",
+        "--outcome",
+        "pain",
+        "--out",
+        str(out / "plots"),
     ],
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("command", list(WRITERS))
@@ -182,8 +199,11 @@ def test_a_warning_is_one_sentence_not_python_source(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'w.sqlite3'}"
     done = subprocess.run(
         [sys.executable, "-c", script, "serve", "--db", url],
-        env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     named = ["ACUBACK_SECRET_KEY", "ACUBACK_AUDIT_KEY"]  # one sentence for each missing key

@@ -28,12 +28,19 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, int
         fenwick = uow.patients.search("Fenwick")[0]
         plan = next(p for p in uow.plans.for_patient(fenwick.id or 0) if p.status == "accepted")
         signed = [s for s in uow.sessions.for_patient(fenwick.id or 0) if s.status == "signed"]
-        draft = uow.sessions.add(TreatmentSession(patient_id=fenwick.id or 0, practitioner_id=1,
-                                                  session_date=date(2026, 3, 2)))  # fmt: skip
+        draft = uow.sessions.add(
+            TreatmentSession(
+                patient_id=fenwick.id or 0, practitioner_id=1, session_date=date(2026, 3, 2)
+            )
+        )
         intake = uow.intakes.for_patient(fenwick.id or 0)[0]
         uow.commit()
-    ids = {"plan": plan.id or 0, "session": signed[-1].id or 0, "draft": draft.id or 0,
-           "intake": intake.id or 0}  # fmt: skip
+    ids = {
+        "plan": plan.id or 0,
+        "session": signed[-1].id or 0,
+        "draft": draft.id or 0,
+        "intake": intake.id or 0,
+    }
     return url, ids
 
 
@@ -48,9 +55,13 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, int
     ],
 )
 def test_each_document_is_printed(
-    clinic: tuple[str, dict[str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-    kind: str, record: str, words: str,
-) -> None:  # fmt: skip
+    clinic: tuple[str, dict[str, int]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+    record: str,
+    words: str,
+) -> None:
     url, ids = clinic
     out = tmp_path / f"{kind}.pdf"
     assert main(["documents", kind, str(ids[record]), "--out", str(out), "--db", url]) == 0
@@ -70,9 +81,12 @@ def test_each_document_is_printed(
     ],
 )
 def test_bad_requests_exit_2_with_one_line(
-    clinic: tuple[str, dict[str, int]], tmp_path: Path, capsys: pytest.CaptureFixture[str],
-    argv: list[str], message: str,
-) -> None:  # fmt: skip
+    clinic: tuple[str, dict[str, int]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
     url, ids = clinic
     out = tmp_path / "x.pdf"
     args = [a.format(**ids) for a in argv]

@@ -71,8 +71,12 @@ def test_every_readme_tour_command_works_after_the_readme_set_up(tmp_path: Path)
     port = _free_port()
     server = subprocess.Popen(
         [*serve.split(), "--port", str(port)],
-        cwd=work, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        cwd=work,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         _wait_until_serving(server, port)
         for line in tour:

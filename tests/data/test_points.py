@@ -12,9 +12,21 @@ from acuback.knowledge.loader import DATA
 from acuback.knowledge.models import ANGLES, REGIONS
 
 WHO_COUNTS = {
-    "LU": 11, "LI": 20, "ST": 45, "SP": 21, "HT": 9, "SI": 19, "BL": 67, "KI": 27,
-    "PC": 9, "TE": 23, "GB": 44, "LR": 14, "GV": 28, "CV": 24,
-}  # fmt: skip
+    "LU": 11,
+    "LI": 20,
+    "ST": 45,
+    "SP": 21,
+    "HT": 9,
+    "SI": 19,
+    "BL": 67,
+    "KI": 27,
+    "PC": 9,
+    "TE": 23,
+    "GB": 44,
+    "LR": 14,
+    "GV": 28,
+    "CV": 24,
+}
 BACK_PAIN_EXTRAS = ("EX-B2", "EX-B7", "EX-UE7", "EX-HN3", "EX-UE8", "EX-HN15")
 
 
@@ -55,8 +67,11 @@ def test_point_names_agree_with_reference(kb: KnowledgeBase, reference_dir: Path
     for point in kb.points.values():
         row = rows[point.code]
         assert (point.pinyin, point.pinyin_ascii, point.hanzi, point.english) == (
-            row["pinyin"], row["pinyin_ascii"], row["hanzi"], row["english"],
-        )  # fmt: skip
+            row["pinyin"],
+            row["pinyin_ascii"],
+            row["hanzi"],
+            row["english"],
+        )
         assert point.meridian == row["meridian"]
         assert point.number == int(row["number"])
 

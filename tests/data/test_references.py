@@ -11,8 +11,12 @@ from acuback.errors import KnowledgeError
 from acuback.knowledge import KnowledgeBase
 from acuback.knowledge.loader import DATA, build_knowledge
 
-CONFLUENT = {"GV": ("SI3", "BL62"), "CV": ("LU7", "KI6"), "CHONG": ("SP4", "PC6"),
-             "DAI": ("GB41", "TE5")}  # fmt: skip
+CONFLUENT = {
+    "GV": ("SI3", "BL62"),
+    "CV": ("LU7", "KI6"),
+    "CHONG": ("SP4", "PC6"),
+    "DAI": ("GB41", "TE5"),
+}
 
 
 def test_twenty_pathways(kb: KnowledgeBase) -> None:
@@ -65,11 +69,15 @@ def test_every_alias_and_source_key_resolves(kb: KnowledgeBase) -> None:
 
 def test_required_popular_aliases(kb: KnowledgeBase) -> None:
     wanted = {
-        "Sea of Vitality": {"BL23", "BL52"}, "Sea of Energy": {"CV6"},
-        "Commanding Middle": {"BL40"}, "Gates of Consciousness": {"GB20"},
-        "Shoulder Well": {"GB21"}, "Womb and Vitals": {"BL53"}, "Bigger Stream": {"KI3"},
+        "Sea of Vitality": {"BL23", "BL52"},
+        "Sea of Energy": {"CV6"},
+        "Commanding Middle": {"BL40"},
+        "Gates of Consciousness": {"GB20"},
+        "Shoulder Well": {"GB21"},
+        "Womb and Vitals": {"BL53"},
+        "Bigger Stream": {"KI3"},
         "Kunlun Mountains": {"BL60"},
-    }  # fmt: skip
+    }
     found = {a.text: set(a.codes) for a in kb.aliases}
     for text, codes in wanted.items():
         assert found[text] == codes
@@ -116,8 +124,11 @@ def test_the_copy_loads(data_copy: Path) -> None:
 
 
 def test_unknown_source_key_is_named(data_copy: Path) -> None:
-    _edit(data_copy / "aliases.yaml", "sources: [gach1990, acupressure_names_web]",
-          "sources: [gach1990, no_such_book]")  # fmt: skip
+    _edit(
+        data_copy / "aliases.yaml",
+        "sources: [gach1990, acupressure_names_web]",
+        "sources: [gach1990, no_such_book]",
+    )
     with pytest.raises(KnowledgeError) as err:
         build_knowledge(data_copy)
     assert (err.value.file, err.value.field) == ("aliases.yaml", "sources")
@@ -129,8 +140,10 @@ def test_bad_field_is_named(data_copy: Path) -> None:
     with pytest.raises(KnowledgeError) as err:
         build_knowledge(data_copy)
     assert (err.value.file, err.value.record, err.value.field) == (
-        "meridians.yaml", "BL", "circulation_order",
-    )  # fmt: skip
+        "meridians.yaml",
+        "BL",
+        "circulation_order",
+    )
 
 
 def test_duplicate_point_is_refused(data_copy: Path) -> None:

@@ -46,8 +46,9 @@ def web_engine(web_db_url: str) -> Iterator[Engine]:
 
 
 def make_app(engine: Engine) -> FastAPI:
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False),
-                        secret_key=SECRET)  # fmt: skip
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False), secret_key=SECRET
+    )
     return create_app(settings, engine=engine, migrate=False)
 
 

@@ -15,8 +15,12 @@ def test_two_corrections_of_one_reading_one_gets_409(
     client: TestClient, auth: Auth, patient_ids: dict[str, int]
 ) -> None:
     mei = auth("mei")
-    body = {"patient_id": patient_ids["Fenwick"], "session_date": date.today().isoformat(),
-            "needles_in": 0, "needles_out": 0}  # fmt: skip
+    body = {
+        "patient_id": patient_ids["Fenwick"],
+        "session_date": date.today().isoformat(),
+        "needles_in": 0,
+        "needles_out": 0,
+    }
     draft = client.post("/api/v1/sessions", json=body, headers=mei).json()
     url = f"/api/v1/sessions/{draft['id']}"
     signed = client.post(f"{url}/sign", json={"version": draft["version"]}, headers=mei).json()
@@ -32,7 +36,8 @@ def test_two_corrections_of_one_reading_one_gets_409(
     chart = client.get(url, headers=mei).json()
     assert chart["chart"]["pain_after"] == 2
     assert [a["reason"] for a in chart["amendments"]] == ["a"]
-    unversioned = client.post(f"{url}/amendments", headers=mei,
-                              json={"reason": "c", "changes": {"pain_after": 3}})  # fmt: skip
+    unversioned = client.post(
+        f"{url}/amendments", headers=mei, json={"reason": "c", "changes": {"pain_after": 3}}
+    )
     assert unversioned.status_code == 422
     assert unversioned.json()["field"] == "version"

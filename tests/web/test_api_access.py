@@ -39,12 +39,18 @@ def test_patient_may_send_a_questionnaire_for_themself_only(
     client: TestClient, auth: Auth, patient_ids: dict[str, int]
 ) -> None:
     me = auth("ada")
-    mine = client.post(f"/api/v1/patients/{patient_ids['Fenwick']}/outcomes",
-                       json={"instrument": "peg", "responses": [4, 4, 3]}, headers=me)  # fmt: skip
+    mine = client.post(
+        f"/api/v1/patients/{patient_ids['Fenwick']}/outcomes",
+        json={"instrument": "peg", "responses": [4, 4, 3]},
+        headers=me,
+    )
     assert mine.status_code == 201
     assert mine.json()["score"] == 3.67
-    theirs = client.post(f"/api/v1/patients/{patient_ids['Moreau']}/outcomes",
-                         json={"instrument": "nrs", "responses": 2}, headers=me)  # fmt: skip
+    theirs = client.post(
+        f"/api/v1/patients/{patient_ids['Moreau']}/outcomes",
+        json={"instrument": "nrs", "responses": 2},
+        headers=me,
+    )
     assert theirs.status_code == 403
 
 
@@ -83,8 +89,9 @@ def test_denied_attempts_reach_the_audit_log(
     client: TestClient, auth: Auth, patient_ids: dict[str, int]
 ) -> None:
     client.get(f"/api/v1/patients/{patient_ids['Moreau']}", headers=auth("grace"))
-    entries = client.get("/api/v1/audit", params={"username": "grace", "limit": 5},
-                         headers=auth("admin")).json()  # fmt: skip
+    entries = client.get(
+        "/api/v1/audit", params={"username": "grace", "limit": 5}, headers=auth("admin")
+    ).json()
     assert entries[0]["outcome"] == "denied"
     assert entries[0]["action"] == "patient.read"
     assert client.get("/api/v1/audit", headers=auth("mei")).status_code == 403
@@ -97,8 +104,9 @@ def test_admin_creates_a_user_who_can_log_in(client: TestClient, auth: Auth) -> 
     assert "password" not in created.text
     again = client.post("/api/v1/users", json=body, headers=auth("admin"))
     assert again.status_code == 409
-    token = client.post("/api/v1/auth/token",
-                        data={"username": "newdesk", "password": "a-long-password-1"})  # fmt: skip
+    token = client.post(
+        "/api/v1/auth/token", data={"username": "newdesk", "password": "a-long-password-1"}
+    )
     assert token.status_code == 200
     assert token.json()["role"] == "reception"
     assert client.post("/api/v1/users", json=body, headers=auth("mei")).status_code == 403

@@ -40,8 +40,12 @@ def _wednesday(weeks: int) -> date:
 
 
 def _book(client: TestClient, auth: Auth, patient_id: int, start: datetime) -> dict[str, Any]:
-    body = {"patient_id": patient_id, "practitioner_id": 1, "starts_at": start.isoformat(),
-            "ends_at": (start + timedelta(minutes=45)).isoformat()}  # fmt: skip
+    body = {
+        "patient_id": patient_id,
+        "practitioner_id": 1,
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(minutes=45)).isoformat(),
+    }
     response = client.post("/api/v1/appointments", json=body, headers=auth("reception"))
     assert response.status_code == 201, response.text
     return dict(response.json())
@@ -65,13 +69,20 @@ def test_patient_feed_local_times_sequence_and_cancelled(
     assert "Acupuncture visit with" in str(event["summary"])
 
     moved = datetime.combine(day + timedelta(days=1), time(11), tzinfo=LONDON)
-    patch = {"version": first["version"], "starts_at": moved.isoformat(),
-             "ends_at": (moved + timedelta(minutes=45)).isoformat()}  # fmt: skip
-    assert client.patch(f"/api/v1/appointments/{first['id']}", json=patch,
-                        headers=desk).status_code == 200  # fmt: skip
+    patch = {
+        "version": first["version"],
+        "starts_at": moved.isoformat(),
+        "ends_at": (moved + timedelta(minutes=45)).isoformat(),
+    }
+    assert (
+        client.patch(f"/api/v1/appointments/{first['id']}", json=patch, headers=desk).status_code
+        == 200
+    )
     cancel = {"version": second["version"], "status": "cancelled", "cancel_reason": "work"}
-    assert client.patch(f"/api/v1/appointments/{second['id']}", json=cancel,
-                        headers=desk).status_code == 200  # fmt: skip
+    assert (
+        client.patch(f"/api/v1/appointments/{second['id']}", json=cancel, headers=desk).status_code
+        == 200
+    )
     after = _events(client.get(url, headers=auth("ada")))
     changed = after[f"appointment-{first['id']}@acuback"]
     assert int(changed["sequence"]) == 1
@@ -85,21 +96,27 @@ def test_feeds_refuse_the_wrong_people(
     client: TestClient, auth: Auth, patient_ids: dict[str, int]
 ) -> None:
     other = patient_ids["Moreau"]
-    assert client.get(f"/api/v1/patients/{other}/appointments.ics",
-                      headers=auth("ada")).status_code == 403  # fmt: skip
-    assert client.get("/api/v1/practitioners/1/calendar.ics",
-                      headers=auth("ada")).status_code == 403  # fmt: skip
+    assert (
+        client.get(f"/api/v1/patients/{other}/appointments.ics", headers=auth("ada")).status_code
+        == 403
+    )
+    assert (
+        client.get("/api/v1/practitioners/1/calendar.ics", headers=auth("ada")).status_code == 403
+    )
     assert client.get("/api/v1/practitioners/1/calendar.ics").status_code == 401
-    assert client.post("/api/v1/practitioners/1/calendar-feed",
-                       headers=auth("reception")).status_code == 403  # fmt: skip
+    assert (
+        client.post("/api/v1/practitioners/1/calendar-feed", headers=auth("reception")).status_code
+        == 403
+    )
 
 
 def test_practitioner_calendar_and_private_feed(
     client: TestClient, auth: Auth, patient_ids: dict[str, int]
 ) -> None:
     mei = auth("mei")
-    booked = _book(client, auth, patient_ids["Moreau"],
-                   datetime.combine(_wednesday(4), time(9), tzinfo=LONDON))  # fmt: skip
+    booked = _book(
+        client, auth, patient_ids["Moreau"], datetime.combine(_wednesday(4), time(9), tzinfo=LONDON)
+    )
     diary = _events(client.get("/api/v1/practitioners/1/calendar.ics", headers=mei))
     uid = f"appointment-{booked['id']}@acuback"
     assert uid in diary
@@ -114,7 +131,7 @@ def test_practitioner_calendar_and_private_feed(
             "practitioner_id": 1,
         },
     )
-    assert set(diary) == {f"appointment-{a['id']}@acuback" for a in listed.json()}  # fmt: skip
+    assert set(diary) == {f"appointment-{a['id']}@acuback" for a in listed.json()}
 
     created = client.post("/api/v1/practitioners/1/calendar-feed", headers=mei)
     assert created.status_code == 201

@@ -12,8 +12,7 @@ from fastapi.testclient import TestClient
 from acuback.clinical.intake import parse_intake
 
 Auth = Callable[[str], dict[str, str]]
-CLEAN = {"age": 40, "sex": "male",
-         "pain": {"regions": ["lower_back"], "onset_weeks": 20, "nrs": 6}}  # fmt: skip
+CLEAN = {"age": 40, "sex": "male", "pain": {"regions": ["lower_back"], "onset_weeks": 20, "nrs": 6}}
 
 
 def _patient(client: TestClient, auth: Auth) -> int:
@@ -51,8 +50,9 @@ def test_red_flag_intake_gets_no_points(client: TestClient, auth: Auth) -> None:
     plan = client.post(f"/api/v1/intakes/{intake['id']}/plans", headers=auth("mei")).json()
     assert plan["payload"]["points"] == []
     assert plan["payload"]["instead"]
-    accept = client.post(f"/api/v1/plans/{plan['id']}/accept", json={"version": plan["version"]},
-                         headers=auth("mei"))  # fmt: skip
+    accept = client.post(
+        f"/api/v1/plans/{plan['id']}/accept", json={"version": plan["version"]}, headers=auth("mei")
+    )
     assert accept.status_code == 409
 
 
@@ -76,10 +76,14 @@ def test_full_flow(client: TestClient, auth: Auth) -> None:
     start = datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
     booked = client.post(
         "/api/v1/appointments",
-        json={"patient_id": patient_id, "practitioner_id": 1, "starts_at": start.isoformat(),
-              "ends_at": (start + timedelta(minutes=45)).isoformat()},
+        json={
+            "patient_id": patient_id,
+            "practitioner_id": 1,
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(minutes=45)).isoformat(),
+        },
         headers=auth("reception"),
-    )  # fmt: skip
+    )
     assert booked.status_code == 201, booked.text
     draft = client.get(f"/api/v1/patients/{patient_id}/sessions/prefill", headers=mei).json()
     assert [n["point"] for n in draft["needles"]] == codes
@@ -96,10 +100,14 @@ def test_full_flow(client: TestClient, auth: Auth) -> None:
     for day, score in ((date.today() - timedelta(days=7), 7), (date.today(), 3)):
         recorded = client.post(
             f"/api/v1/patients/{patient_id}/outcomes",
-            json={"instrument": "nrs", "responses": score, "measured_on": day.isoformat(),
-                  "session_id": sid if score == 3 else None},
+            json={
+                "instrument": "nrs",
+                "responses": score,
+                "measured_on": day.isoformat(),
+                "session_id": sid if score == 3 else None,
+            },
             headers=mei,
-        )  # fmt: skip
+        )
         assert recorded.status_code == 201
         assert recorded.json()["score"] == score
     trajectory = client.get(f"/api/v1/patients/{patient_id}/trajectory", headers=mei).json()
@@ -127,8 +135,14 @@ def test_plan_edit_that_the_screening_forbids_is_refused(client: TestClient, aut
 
 def _chart(client: TestClient, auth: Auth, patient_id: int, **extra: Any) -> Any:
     needle = {"point": "SP6", "side": "left", "depth_mm": 10, "angle": "perpendicular"}
-    body = {"patient_id": patient_id, "session_date": date.today().isoformat(),
-            "needles": [needle], "needles_in": 1, "needles_out": 1, **extra}  # fmt: skip
+    body = {
+        "patient_id": patient_id,
+        "session_date": date.today().isoformat(),
+        "needles": [needle],
+        "needles_in": 1,
+        "needles_out": 1,
+        **extra,
+    }
     return client.post("/api/v1/sessions", json=body, headers=auth("daniel"))
 
 
@@ -145,8 +159,13 @@ def test_override_reason_required_and_stored(
     assert "override reason" in blocked.json()["detail"]
     reason = "Discussed with the midwife; patient consented"
     needle = {**draft["chart"]["needles"][0], "override_reason": reason}
-    body = {"version": draft["version"], "session_date": draft["chart"]["session_date"],
-            "needles": [needle], "needles_in": 1, "needles_out": 1}  # fmt: skip
+    body = {
+        "version": draft["version"],
+        "session_date": draft["chart"]["session_date"],
+        "needles": [needle],
+        "needles_in": 1,
+        "needles_out": 1,
+    }
     fixed = client.put(url, json=body, headers=auth("daniel")).json()
     signed = client.post(f"{url}/sign", json={"version": fixed["version"]}, headers=auth("daniel"))
     assert signed.status_code == 200
@@ -160,8 +179,14 @@ def test_needle_mismatch_blocks_signing_and_amendments_keep_the_original(
 ) -> None:
     mei, ada = auth("mei"), patient_ids["Fenwick"]
     needle = {"point": "BL40", "side": "bilateral", "depth_mm": 10, "angle": "perpendicular"}
-    body = {"patient_id": ada, "session_date": date.today().isoformat(), "needles": [needle],
-            "needles_in": 2, "needles_out": 1, "notes": "<script>alert(1)</script>"}  # fmt: skip
+    body = {
+        "patient_id": ada,
+        "session_date": date.today().isoformat(),
+        "needles": [needle],
+        "needles_in": 2,
+        "needles_out": 1,
+        "notes": "<script>alert(1)</script>",
+    }
     draft = client.post("/api/v1/sessions", json=body, headers=mei).json()
     assert draft["needle_count_mismatch"]
     assert draft["chart"]["notes"] == body["notes"]
@@ -177,20 +202,29 @@ def test_needle_mismatch_blocks_signing_and_amendments_keep_the_original(
     locked = client.put(url, json={**fix, "version": fixed["version"] + 1}, headers=mei)
     assert locked.status_code == 409
     signed_version = client.get(url, headers=mei).json()["version"]
-    amended = client.post(f"{url}/amendments", json={"reason": "post pain was 3",
-                          "version": signed_version, "changes": {"pain_after": 3}},
-                          headers=mei).json()  # fmt: skip
+    amended = client.post(
+        f"{url}/amendments",
+        json={"reason": "post pain was 3", "version": signed_version, "changes": {"pain_after": 3}},
+        headers=mei,
+    ).json()
     assert amended["chart"]["pain_after"] == 3
     assert amended["original"]["pain_after"] is None
     event = client.post(
         f"{url}/adverse-events",
-        json={"occurred_at": datetime.now(UTC).isoformat(), "type": "bleeding_haematoma",
-              "severity": "mild", "action_taken": "pressure applied"},
+        json={
+            "occurred_at": datetime.now(UTC).isoformat(),
+            "type": "bleeding_haematoma",
+            "severity": "mild",
+            "action_taken": "pressure applied",
+        },
         headers=mei,
-    )  # fmt: skip
+    )
     assert event.status_code == 201
-    bad = client.post(f"{url}/amendments", json={"reason": "x", "changes": {"status": "draft"},
-                      "version": amended["version"]}, headers=mei)  # fmt: skip
+    bad = client.post(
+        f"{url}/amendments",
+        json={"reason": "x", "changes": {"status": "draft"}, "version": amended["version"]},
+        headers=mei,
+    )
     assert bad.status_code == 422
     assert bad.json()["field"] == "changes.status"
 
@@ -199,8 +233,11 @@ def test_chart_links_must_be_the_same_patients(
     client: TestClient, auth: Auth, patient_ids: dict[str, int]
 ) -> None:
     plans = client.get(f"/api/v1/patients/{patient_ids['Fenwick']}/plans", headers=auth("mei"))
-    body = {"patient_id": patient_ids["Moreau"], "session_date": date.today().isoformat(),
-            "plan_id": plans.json()[0]["id"]}  # fmt: skip
+    body = {
+        "patient_id": patient_ids["Moreau"],
+        "session_date": date.today().isoformat(),
+        "plan_id": plans.json()[0]["id"],
+    }
     response = client.post("/api/v1/sessions", json=body, headers=auth("mei"))
     assert response.status_code == 422
     assert response.json()["field"] == "plan_id"

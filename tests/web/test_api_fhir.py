@@ -63,13 +63,24 @@ def test_metadata_and_our_code_systems_are_public_at_their_urls(client: TestClie
 def test_a_bundle_posted_creates_a_patient_and_a_repeat_is_only_a_proposal(
     client: TestClient, auth: Auth
 ) -> None:
-    patient = {"resourceType": "Patient", "name": [{"family": "Posted", "given": ["Petra"]}],
-               "gender": "female", "birthDate": "1970-05-06"}  # fmt: skip
-    score = {"resourceType": "Observation", "status": "final",
-             "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]},
-             "effectiveDateTime": "2026-03-01", "valueQuantity": {"value": 6}}  # fmt: skip
-    bundle = {"resourceType": "Bundle", "type": "collection",
-              "entry": [{"resource": patient}, {"resource": score}]}  # fmt: skip
+    patient = {
+        "resourceType": "Patient",
+        "name": [{"family": "Posted", "given": ["Petra"]}],
+        "gender": "female",
+        "birthDate": "1970-05-06",
+    }
+    score = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "72514-3"}]},
+        "effectiveDateTime": "2026-03-01",
+        "valueQuantity": {"value": 6},
+    }
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": patient}, {"resource": score}],
+    }
     mei = auth("mei")
     dry = client.post("/api/v1/fhir?dry_run=true", json=bundle, headers=mei)
     assert dry.status_code == 200, dry.text
@@ -90,11 +101,18 @@ def test_a_bundle_posted_creates_a_patient_and_a_repeat_is_only_a_proposal(
 def test_a_posted_bundle_with_an_unknown_type_is_422_and_changes_nothing(
     client: TestClient, auth: Auth
 ) -> None:
-    patient = {"resourceType": "Patient", "name": [{"family": "Refused", "given": ["Rhea"]}],
-               "gender": "female", "birthDate": "1966-01-02"}  # fmt: skip
-    warfarin = {"resourceType": "MedicationStatement", "status": "active",
-                "subject": {"reference": "Patient/x"},
-                "medicationCodeableConcept": {"text": "warfarin 5 mg daily"}}  # fmt: skip
+    patient = {
+        "resourceType": "Patient",
+        "name": [{"family": "Refused", "given": ["Rhea"]}],
+        "gender": "female",
+        "birthDate": "1966-01-02",
+    }
+    warfarin = {
+        "resourceType": "MedicationStatement",
+        "status": "active",
+        "subject": {"reference": "Patient/x"},
+        "medicationCodeableConcept": {"text": "warfarin 5 mg daily"},
+    }
     basic = {"resourceType": "Basic", "code": {"text": "a note"}}
     entries = [{"resource": r} for r in (patient, warfarin, basic)]
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
@@ -103,8 +121,9 @@ def test_a_posted_bundle_with_an_unknown_type_is_422_and_changes_nothing(
     assert refused.status_code == 422
     assert refused.json()["field"] == "entry[2].resource.resourceType"
     assert "Basic is not imported" in refused.json()["problem"]
-    dry = client.post("/api/v1/fhir?dry_run=true", json={**bundle, "entry": entries[:2]},
-                      headers=mei)  # fmt: skip
+    dry = client.post(
+        "/api/v1/fhir?dry_run=true", json={**bundle, "entry": entries[:2]}, headers=mei
+    )
     assert dry.status_code == 200  # so the 422 above created no patient to match against
     (medicine,) = dry.json()["skipped"]
     assert medicine["reads"] == "warfarin 5 mg daily"

@@ -64,8 +64,14 @@ def test_malformed_json_and_bad_ids_are_client_errors(client: TestClient, auth: 
 
 
 def test_unknown_ids_are_404(client: TestClient, auth: Auth) -> None:
-    for path in ("/patients/999999", "/intakes/999999", "/plans/999999", "/sessions/999999",
-                 "/practitioners/999999", "/patients/999999/trajectory"):  # fmt: skip
+    for path in (
+        "/patients/999999",
+        "/intakes/999999",
+        "/plans/999999",
+        "/sessions/999999",
+        "/practitioners/999999",
+        "/patients/999999/trajectory",
+    ):
         response = client.get(f"/api/v1{path}", headers=auth("mei"))
         assert response.status_code == 404, (path, response.text)
 

@@ -14,8 +14,13 @@ Auth = Callable[[str], dict[str, str]]
 
 
 def _signed_session(client: TestClient, auth: Auth, patient_id: int) -> str:
-    body = {"patient_id": patient_id, "session_date": date.today().isoformat(), "notes": "ok",
-            "needles_in": 0, "needles_out": 0}  # fmt: skip
+    body = {
+        "patient_id": patient_id,
+        "session_date": date.today().isoformat(),
+        "notes": "ok",
+        "needles_in": 0,
+        "needles_out": 0,
+    }
     draft = client.post("/api/v1/sessions", json=body, headers=auth("mei")).json()
     url = f"/api/v1/sessions/{draft['id']}"
     signed = client.post(f"{url}/sign", json={"version": draft["version"]}, headers=auth("mei"))
@@ -29,11 +34,17 @@ def test_a_huge_note_through_an_amendment_is_refused(
     url = _signed_session(client, auth, patient_ids["Fenwick"])
     version = client.get(url, headers=auth("mei")).json()["version"]
     amend = {"reason": "more notes", "version": version}
-    ten_mb = client.post(f"{url}/amendments", headers=auth("mei"),
-                         json={**amend, "changes": {"notes": "x" * 10_000_000}})  # fmt: skip
+    ten_mb = client.post(
+        f"{url}/amendments",
+        headers=auth("mei"),
+        json={**amend, "changes": {"notes": "x" * 10_000_000}},
+    )
     assert ten_mb.status_code == 413
-    too_long = client.post(f"{url}/amendments", headers=auth("mei"),
-                           json={**amend, "changes": {"notes": "x" * (MAX_NOTE + 1)}})  # fmt: skip
+    too_long = client.post(
+        f"{url}/amendments",
+        headers=auth("mei"),
+        json={**amend, "changes": {"notes": "x" * (MAX_NOTE + 1)}},
+    )
     assert too_long.status_code == 422
     assert too_long.json()["field"] == "notes"
     chart = client.get(url, headers=auth("mei")).json()
@@ -44,8 +55,11 @@ def test_a_huge_note_through_an_amendment_is_refused(
 def test_a_long_note_in_a_draft_is_refused_naming_the_field(
     client: TestClient, auth: Auth, patient_ids: dict[str, int]
 ) -> None:
-    body = {"patient_id": patient_ids["Fenwick"], "session_date": date.today().isoformat(),
-            "notes": "x" * (MAX_NOTE + 1)}  # fmt: skip
+    body = {
+        "patient_id": patient_ids["Fenwick"],
+        "session_date": date.today().isoformat(),
+        "notes": "x" * (MAX_NOTE + 1),
+    }
     response = client.post("/api/v1/sessions", json=body, headers=auth("mei"))
     assert response.status_code == 422
     assert response.json()["field"] == "notes"

@@ -53,15 +53,20 @@ def test_tokens_are_listed_and_revoked_by_their_owner_and_an_admin(client: TestC
     # Someone else's token is not found for a non-admin, and stays valid.
     stranger = _token(client, "ada")
     assert client.delete(f"/api/v1/auth/tokens/{newest}", headers=stranger).status_code == 404
-    assert client.get("/api/v1/auth/tokens", headers=stranger,
-                      params={"user_id": listed[0]["user_id"]}).status_code == 404  # fmt: skip
+    assert (
+        client.get(
+            "/api/v1/auth/tokens", headers=stranger, params={"user_id": listed[0]["user_id"]}
+        ).status_code
+        == 404
+    )
     assert _me(client, two) == 200
     # The owner revokes one; an administrator revokes the other.
     assert client.delete(f"/api/v1/auth/tokens/{newest}", headers=one).status_code == 200
     assert _me(client, two) == 401
     admin = _token(client, "admin")
-    theirs = client.get("/api/v1/auth/tokens", headers=admin,
-                        params={"user_id": listed[0]["user_id"]}).json()  # fmt: skip
+    theirs = client.get(
+        "/api/v1/auth/tokens", headers=admin, params={"user_id": listed[0]["user_id"]}
+    ).json()
     assert older in [item["id"] for item in theirs]
     assert client.delete(f"/api/v1/auth/tokens/{older}", headers=admin).status_code == 200
     assert _me(client, one) == 401
@@ -70,19 +75,28 @@ def test_tokens_are_listed_and_revoked_by_their_owner_and_an_admin(client: TestC
 def test_a_password_change_ends_the_other_sign_ins(client: TestClient) -> None:
     old = DEMO_PASSWORDS["daniel"]
     here, elsewhere = _token(client, "daniel"), _token(client, "daniel")
-    wrong = client.post("/api/v1/auth/password", headers=here,
-                        json={"current_password": "nope", "new_password": "x" * 20})  # fmt: skip
+    wrong = client.post(
+        "/api/v1/auth/password",
+        headers=here,
+        json={"current_password": "nope", "new_password": "x" * 20},
+    )
     assert wrong.status_code == 422
     assert wrong.json()["field"] == "current_password"
     new = "a-new-long-password-for-daniel"
-    changed = client.post("/api/v1/auth/password", headers=here,
-                          json={"current_password": old, "new_password": new})  # fmt: skip
+    changed = client.post(
+        "/api/v1/auth/password", headers=here, json={"current_password": old, "new_password": new}
+    )
     assert changed.status_code == 200, changed.text
     assert (_me(client, here), _me(client, elsewhere)) == (200, 401)
-    assert client.post("/api/v1/auth/token",
-                       data={"username": "daniel", "password": old}).status_code == 401  # fmt: skip
-    back = client.post("/api/v1/auth/password", headers=_token(client, "daniel", new),
-                       json={"current_password": new, "new_password": old})  # fmt: skip
+    assert (
+        client.post("/api/v1/auth/token", data={"username": "daniel", "password": old}).status_code
+        == 401
+    )
+    back = client.post(
+        "/api/v1/auth/password",
+        headers=_token(client, "daniel", new),
+        json={"current_password": new, "new_password": old},
+    )
     assert back.status_code == 200
 
 
@@ -92,8 +106,10 @@ def test_a_saved_cookie_does_not_work_after_logout(client: TestClient) -> None:
     saved = dict(browser.cookies)
     assert browser.get("/clinic", follow_redirects=False).status_code == 200
     token = form_token(browser, "/clinic")
-    assert browser.post("/logout", data={"csrf_token": token},
-                        follow_redirects=False).status_code == 303  # fmt: skip
+    assert (
+        browser.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code
+        == 303
+    )
     replay = TestClient(client.app, cookies=saved)
     assert replay.get("/clinic", follow_redirects=False).status_code != 200
 
@@ -115,8 +131,11 @@ def test_the_logout_everywhere_form_ends_the_other_browsers_and_tokens(client: T
     for browser in (here, there):
         assert log_in(browser, "mei", DEMO_PASSWORDS["mei"]).status_code == 303  # type: ignore[attr-defined]
     token = _token(client, "mei")
-    answer = here.post("/logout-everywhere", data={"csrf_token": form_token(here, "/clinic")},
-                       follow_redirects=False)  # fmt: skip
+    answer = here.post(
+        "/logout-everywhere",
+        data={"csrf_token": form_token(here, "/clinic")},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303
     assert there.get("/clinic", follow_redirects=False).status_code != 200
     assert _me(client, token) == 401

@@ -41,8 +41,12 @@ def test_every_api_operation_declares_the_errors_it_can_send(tmp_path: Path) -> 
     """Declared once on the API router, so endpoints added by any router inherit them."""
     schema = _schema(tmp_path)
     error = "#/components/schemas/ErrorOut"
-    operations = [(path, method, op) for path, item in schema["paths"].items()
-                  if path.startswith("/api/v1") for method, op in item.items()]  # fmt: skip
+    operations = [
+        (path, method, op)
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/v1")
+        for method, op in item.items()
+    ]
     assert len(operations) > 20
     for path, method, op in operations:
         for status in ("400", "401", "403", "404", "409", "413", "422"):
@@ -75,13 +79,21 @@ def test_the_error_bodies_sent_are_the_declared_shape(
     sent = [
         client.get("/api/v1/patients/999999", headers=mei),  # 404
         client.post("/api/v1/patients", json={"sex": "x"}, headers=mei),  # 422 validation
-        client.post("/api/v1/patients", json={"given_name": "A", "family_name": "B",
-                    "sex": "female", "birth_date": "0001-01-01"}, headers=mei),  # 422
+        client.post(
+            "/api/v1/patients",
+            json={
+                "given_name": "A",
+                "family_name": "B",
+                "sex": "female",
+                "birth_date": "0001-01-01",
+            },
+            headers=mei,
+        ),  # 422
         client.get("/api/v1/patients/1", headers={"Authorization": "Bearer forged"}),  # 401
         client.get(f"/api/v1/patients/{patient_ids['Moreau']}", headers=auth("ada")),  # 403
         client.post("/api/v1/patients", content=b"x" * (2 << 20), headers=mei),  # 413
         client.post("/api/v1/patients", content=b"{", headers=mei),  # malformed JSON
-    ]  # fmt: skip
+    ]
     assert sorted({r.status_code for r in sent}) == [401, 403, 404, 413, 422]
     for response in sent:
         ErrorOut.model_validate(response.json())

@@ -70,9 +70,14 @@ def _fuzz_operation(operation: APIOperation, headers: dict[str, str], examples: 
     )
 
     @given(case=strategy)
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case: Case) -> None:
         try:
             case.call_and_validate(headers=headers, checks=CHECKS)
@@ -90,8 +95,9 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     engine = make_engine(url)
     with UnitOfWork(engine) as uow:
         seed_demo(uow, hash_password)
-    application = create_app(Settings(database_url=url, secret_key=SECRET), engine=engine,
-                             migrate=False)  # fmt: skip
+    application = create_app(
+        Settings(database_url=url, secret_key=SECRET), engine=engine, migrate=False
+    )
     with TestClient(application):  # runs the lifespan: the app's state is ready
         yield application
     engine.dispose()

@@ -191,8 +191,16 @@ def test_passwords_are_argon2id() -> None:
 
 def test_unsafe_secret_key_refused_outside_development(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACUBACK_ENVIRONMENT", "production")
-    weak = [None, "short", "acuback-development-key-not-secret", " " * 32, "s" * 48,
-            "password" * 4, "ab" * 24, "0123456789" * 4]  # fmt: skip
+    weak = [
+        None,
+        "short",
+        "acuback-development-key-not-secret",
+        " " * 32,
+        "s" * 48,
+        "password" * 4,
+        "ab" * 24,
+        "0123456789" * 4,
+    ]
     for key in weak:
         with pytest.raises(UnsafeSecretKey):
             secret_key(Settings(secret_key=key))
@@ -205,10 +213,18 @@ def test_unsafe_secret_key_refused_outside_development(monkeypatch: pytest.Monke
 
 def test_openapi_lists_the_resources(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    for path in ("/api/v1/health", "/api/v1/auth/token", "/api/v1/patients",
-                 "/api/v1/intakes", "/api/v1/plans/{plan_id}/accept", "/api/v1/appointments",
-                 "/api/v1/sessions/{session_id}/sign", "/api/v1/patients/{patient_id}/trajectory",
-                 "/api/v1/dashboard", "/api/v1/research/aggregates"):  # fmt: skip
+    for path in (
+        "/api/v1/health",
+        "/api/v1/auth/token",
+        "/api/v1/patients",
+        "/api/v1/intakes",
+        "/api/v1/plans/{plan_id}/accept",
+        "/api/v1/appointments",
+        "/api/v1/sessions/{session_id}/sign",
+        "/api/v1/patients/{patient_id}/trajectory",
+        "/api/v1/dashboard",
+        "/api/v1/research/aggregates",
+    ):
         assert path in paths
 
 

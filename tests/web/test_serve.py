@@ -41,8 +41,11 @@ def test_serve_demo_seeds_once_and_prints_logins(
         assert login.password in first.output
     assert len(started) == 1
     assert {k: started[0][k] for k in ("host", "port", "access_log", "proxy_headers")} == {
-        "host": "127.0.0.1", "port": 8765, "access_log": True, "proxy_headers": False,
-    }  # fmt: skip
+        "host": "127.0.0.1",
+        "port": 8765,
+        "access_log": True,
+        "proxy_headers": False,
+    }
     assert started[0]["forwarded_allow_ips"] is None
     second = runner.invoke(app, ["serve", "--demo", "--db", url])
     assert "already present" in second.output
@@ -87,8 +90,11 @@ def test_serve_demo_refuses_a_database_holding_another_clinic(
     upgrade(url)
     engine = make_engine(url)
     with UnitOfWork(engine) as uow:
-        uow.patients.add(Patient(given_name="Real", family_name="Patient",
-                                 birth_date=date(1970, 1, 2), sex="female"))  # fmt: skip
+        uow.patients.add(
+            Patient(
+                given_name="Real", family_name="Patient", birth_date=date(1970, 1, 2), sex="female"
+            )
+        )
         uow.commit()
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: pytest.fail("served"))
     assert main(["serve", "--demo", "--db", url]) == 2
@@ -126,8 +132,15 @@ def test_access_log_and_json_logs_from_settings_and_flags(
     assert on["access_log"] is True
     assert off["log_config"]["formatters"]["access"] == {"()": "acuback.web.logs.JsonFormatter"}
     assert on["log_config"]["formatters"]["access"]["()"] == "uvicorn.logging.AccessFormatter"
-    record = logging.LogRecord("uvicorn.access", logging.INFO, "x", 1, '%s - "%s %s HTTP/%s" %d',
-                               ("127.0.0.1:5", "GET", "/health", "1.1", 200), None)  # fmt: skip
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        "x",
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", "/health", "1.1", 200),
+        None,
+    )
     line = json.loads(JsonFormatter().format(record))
     assert line["method"] == "GET"
     assert line["status"] == 200
@@ -143,10 +156,13 @@ def test_access_log_and_json_logs_from_settings_and_flags(
         ("s" * 48, None, "ACUBACK_SECRET_KEY"),
         ("Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1", None, "ACUBACK_AUDIT_KEY"),
         ("Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1", "ab" * 20, "ACUBACK_AUDIT_KEY"),
-        ("Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1",
-         "Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1", "must differ"),
+        (
+            "Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1",
+            "Zq8-strong-session-key-Lm2Rv9Tz4Wk8Hs3Nd6Yb1",
+            "must differ",
+        ),
     ],
-)  # fmt: skip
+)
 def test_serve_refuses_unsafe_secrets_with_one_line_and_exit_2(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

@@ -52,8 +52,9 @@ def _enrol(client: TestClient, username: str) -> str:
     if _code(secret, 0) != "000000":
         assert wrong.status_code == 422
         assert wrong.json()["field"] == "code"
-    confirmed = client.post("/api/v1/auth/totp/confirm", headers=me,
-                            json={"code": _code(secret, -1)})  # fmt: skip
+    confirmed = client.post(
+        "/api/v1/auth/totp/confirm", headers=me, json={"code": _code(secret, -1)}
+    )
     assert confirmed.status_code == 200, confirmed.text
     return secret
 
@@ -71,8 +72,11 @@ def test_an_enrolled_account_needs_a_fresh_code_at_the_api_login(client: TestCli
 
 def test_the_secret_never_leaves_the_server(client: TestClient) -> None:
     secret = _enrol(client, "researcher")
-    form = {"username": "researcher", "password": DEMO_PASSWORDS["researcher"],
-            "totp_code": _code(secret, 0)}  # fmt: skip
+    form = {
+        "username": "researcher",
+        "password": DEMO_PASSWORDS["researcher"],
+        "totp_code": _code(secret, 0),
+    }
     token = client.post("/api/v1/auth/token", data=form).json()["access_token"]
     body = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).text
     assert '"username":"researcher"' in body.replace(" ", "")
@@ -98,10 +102,17 @@ def test_wrong_codes_count_toward_the_login_limit(client: TestClient) -> None:
 def test_disabling_needs_a_current_code(client: TestClient) -> None:
     secret = _enrol(client, "daniel")
     me = {"Authorization": "Bearer none"}
-    assert client.post("/api/v1/auth/totp/disable", headers=me,
-                       json={"code": _code(secret, 0)}).status_code == 401  # fmt: skip
-    form = {"username": "daniel", "password": DEMO_PASSWORDS["daniel"],
-            "totp_code": _code(secret, 0)}  # fmt: skip
+    assert (
+        client.post(
+            "/api/v1/auth/totp/disable", headers=me, json={"code": _code(secret, 0)}
+        ).status_code
+        == 401
+    )
+    form = {
+        "username": "daniel",
+        "password": DEMO_PASSWORDS["daniel"],
+        "totp_code": _code(secret, 0),
+    }
     token = client.post("/api/v1/auth/token", data=form).json()["access_token"]
     me = {"Authorization": f"Bearer {token}"}
     used = client.post("/api/v1/auth/totp/disable", headers=me, json={"code": _code(secret, 0)})
@@ -116,8 +127,13 @@ def test_the_login_page_asks_for_the_code(web_engine: Engine) -> None:
         secret = _enrol(browser, "admin")
 
         def post(code: str) -> int:
-            data = {"username": "admin", "password": DEMO_PASSWORDS["admin"], "code": code,
-                    "csrf_token": form_token(browser), "next": ""}  # fmt: skip
+            data = {
+                "username": "admin",
+                "password": DEMO_PASSWORDS["admin"],
+                "code": code,
+                "csrf_token": form_token(browser),
+                "next": "",
+            }
             return browser.post("/login", data=data, follow_redirects=False).status_code
 
         without = post("")
@@ -130,8 +146,9 @@ def test_the_login_page_asks_for_the_code(web_engine: Engine) -> None:
 def test_admins_must_use_a_second_factor_when_the_clinic_says_so(web_engine: Engine) -> None:
     password = "a-long-password-for-the-new-admin"
     with UnitOfWork(web_engine) as uow:
-        uow.users.add(User(username="newadmin", password_hash=hash_password(password),
-                           role="admin"))  # fmt: skip
+        uow.users.add(
+            User(username="newadmin", password_hash=hash_password(password), role="admin")
+        )
         uow.commit()
     form = {"username": "newadmin", "password": password}
     with TestClient(_app(web_engine, require_admin_totp=False)) as lenient:
@@ -144,6 +161,9 @@ def test_admins_must_use_a_second_factor_when_the_clinic_says_so(web_engine: Eng
 
 
 def _app(engine: Engine, require_admin_totp: bool) -> FastAPI:
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False),
-                        secret_key=SECRET, require_admin_totp=require_admin_totp)  # fmt: skip
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        secret_key=SECRET,
+        require_admin_totp=require_admin_totp,
+    )
     return create_app(settings, engine=engine, migrate=False)

@@ -86,10 +86,21 @@ def documents_command(
         out.write_bytes(document.content)
     except OSError as exc:
         raise InputError("--out", f"cannot write {str(out)!r}: {exc.strerror}") from None
-    data = {"document_id": document.id, "kind": document.kind, "file": str(out),
-            "bytes": len(document.content), "sha256": document.sha256}  # fmt: skip
-    emit(data, as_json, lambda: f"{out}: {kind} {record_id}, {len(document.content)} bytes, "
-         f"document {document.id}, SHA-256 {document.sha256}")  # fmt: skip
+    data = {
+        "document_id": document.id,
+        "kind": document.kind,
+        "file": str(out),
+        "bytes": len(document.content),
+        "sha256": document.sha256,
+    }
+    emit(
+        data,
+        as_json,
+        lambda: (
+            f"{out}: {kind} {record_id}, {len(document.content)} bytes, "
+            f"document {document.id}, SHA-256 {document.sha256}"
+        ),
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -106,8 +106,12 @@ def research_export_command(
             summary = research_export(uow, _operator(), keys, out, fmt, progress)
     finally:
         engine.dispose()
-    data = {"out": str(out), "format": summary.format, "rows": summary.rows,
-            "files": [str(path) for path in summary.files]}  # fmt: skip
+    data = {
+        "out": str(out),
+        "format": summary.format,
+        "rows": summary.rows,
+        "files": [str(path) for path in summary.files],
+    }
     rows = ", ".join(f"{name} {count}" for name, count in summary.rows.items())
     emit(data, as_json, lambda: f"wrote {len(summary.files)} files to {out} ({rows} rows)")
 
@@ -149,8 +153,9 @@ def fhir_import_command(
     try:
         with UnitOfWork(engine) as uow:
             actor = Actor.of(uow.users.get_by_username(user))
-            report = fhir_import(uow, actor, data, fhir_urls(get_settings()),
-                                 into=into, new=new, dry_run=dry_run)  # fmt: skip
+            report = fhir_import(
+                uow, actor, data, fhir_urls(get_settings()), into=into, new=new, dry_run=dry_run
+            )
     finally:
         engine.dispose()
     out = {"dry_run": dry_run, **dataclasses.asdict(report)}

@@ -85,10 +85,15 @@ def search(
 
     hits = search_points(_kb(), text, limit)
     rows = [
-        {"code": h.point.code, "score": h.score, "matched": h.matched,
-         "pinyin": h.point.pinyin, "english": h.point.english}
+        {
+            "code": h.point.code,
+            "score": h.score,
+            "matched": h.matched,
+            "pinyin": h.point.pinyin,
+            "english": h.point.english,
+        }
         for h in hits
-    ]  # fmt: skip
+    ]
 
     def render() -> str:
         if not rows:

@@ -264,9 +264,19 @@ def reminders_send_command(db: str | None = DbOption, as_json: bool = JsonOption
         report = send_due_reminders(lambda: UnitOfWork(engine), target, settings.mail_from)
     finally:
         engine.dispose()
-    data = {"due": report.due, "sent": report.sent, "taken_by_others": report.taken_by_others,
-            "failed": report.failed}  # fmt: skip
-    emit(data, as_json, lambda: f"reminders: {report.sent} sent of {report.due} due, "
-         f"{report.taken_by_others} sent by another run, {report.failed} failed")  # fmt: skip
+    data = {
+        "due": report.due,
+        "sent": report.sent,
+        "taken_by_others": report.taken_by_others,
+        "failed": report.failed,
+    }
+    emit(
+        data,
+        as_json,
+        lambda: (
+            f"reminders: {report.sent} sent of {report.due} due, "
+            f"{report.taken_by_others} sent by another run, {report.failed} failed"
+        ),
+    )
     if report.failed:
         raise typer.Exit(1)

@@ -186,10 +186,14 @@ def bill_visit(visit: VisitContact, initial_taken_by: int | None = None) -> Bill
         if full and electro is not None:
             lines = _lines(visit, full, electro, initial_taken_by is not None, notes)
     return BillingResult(
-        session_id=visit.session_id, face_to_face_minutes=minutes, lines=lines,
-        to_confirm=tuple(notes), rules=rules.rules, sources=rules.sources,
+        session_id=visit.session_id,
+        face_to_face_minutes=minutes,
+        lines=lines,
+        to_confirm=tuple(notes),
+        rules=rules.rules,
+        sources=rules.sources,
         verified=rules.verified,
-    )  # fmt: skip
+    )
 
 
 def bill_day(visits: Sequence[VisitContact]) -> tuple[BillingResult, ...]:

@@ -308,9 +308,12 @@ def score_rmdq(responses: object) -> Score:
     if missing:
         notes = (f"{len(missing)} unmarked item(s) counted as no: {_numbers(missing)}",)
     return _result(
-        spec, sum(a is True for a in answers), spec.items - len(missing),
-        items_missing=missing, notes=notes,
-    )  # fmt: skip
+        spec,
+        sum(a is True for a in answers),
+        spec.items - len(missing),
+        items_missing=missing,
+        notes=notes,
+    )
 
 
 def score_startback(responses: object) -> Score:
@@ -336,9 +339,13 @@ def score_startback(responses: object) -> Score:
     else:
         group = "low"
     return _result(
-        spec, total, 9, subscores={"distress": distress}, category=group,
+        spec,
+        total,
+        9,
+        subscores={"distress": distress},
+        category=group,
         notes=(f"LOINC risk level {spec.loinc.answers.get(group, '?')}",),
-    )  # fmt: skip
+    )
 
 
 def _odi_section(value: object, index: int) -> int | None:
@@ -369,9 +376,15 @@ def score_odi(responses: object) -> Score:
     if missing:
         notes.append(f"unanswered section(s) left out: {_numbers(missing)}")
     return _result(
-        spec, round(percent, 2), len(answered), rounded=whole, items_missing=missing,
-        subscores={"raw_sum": sum(answered)}, category=band.id, notes=tuple(notes),
-    )  # fmt: skip
+        spec,
+        round(percent, 2),
+        len(answered),
+        rounded=whole,
+        items_missing=missing,
+        subscores={"raw_sum": sum(answered)},
+        category=band.id,
+        notes=tuple(notes),
+    )
 
 
 def _numbers(items: Sequence[int]) -> str:

@@ -42,19 +42,50 @@ __all__ = [
 ]
 
 Finding = Literal[
-    "urinary_retention", "urinary_incontinence_new", "faecal_incontinence", "saddle_anaesthesia",
-    "bilateral_leg_symptoms", "progressive_leg_weakness", "gait_disturbance",
-    "sexual_dysfunction_new", "pulsatile_abdominal_mass", "chest_pain_or_breathlessness",
-    "major_trauma", "minor_trauma", "osteoporosis", "long_term_corticosteroids", "cancer_history",
-    "unexplained_weight_loss", "night_pain", "fever", "iv_drug_use", "immunosuppression",
-    "morning_stiffness_over_30_min", "structural_deformity", "pacemaker_or_icd",
-    "neurostimulator_or_active_implant", "metal_implant_in_treatment_area", "bleeding_disorder",
-    "anticoagulant_therapy", "antiplatelet_therapy", "recent_radiotherapy",
-    "ischaemic_heart_disease", "ecg_abnormality", "severe_renal_insufficiency",
-    "severe_hepatic_insufficiency", "seizure_disorder", "exhausted_today", "intoxicated_today",
-    "needle_phobia", "fainting_history", "skin_infection_in_treatment_area", "diabetes",
-    "peripheral_neuropathy", "lymphoedema", "unable_to_consent",
-]  # fmt: skip
+    "urinary_retention",
+    "urinary_incontinence_new",
+    "faecal_incontinence",
+    "saddle_anaesthesia",
+    "bilateral_leg_symptoms",
+    "progressive_leg_weakness",
+    "gait_disturbance",
+    "sexual_dysfunction_new",
+    "pulsatile_abdominal_mass",
+    "chest_pain_or_breathlessness",
+    "major_trauma",
+    "minor_trauma",
+    "osteoporosis",
+    "long_term_corticosteroids",
+    "cancer_history",
+    "unexplained_weight_loss",
+    "night_pain",
+    "fever",
+    "iv_drug_use",
+    "immunosuppression",
+    "morning_stiffness_over_30_min",
+    "structural_deformity",
+    "pacemaker_or_icd",
+    "neurostimulator_or_active_implant",
+    "metal_implant_in_treatment_area",
+    "bleeding_disorder",
+    "anticoagulant_therapy",
+    "antiplatelet_therapy",
+    "recent_radiotherapy",
+    "ischaemic_heart_disease",
+    "ecg_abnormality",
+    "severe_renal_insufficiency",
+    "severe_hepatic_insufficiency",
+    "seizure_disorder",
+    "exhausted_today",
+    "intoxicated_today",
+    "needle_phobia",
+    "fainting_history",
+    "skin_infection_in_treatment_area",
+    "diabetes",
+    "peripheral_neuropathy",
+    "lymphoedema",
+    "unable_to_consent",
+]
 FINDINGS: tuple[str, ...] = Finding.__args__  # type: ignore[attr-defined]
 
 PainRegion = Literal["lower_back", "upper_back", "neck"]
@@ -69,9 +100,16 @@ Duration = Literal["acute", "subacute", "chronic"]
 DURATIONS: tuple[str, ...] = Duration.__args__  # type: ignore[attr-defined]
 
 StartBack = tuple[
-    StrictBool, StrictBool, StrictBool, StrictBool,
-    StrictBool, StrictBool, StrictBool, StrictBool, Item9,
-]  # fmt: skip
+    StrictBool,
+    StrictBool,
+    StrictBool,
+    StrictBool,
+    StrictBool,
+    StrictBool,
+    StrictBool,
+    StrictBool,
+    Item9,
+]
 
 
 class _Frozen(BaseModel):

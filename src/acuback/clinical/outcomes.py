@@ -197,9 +197,10 @@ def _reassessment(
 ) -> tuple[str, bool]:
     if (reassess_on is None) == (reassess_after_sessions is None):
         raise InputError(
-            "reassessment", "give exactly one reassessment point",
+            "reassessment",
+            "give exactly one reassessment point",
             "reassess_on (a date) or reassess_after_sessions (with sessions_completed)",
-        )  # fmt: skip
+        )
     if reassess_on is not None:
         if not isinstance(reassess_on, dt.date):
             raise InputError("reassess_on", f"{reassess_on!r}", "a date")
@@ -327,33 +328,60 @@ def check_visit_coverage(
         covered: bool, phase: Literal["initial", "additional", "none"], why: str
     ) -> CoverageDecision:
         return CoverageDecision(
-            covered=covered, visit_date=visit_date, phase=phase, visits_in_year=len(in_year),
-            initial_visits_used=initial_used, additional_visits_used=additional_used,
-            course_start=start, initial_window_end=window_end, reason=why, rule=rule.id,
-            applies_to=rule.applies_to, sources=rule.sources,
-        )  # fmt: skip
+            covered=covered,
+            visit_date=visit_date,
+            phase=phase,
+            visits_in_year=len(in_year),
+            initial_visits_used=initial_used,
+            additional_visits_used=additional_used,
+            course_start=start,
+            initial_window_end=window_end,
+            reason=why,
+            rule=rule.id,
+            applies_to=rule.applies_to,
+            sources=rule.sources,
+        )
 
     if len(in_year) >= rule.max_visits_per_year:
-        return decide(False, "none", f"{len(in_year)} visits in the last year already; "
-                      f"the limit is {rule.max_visits_per_year} a year")  # fmt: skip
+        return decide(
+            False,
+            "none",
+            f"{len(in_year)} visits in the last year already; "
+            f"the limit is {rule.max_visits_per_year} a year",
+        )
     if initial_used < rule.initial_visits and visit_date <= window_end:
-        return decide(True, "initial", f"visit {initial_used + 1} of the first "
-                      f"{rule.initial_visits}, within the {rule.initial_window_days} days from "
-                      f"{start.isoformat()} to {window_end.isoformat()}")  # fmt: skip
+        return decide(
+            True,
+            "initial",
+            f"visit {initial_used + 1} of the first "
+            f"{rule.initial_visits}, within the {rule.initial_window_days} days from "
+            f"{start.isoformat()} to {window_end.isoformat()}",
+        )
     if additional_used >= rule.additional_visits_if_improving:
-        return decide(False, "none", f"all {rule.additional_visits_if_improving} additional "
-                      "visits have been used")  # fmt: skip
+        return decide(
+            False,
+            "none",
+            f"all {rule.additional_visits_if_improving} additional visits have been used",
+        )
     past = (
         f"the first {rule.initial_visits} visits are used"
         if initial_used >= rule.initial_visits
         else f"the {rule.initial_window_days} days ended on {window_end.isoformat()}"
     )
     if improving is None:
-        return decide(False, "none", f"{past}; a further visit needs documented improvement: "
-                      "reassess first")  # fmt: skip
+        return decide(
+            False, "none", f"{past}; a further visit needs documented improvement: reassess first"
+        )
     if not improving:
-        return decide(False, "none", f"{past}; the patient is not improving, and the rule "
-                      "says treatment stops")  # fmt: skip
-    return decide(True, "additional", f"{past}; additional visit {additional_used + 1} of "
-                  f"{rule.additional_visits_if_improving}, allowed because the patient is "
-                  "improving")  # fmt: skip
+        return decide(
+            False,
+            "none",
+            f"{past}; the patient is not improving, and the rule says treatment stops",
+        )
+    return decide(
+        True,
+        "additional",
+        f"{past}; additional visit {additional_used + 1} of "
+        f"{rule.additional_visits_if_improving}, allowed because the patient is "
+        "improving",
+    )

@@ -236,12 +236,18 @@ def _choose_points(
         needles += count
         chosen.append(
             PlannedPoint(
-                code=point.code, name=f"{point.pinyin_ascii} ({point.english})", side=side,
-                role=candidate.entry.role, angle=_angle(point), direction=point.direction,
-                depth_mm=_depth(point, constraints), reason=candidate.entry.reason,
-                sources=candidate.sources, cautions=point.cautions,
+                code=point.code,
+                name=f"{point.pinyin_ascii} ({point.english})",
+                side=side,
+                role=candidate.entry.role,
+                angle=_angle(point),
+                direction=point.direction,
+                depth_mm=_depth(point, constraints),
+                reason=candidate.entry.reason,
+                sources=candidate.sources,
+                cautions=point.cautions,
             )
-        )  # fmt: skip
+        )
     excluded += _named_avoidances(constraints, {e.code for e in excluded})
     notes = []
     if spare:
@@ -267,11 +273,16 @@ def _methods(
         method = kb.methods.get(offer.code)
         chosen.append(
             PlannedMethod(
-                code=offer.code, name=method.name if method else offer.code, when=offer.when,
-                details=" ".join(offer.details.split()), parameters=offer.parameters,
-                sources=offer.sources, points=site.points, regions=site.regions,
+                code=offer.code,
+                name=method.name if method else offer.code,
+                when=offer.when,
+                details=" ".join(offer.details.split()),
+                parameters=offer.parameters,
+                sources=offer.sources,
+                points=site.points,
+                regions=site.regions,
             )
-        )  # fmt: skip
+        )
     return chosen, excluded
 
 
@@ -284,12 +295,16 @@ def _course(intake: Intake) -> CoursePlan:
         if intake.duration in rule.durations and any(r in rule.regions for r in intake.pain.regions)
     )
     return CoursePlan(
-        sessions_per_week=course.sessions_per_week, weeks=course.weeks,
+        sessions_per_week=course.sessions_per_week,
+        weeks=course.weeks,
         total_sessions=course.total_sessions,
         reassess_after_sessions=course.reassess_after_sessions,
-        retention_minutes=course.retention_minutes, extension=" ".join(course.extension.split()),
-        basis=course.basis, sources=course.sources, payer_rules=payer,
-    )  # fmt: skip
+        retention_minutes=course.retention_minutes,
+        extension=" ".join(course.extension.split()),
+        basis=course.basis,
+        sources=course.sources,
+        payer_rules=payer,
+    )
 
 
 def _self_care(
@@ -319,12 +334,14 @@ def _self_care(
 def _guidelines(intake: Intake) -> tuple[tuple[GuidelineNote, ...], list[str]]:
     notes = tuple(
         GuidelineNote(
-            guideline=s.guideline, stance=s.stance, statement=" ".join(s.statement.split()),
+            guideline=s.guideline,
+            stance=s.stance,
+            statement=" ".join(s.statement.split()),
             verified=s.verified,
         )
         for s in load_guidelines()
         if intake.duration in s.durations and any(r in s.regions for r in intake.pain.regions)
-    )  # fmt: skip
+    )
     extra = []
     if any(r != "lower_back" for r in intake.pain.regions):
         extra.append(
@@ -350,9 +367,16 @@ def plan(
     if result.disposition not in TREATING:
         top = [r.message for r in result.reasons if r.disposition == result.disposition]
         return Plan(
-            screening=result, points=(), methods=(), course=None, excluded=(), self_care=(),
-            guidelines=guidelines, instead=(result.next_step, *top), notes=tuple(guideline_notes),
-        )  # fmt: skip
+            screening=result,
+            points=(),
+            methods=(),
+            course=None,
+            excluded=(),
+            self_care=(),
+            guidelines=guidelines,
+            instead=(result.next_step, *top),
+            notes=tuple(guideline_notes),
+        )
     constraints = result.constraints
     points, point_excluded, point_notes = _choose_points(intake, kb, constraints)
     self_care, care_excluded = _self_care(intake, kb, constraints)
@@ -372,7 +396,13 @@ def plan(
     if constraints.position:
         notes.insert(0, f"Treat the patient {POSITION_WORDS[constraints.position]}.")
     return Plan(
-        screening=result, points=tuple(points), methods=tuple(methods), course=_course(intake),
-        excluded=(*point_excluded, *method_excluded, *care_excluded), self_care=tuple(self_care),
-        guidelines=guidelines, instead=instead, notes=tuple(notes),
-    )  # fmt: skip
+        screening=result,
+        points=tuple(points),
+        methods=tuple(methods),
+        course=_course(intake),
+        excluded=(*point_excluded, *method_excluded, *care_excluded),
+        self_care=tuple(self_care),
+        guidelines=guidelines,
+        instead=instead,
+        notes=tuple(notes),
+    )

@@ -320,10 +320,14 @@ def screen(
             continue
         reasons.append(
             Reason(
-                rule=rule.id, disposition=rule.disposition, message=rule.practitioner.strip(),
-                patient_message=rule.patient.strip(), sources=rule.sources, verified=rule.verified,
+                rule=rule.id,
+                disposition=rule.disposition,
+                message=rule.practitioner.strip(),
+                patient_message=rule.patient.strip(),
+                sources=rule.sources,
+                verified=rule.verified,
             )
-        )  # fmt: skip
+        )
         builder.add_rule(rule, facts, kb)
     builder.add_methods(facts, kb)
     for code in workup:

@@ -41,10 +41,14 @@ def point_frequency(charts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
             sides.setdefault(n["point"], set()).add(str(n["side"]))
             depths.setdefault(n["point"], []).append(float(n["depth_mm"]))
     return [
-        {"point": code, "sessions": count, "sides": sorted(sides[code]),
-         "depth_mm": [min(depths[code]), max(depths[code])]}
+        {
+            "point": code,
+            "sessions": count,
+            "sides": sorted(sides[code]),
+            "depth_mm": [min(depths[code]), max(depths[code])],
+        }
         for code, count in sorted(sessions.items(), key=lambda item: (-item[1], item[0]))
-    ]  # fmt: skip
+    ]
 
 
 def _stimulation(charts: Sequence[Mapping[str, Any]]) -> str:
@@ -60,14 +64,21 @@ def _stimulation(charts: Sequence[Mapping[str, Any]]) -> str:
 
 
 def _needle_type(charts: Sequence[Mapping[str, Any]]) -> str:
-    kinds = sorted({
-        " ".join(part for part in (
-            f"{c['needle_gauge_mm']:g} mm diameter" if c.get("needle_gauge_mm") else "",
-            f"{c['needle_length_mm']:g} mm long" if c.get("needle_length_mm") else "",
-            str(c.get("needle_make") or ""),
-        ) if part)
-        for c in charts
-    } - {""})  # fmt: skip
+    kinds = sorted(
+        {
+            " ".join(
+                part
+                for part in (
+                    f"{c['needle_gauge_mm']:g} mm diameter" if c.get("needle_gauge_mm") else "",
+                    f"{c['needle_length_mm']:g} mm long" if c.get("needle_length_mm") else "",
+                    str(c.get("needle_make") or ""),
+                )
+                if part
+            )
+            for c in charts
+        }
+        - {""}
+    )
     return "; ".join(kinds) or NOT_RECORDED
 
 
@@ -130,32 +141,60 @@ def stricta_items(
     who = practitioner or {}
     items = [
         ("1a", "Style of acupuncture", "Not recorded: the plan does not name a style."),
-        ("1b", "Reasoning for treatment",
-         "Points chosen from the acuback protocols for the patient's region and pain duration; "
-         f"sources: {', '.join(reasons)}." if reasons else NOT_RECORDED),
-        ("1c", "Extent to which treatment was varied",
-         f"Individualised: planned {len(planned)} points; {len(used - planned)} points needled "
-         "outside the plan." if charts else NOT_RECORDED),
+        (
+            "1b",
+            "Reasoning for treatment",
+            "Points chosen from the acuback protocols for the patient's region and pain duration; "
+            f"sources: {', '.join(reasons)}."
+            if reasons
+            else NOT_RECORDED,
+        ),
+        (
+            "1c",
+            "Extent to which treatment was varied",
+            f"Individualised: planned {len(planned)} points; {len(used - planned)} points needled "
+            "outside the plan."
+            if charts
+            else NOT_RECORDED,
+        ),
         ("2a", "Needle insertions per session", _spread(counts, "needles")),
-        ("2b", "Points used", "; ".join(
-            f"{p['point']} ({'/'.join(p['sides'])}, {p['sessions']} sessions)" for p in points
-        ) or NOT_RECORDED),
-        ("2c", "Depth of insertion",
-         f"{depth[0]:g} to {depth[-1]:g} mm" if depth else NOT_RECORDED),
-        ("2d", "Response sought", ", ".join(r.replace("_", " ") for r in responses)
-         or NOT_RECORDED),
+        (
+            "2b",
+            "Points used",
+            "; ".join(
+                f"{p['point']} ({'/'.join(p['sides'])}, {p['sessions']} sessions)" for p in points
+            )
+            or NOT_RECORDED,
+        ),
+        (
+            "2c",
+            "Depth of insertion",
+            f"{depth[0]:g} to {depth[-1]:g} mm" if depth else NOT_RECORDED,
+        ),
+        (
+            "2d",
+            "Response sought",
+            ", ".join(r.replace("_", " ") for r in responses) or NOT_RECORDED,
+        ),
         ("2e", "Needle stimulation", _stimulation(charts)),
         ("2f", "Needle retention time", _spread(retention, "minutes")),
         ("2g", "Needle type", _needle_type(charts)),
-        ("3a", "Number of treatment sessions", f"{len(charts)} signed sessions"
-         + (f" of {course['total_sessions']} planned" if course.get("total_sessions") else "")),
+        (
+            "3a",
+            "Number of treatment sessions",
+            f"{len(charts)} signed sessions"
+            + (f" of {course['total_sessions']} planned" if course.get("total_sessions") else ""),
+        ),
         ("3b", "Frequency and duration of sessions", _regimen(charts, course)),
         ("4a", "Other components of treatment", _other(charts, self_care)),
-        ("4b", "Setting and context",
-         "Routine care in the clinic. Instructions to practitioners and the explanations "
-         "given to the patient are not recorded in the charts."),
+        (
+            "4b",
+            "Setting and context",
+            "Routine care in the clinic. Instructions to practitioners and the explanations "
+            "given to the patient are not recorded in the charts.",
+        ),
         ("5", "Practitioner background", _background(who)),
         ("6a", "Rationale for the control", "Not applicable: routine care, no control group."),
         ("6b", "Description of the control", "Not applicable: routine care, no control group."),
-    ]  # fmt: skip
+    ]
     return [{"item": item, "title": title, "value": value} for item, title, value in items]

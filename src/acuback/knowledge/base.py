@@ -164,9 +164,11 @@ class KnowledgeBase:
             count = len(self.points_of(meridian.code))
             if count != meridian.point_count:
                 raise KnowledgeError(
-                    file, meridian.code, "point_count",
+                    file,
+                    meridian.code,
+                    "point_count",
                     f"says {meridian.point_count} but the point files hold {count}",
-                )  # fmt: skip
+                )
         referenced = list(meridian.shared_points)
         if meridian.confluent:
             referenced += [meridian.confluent.opening_point, meridian.confluent.coupled_point]

@@ -64,10 +64,26 @@ SourceKey = Annotated[str, AfterValidator(_check_source_key)]
 Sources = Annotated[tuple[SourceKey, ...], Field(min_length=1)]
 
 Region = Literal[
-    "head", "face", "neck", "shoulder", "chest", "lateral_trunk", "upper_abdomen",
-    "lower_abdomen", "upper_back", "lower_back", "sacrum", "buttock", "upper_arm", "forearm",
-    "hand", "thigh", "knee", "lower_leg", "foot",
-]  # fmt: skip
+    "head",
+    "face",
+    "neck",
+    "shoulder",
+    "chest",
+    "lateral_trunk",
+    "upper_abdomen",
+    "lower_abdomen",
+    "upper_back",
+    "lower_back",
+    "sacrum",
+    "buttock",
+    "upper_arm",
+    "forearm",
+    "hand",
+    "thigh",
+    "knee",
+    "lower_leg",
+    "foot",
+]
 REGIONS: tuple[str, ...] = Region.__args__  # type: ignore[attr-defined]
 
 Angle = Literal["perpendicular", "oblique", "transverse"]
@@ -93,10 +109,25 @@ POSITION_FLAG_KINDS: frozenset[str] = frozenset(
 )
 
 Category = Literal[
-    "back_shu", "front_mu", "yuan_source", "luo_connecting", "xi_cleft", "jing_well",
-    "ying_spring", "shu_stream", "jing_river", "he_sea", "lower_he_sea", "confluent",
-    "hui_meeting", "command", "window_of_heaven", "ghost", "entry", "exit",
-]  # fmt: skip
+    "back_shu",
+    "front_mu",
+    "yuan_source",
+    "luo_connecting",
+    "xi_cleft",
+    "jing_well",
+    "ying_spring",
+    "shu_stream",
+    "jing_river",
+    "he_sea",
+    "lower_he_sea",
+    "confluent",
+    "hui_meeting",
+    "command",
+    "window_of_heaven",
+    "ghost",
+    "entry",
+    "exit",
+]
 
 VERTEBRAE: tuple[str, ...] = (
     *(f"C{i}" for i in range(1, 8)),
@@ -115,8 +146,18 @@ class Source(_Frozen):
 
     key: SourceKey
     citation: str = Field(min_length=5)
-    kind: Literal["standard", "guideline", "textbook", "trial", "review", "study", "web", "dataset",
-                  "payer_rule", "instrument"]  # fmt: skip
+    kind: Literal[
+        "standard",
+        "guideline",
+        "textbook",
+        "trial",
+        "review",
+        "study",
+        "web",
+        "dataset",
+        "payer_rule",
+        "instrument",
+    ]
     year: int | None = None
     url: str | None = None
     note: str | None = None

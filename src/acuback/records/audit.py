@@ -256,8 +256,12 @@ def seal_legacy(session: Session, key: bytes, actor: str = "system") -> tuple[Au
     old = verify_unkeyed(session)
     if not old.ok:
         return old, False
-    log.record(actor, REKEY_ACTION, "audit_log",
-               detail={"sealed_seq": old.head_seq, "sealed_hash": old.head_hash})  # fmt: skip
+    log.record(
+        actor,
+        REKEY_ACTION,
+        "audit_log",
+        detail={"sealed_seq": old.head_seq, "sealed_hash": old.head_hash},
+    )
     return old, True
 
 
@@ -278,8 +282,13 @@ def verify_unkeyed(session: Session) -> AuditReport:
                 ok=False, entries_checked=checked, first_broken_seq=row.seq, problem=problem
             )
         expected_seq, prev_hash, checked = row.seq + 1, row.hash, checked + 1
-    return AuditReport(ok=True, entries_checked=checked, head_hash=prev_hash, head_seq=checked,
-                       unkeyed_entries=checked)  # fmt: skip
+    return AuditReport(
+        ok=True,
+        entries_checked=checked,
+        head_hash=prev_hash,
+        head_seq=checked,
+        unkeyed_entries=checked,
+    )
 
 
 class AuditLog:

@@ -33,18 +33,25 @@ def search_fields() -> tuple[ColumnElement[str], ...]:
     )
 
 
-_FTS_VALUES = ("given_name || ' ' || family_name, family_name || ' ' || given_name, "
-               "public_id, coalesce(phone, ''), coalesce(email, '')")  # fmt: skip
+_FTS_VALUES = (
+    "given_name || ' ' || family_name, family_name || ' ' || given_name, "
+    "public_id, coalesce(phone, ''), coalesce(email, '')"
+)
 _FTS_COLUMNS = "name, reversed, public_id, phone, email"
 
 
 def sqlite_ddl() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(upgrade, downgrade) statements for SQLite."""
-    insert = (f"INSERT INTO {FTS_TABLE}(rowid, {_FTS_COLUMNS}) "
-              f"SELECT id, {_FTS_VALUES} FROM patients")  # fmt: skip
-    row_values = _FTS_VALUES.replace("given_name", "new.given_name").replace(
-        "family_name", "new.family_name").replace("public_id", "new.public_id").replace(
-        "phone", "new.phone").replace("email", "new.email")  # fmt: skip
+    insert = (
+        f"INSERT INTO {FTS_TABLE}(rowid, {_FTS_COLUMNS}) SELECT id, {_FTS_VALUES} FROM patients"
+    )
+    row_values = (
+        _FTS_VALUES.replace("given_name", "new.given_name")
+        .replace("family_name", "new.family_name")
+        .replace("public_id", "new.public_id")
+        .replace("phone", "new.phone")
+        .replace("email", "new.email")
+    )
     add = f"INSERT INTO {FTS_TABLE}(rowid, {_FTS_COLUMNS}) VALUES (new.id, {row_values});"
     drop = f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id;"
     up = (
@@ -69,7 +76,11 @@ _PG_INDEXES = {
 
 def postgresql_ddl() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(upgrade, downgrade) statements for PostgreSQL (pg_trgm ships with it, trusted)."""
-    up = ("CREATE EXTENSION IF NOT EXISTS pg_trgm", *(
-        f"CREATE INDEX {name} ON patients USING gin (({expression}) gin_trgm_ops)"
-        for name, expression in _PG_INDEXES.items()))  # fmt: skip
+    up = (
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        *(
+            f"CREATE INDEX {name} ON patients USING gin (({expression}) gin_trgm_ops)"
+            for name, expression in _PG_INDEXES.items()
+        ),
+    )
     return up, tuple(f"DROP INDEX IF EXISTS {name}" for name in _PG_INDEXES)

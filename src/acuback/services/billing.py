@@ -36,9 +36,13 @@ def signed_chart(uow: UnitOfWork, actor: Actor, session_id: int) -> TreatmentSes
     """The chart as it stands (amendments applied), once `actor` may read it and it is signed."""
     stored = uow.sessions.get(session_id)
     authorize(
-        uow, actor, "clinical.read", entity="session", entity_id=session_id,
+        uow,
+        actor,
+        "clinical.read",
+        entity="session",
+        entity_id=session_id,
         patient_id=stored.patient_id,
-    )  # fmt: skip
+    )
     if stored.status != "signed":
         raise Conflict(f"session {session_id} is not signed: only a signed chart is billed")
     return uow.sessions.effective(session_id)
@@ -47,9 +51,10 @@ def signed_chart(uow: UnitOfWork, actor: Actor, session_id: int) -> TreatmentSes
 def _bill(uow: UnitOfWork, chart: TreatmentSession, clinic: ClinicSettings) -> BillingResult:
     """Bill the chart among its patient's signed charts of the same day (signing order)."""
     day = [
-        c for c in uow.sessions.effective_for_patient(chart.patient_id)
+        c
+        for c in uow.sessions.effective_for_patient(chart.patient_id)
         if c.status == "signed" and c.session_date == chart.session_date
-    ]  # fmt: skip
+    ]
     day.sort(key=lambda c: (c.signed_at.isoformat() if c.signed_at else "", c.id or 0))
     results = bill_day([visit_contact(c) for c in day])
     mine = next(r for r in results if r.session_id == chart.id)

@@ -74,9 +74,10 @@ def _screening(uow: UnitOfWork, chart: TreatmentSession) -> ScreeningResult | No
     screening); else the plan's own intake; else the newest of all."""
     intakes = uow.intakes.for_patient(chart.patient_id)
     on_the_day = [
-        intake for intake in intakes
+        intake
+        for intake in intakes
         if intake.submitted_at is None or intake.submitted_at.date() <= chart.session_date
-    ]  # fmt: skip
+    ]
     if on_the_day:
         return stored_screening(on_the_day[-1])
     if chart.plan_id is not None:
@@ -92,10 +93,13 @@ def _view(uow: UnitOfWork, session_id: int, kb: KnowledgeBase | None = None) -> 
     amendments = tuple(uow.sessions.amendments(session_id))
     authors = {original.signed_by, *(a.amended_by for a in amendments)} - {None}
     return ChartView(
-        effective, original, amendments,
-        tuple(uow.adverse_events.for_session(session_id)), tuple(checks),
+        effective,
+        original,
+        amendments,
+        tuple(uow.adverse_events.for_session(session_id)),
+        tuple(checks),
         {user_id: _author(uow, user_id) for user_id in authors if user_id is not None},
-    )  # fmt: skip
+    )
 
 
 def _author(uow: UnitOfWork, user_id: int) -> str:
@@ -136,9 +140,13 @@ def _authorized_session(
     """The stored chart `session_id`, once `actor` holds `permission` on it and its patient."""
     current = uow.sessions.get(session_id)
     authorize(
-        uow, actor, permission, entity="session", entity_id=session_id,
+        uow,
+        actor,
+        permission,
+        entity="session",
+        entity_id=session_id,
         patient_id=current.patient_id,
-    )  # fmt: skip
+    )
     return current
 
 
@@ -158,9 +166,11 @@ def prefill_session(
     authorize(uow, actor, "clinical.write", entity="session", patient_id=patient_id)
     uow.patients.get(patient_id)
     draft: dict[str, Any] = {
-        "patient_id": patient_id, "practitioner_id": actor.practitioner_id,
-        "session_date": (on or date.today()).isoformat(), "needles": [],
-    }  # fmt: skip
+        "patient_id": patient_id,
+        "practitioner_id": actor.practitioner_id,
+        "session_date": (on or date.today()).isoformat(),
+        "needles": [],
+    }
     plan = accepted_plan(uow, patient_id)
     if plan is not None:
         draft["plan_id"] = plan.id
@@ -188,11 +198,15 @@ def needles_from_plan(payload: PlanResult) -> dict[str, Any]:
         side = needle_side(item.side)
         needles.append(
             {
-                "point": item.code, "side": side, "angle": item.angle,
-                "depth_mm": round((low + high) / 2, 1), "response_sought": "de_qi",
-                "stimulation": "manual", "retention_minutes": retention,
+                "point": item.code,
+                "side": side,
+                "angle": item.angle,
+                "depth_mm": round((low + high) / 2, 1),
+                "response_sought": "de_qi",
+                "stimulation": "manual",
+                "retention_minutes": retention,
             }
-        )  # fmt: skip
+        )
     return {"needles": needles, "retention_minutes": retention}
 
 
@@ -200,9 +214,12 @@ def chart_session(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> Cha
     """Save a new draft chart; the view lists which needles still need an override reason."""
     patient_id = data.get("patient_id")
     authorize(
-        uow, actor, "clinical.write", entity="session",
+        uow,
+        actor,
+        "clinical.write",
+        entity="session",
         patient_id=patient_id if isinstance(patient_id, int) else None,
-    )  # fmt: skip
+    )
     chart = _chart(data, actor)
     _check_links(uow, chart)
     check_needles(chart.needles, None, load_knowledge())  # unknown points fail before saving

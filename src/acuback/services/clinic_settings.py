@@ -27,7 +27,6 @@ def update_clinic_settings(
     current = uow.clinic.get().model_dump(exclude={"id", "version"})
     settings = validated(ClinicSettings, {**current, **changes, "version": version})
     saved = uow.clinic.save(settings)
-    audit(uow, actor, "clinic.settings.update", "clinic_settings", 1,
-          {"fields": sorted(changes)})  # fmt: skip
+    audit(uow, actor, "clinic.settings.update", "clinic_settings", 1, {"fields": sorted(changes)})
     uow.commit()
     return saved

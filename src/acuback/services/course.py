@@ -92,27 +92,48 @@ def book_course(
 ) -> CourseBooking:
     """Propose (dry run) or book the course of the accepted plan `plan_id`."""
     plan = uow.plans.get(plan_id)
-    authorize(uow, actor, "schedule.write", entity="plan", entity_id=plan_id,
-              patient_id=plan.patient_id)  # fmt: skip
+    authorize(
+        uow, actor, "schedule.write", entity="plan", entity_id=plan_id, patient_id=plan.patient_id
+    )
     if plan.status != "accepted":
         raise Conflict(f"plan {plan_id} is {plan.status}: accept it before booking its course")
     cal = clinic_calendar(uow)
     course = plan_course(plan)
     request = _request(course, prefs, cal)
-    rule = next((VISIT_RULE_OF_PAYER[r] for r in course.payer_rule_ids
-                 if r in VISIT_RULE_OF_PAYER), None)  # fmt: skip
+    rule = next(
+        (VISIT_RULE_OF_PAYER[r] for r in course.payer_rule_ids if r in VISIT_RULE_OF_PAYER), None
+    )
     improving = _improving(uow, plan.patient_id) if rule else None
 
     def check(start: dt.datetime, end: dt.datetime) -> str | None:
-        probe = Appointment(patient_id=plan.patient_id, practitioner_id=prefs.practitioner_id,
-                            starts_at=start, ends_at=end, room_id=prefs.room_id)  # fmt: skip
+        probe = Appointment(
+            patient_id=plan.patient_id,
+            practitioner_id=prefs.practitioner_id,
+            starts_at=start,
+            ends_at=end,
+            room_id=prefs.room_id,
+        )
         return slot_problem(uow, cal, probe)
 
-    proposal = propose_series(request, cal.zone, check, prior_visits=_prior(uow, plan, cal),
-                              payer_rule=rule, improving=improving)  # fmt: skip
+    proposal = propose_series(
+        request,
+        cal.zone,
+        check,
+        prior_visits=_prior(uow, plan, cal),
+        payer_rule=rule,
+        improving=improving,
+    )
     refused = _refusals(proposal, cal, prefs.limit_reason)
-    result = CourseBooking(plan_id, plan.patient_id, rule, improving, cal.payer_limit_policy,
-                           proposal, refused, calendar=cal)  # fmt: skip
+    result = CourseBooking(
+        plan_id,
+        plan.patient_id,
+        rule,
+        improving,
+        cal.payer_limit_policy,
+        proposal,
+        refused,
+        calendar=cal,
+    )
     if dry_run:
         audit(uow, actor, "course.propose", "plan", plan_id, {"visits": len(proposal.visits)})
         uow.commit()
@@ -123,8 +144,9 @@ def book_course(
     detail = {"patient_id": plan.patient_id, "appointments": [a.id for a in booked]}
     audit(uow, actor, "course.book", "plan", plan_id, detail)
     uow.commit()
-    return CourseBooking(plan_id, plan.patient_id, rule, improving, cal.payer_limit_policy,
-                         proposal, (), booked, cal)  # fmt: skip
+    return CourseBooking(
+        plan_id, plan.patient_id, rule, improving, cal.payer_limit_policy, proposal, (), booked, cal
+    )
 
 
 def _request(course: PlanCourse, prefs: CoursePreferences, cal: ClinicCalendar) -> CourseRequest:
@@ -134,11 +156,15 @@ def _request(course: PlanCourse, prefs: CoursePreferences, cal: ClinicCalendar) 
     if prefs.first_day < cal.today():
         raise InputError("first_day", f"{prefs.first_day} is in the past", "today or later")
     return CourseRequest(
-        course.sessions_per_week, course.weeks, course.total_sessions,
-        course.reassess_after_sessions, prefs.first_day,
-        tuple(WEEKDAY_KEYS.index(key) for key in prefs.weekdays), prefs.times,
+        course.sessions_per_week,
+        course.weeks,
+        course.total_sessions,
+        course.reassess_after_sessions,
+        prefs.first_day,
+        tuple(WEEKDAY_KEYS.index(key) for key in prefs.weekdays),
+        prefs.times,
         prefs.minutes or cal.visit_minutes,
-    )  # fmt: skip
+    )
 
 
 def _improving(uow: UnitOfWork, patient_id: int) -> bool | None:
@@ -168,11 +194,15 @@ def _refusals(proposal: CourseProposal, cal: ClinicCalendar, reason: str | None)
             continue
         when = local_text(cal, visit.starts_at, visit.ends_at)
         if cal.payer_limit_policy == "refuse":
-            out.append(f"visit {visit.number} ({when}) is beyond the payer's limit and the "
-                       f"clinic refuses such bookings: {cover.reason}")  # fmt: skip
+            out.append(
+                f"visit {visit.number} ({when}) is beyond the payer's limit and the "
+                f"clinic refuses such bookings: {cover.reason}"
+            )
         elif not reason:
-            out.append(f"visit {visit.number} ({when}) is beyond the payer's limit "
-                       f"({cover.reason}); give limit_reason to book it")  # fmt: skip
+            out.append(
+                f"visit {visit.number} ({when}) is beyond the payer's limit "
+                f"({cover.reason}); give limit_reason to book it"
+            )
     return tuple(out)
 
 
@@ -181,10 +211,14 @@ def _book(
 ) -> Appointment:
     over = visit.coverage is not None and not visit.coverage.covered
     record = Appointment(
-        patient_id=plan.patient_id, practitioner_id=prefs.practitioner_id,
-        starts_at=visit.starts_at, ends_at=visit.ends_at, room_id=prefs.room_id,
-        plan_id=plan.id, kind="reassessment" if visit.reassessment else "treatment",
+        patient_id=plan.patient_id,
+        practitioner_id=prefs.practitioner_id,
+        starts_at=visit.starts_at,
+        ends_at=visit.ends_at,
+        room_id=prefs.room_id,
+        plan_id=plan.id,
+        kind="reassessment" if visit.reassessment else "treatment",
         limit_reason=prefs.limit_reason if over else None,
-    )  # fmt: skip
+    )
     check_and_lock(uow, cal, record, new=True)
     return uow.appointments.add(record)

@@ -141,9 +141,10 @@ def _red_flag_alerts(patient_id: int, intakes: Sequence[Intake], day: date) -> l
         return []
     before = {r.rule for r in intakes[-2].screening.reasons} if len(intakes) > 1 else set()
     new = [
-        r for r in latest.screening.reasons
+        r
+        for r in latest.screening.reasons
         if r.disposition in _RED_FLAG_DISPOSITIONS and r.rule not in before
-    ]  # fmt: skip
+    ]
     if not new:
         return []
     rules = ", ".join(sorted({rule_label(r.rule) for r in new}))

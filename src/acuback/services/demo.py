@@ -69,8 +69,15 @@ def seed_demo(
     }
     signers = [users["mei"], users["daniel"], users["mei"]]  # who signs for each practitioner
     for story, patient_id in zip(PATIENTS, patients, strict=True):
-        _story(uow, kb, story, patient_id, practitioners[story.practitioner],
-               signers[story.practitioner], day)  # fmt: skip
+        _story(
+            uow,
+            kb,
+            story,
+            patient_id,
+            practitioners[story.practitioner],
+            signers[story.practitioner],
+            day,
+        )
     uow.audit.record("demo", "demo.seed", "clinic", None, "success", {"patients": len(patients)})
     return DEMO_LOGINS
 
@@ -90,11 +97,14 @@ def _patient(uow: UnitOfWork, story: PatientStory, day: date) -> int:
     birth = date(day.year - story.age, 1 + len(story.family_name) % 12, 10)
     stored = uow.patients.add(
         Patient(
-            given_name=story.given_name, family_name=story.family_name, sex=story.sex,
-            birth_date=birth, phone=f"+44 7700 900{len(story.given_name) * 37 % 1000:03d}",
+            given_name=story.given_name,
+            family_name=story.family_name,
+            sex=story.sex,
+            birth_date=birth,
+            phone=f"+44 7700 900{len(story.given_name) * 37 % 1000:03d}",
             email=f"{story.given_name.lower()}.{story.family_name.lower()}@example.org",
         )
-    )  # fmt: skip
+    )
     return stored.id or 0
 
 
@@ -106,38 +116,55 @@ def _user(
     patients: list[int],
 ) -> int:
     record = User(
-        username=login.username, password_hash=hash_password(login.password),
+        username=login.username,
+        password_hash=hash_password(login.password),
         role=login.role,
         practitioner_id=None if login.practitioner is None else practitioners[login.practitioner],
         patient_id=None if login.patient is None else patients[login.patient],
-    )  # fmt: skip
+    )
     return uow.users.add(record).id or 0
 
 
 def _intake(
-    uow: UnitOfWork, kb: KnowledgeBase, patient_id: int, practitioner_id: int | None,
-    payload: dict[str, Any], at: datetime,
-) -> Intake:  # fmt: skip
+    uow: UnitOfWork,
+    kb: KnowledgeBase,
+    patient_id: int,
+    practitioner_id: int | None,
+    payload: dict[str, Any],
+    at: datetime,
+) -> Intake:
     form = parse_intake(payload, conditions=kb.conditions)
     record = Intake(
-        patient_id=patient_id, practitioner_id=practitioner_id, submitted_at=at, payload=form,
+        patient_id=patient_id,
+        practitioner_id=practitioner_id,
+        submitted_at=at,
+        payload=form,
         screening=screen(form, kb),
-    )  # fmt: skip
+    )
     return uow.intakes.add(record)
 
 
 def _story(
-    uow: UnitOfWork, kb: KnowledgeBase, story: PatientStory, patient_id: int,
-    practitioner_id: int, signer: int, today: date,
-) -> None:  # fmt: skip
+    uow: UnitOfWork,
+    kb: KnowledgeBase,
+    story: PatientStory,
+    patient_id: int,
+    practitioner_id: int,
+    signer: int,
+    today: date,
+) -> None:
     sessions = len(story.pain)
     first_day = today - timedelta(days=_DAYS_BETWEEN_SESSIONS * max(sessions, 1))
     intake = _intake(uow, kb, patient_id, practitioner_id, story.intake, _at(first_day, 8))
     result = plan(intake.payload, kb)
     stored = uow.plans.add(
-        Plan(patient_id=patient_id, intake_id=intake.id or 0, created_at=_at(first_day, 8, 30),
-             payload=result)
-    )  # fmt: skip
+        Plan(
+            patient_id=patient_id,
+            intake_id=intake.id or 0,
+            created_at=_at(first_day, 8, 30),
+            payload=result,
+        )
+    )
     if story.accept_plan and intake.disposition in TREATING:
         stored = uow.plans.accept(stored, signer, at=_at(first_day, 8, 45))
     for index, nrs in enumerate(story.pain):
@@ -149,16 +176,25 @@ def _story(
         for day, value in ((first_day, story.rmdq[0]), (last, story.rmdq[1])):
             responses = [True] * value + [False] * (24 - value)
             uow.outcomes.add(
-                OutcomeMeasurement(patient_id=patient_id, instrument="rmdq", measured_on=day,
-                                   responses=responses, score=float(value))
-            )  # fmt: skip
+                OutcomeMeasurement(
+                    patient_id=patient_id,
+                    instrument="rmdq",
+                    measured_on=day,
+                    responses=responses,
+                    score=float(value),
+                )
+            )
     if story.appointment_today:
         hour, minute = (int(part) for part in story.appointment_today.split(":"))
         start = _at(today, hour, minute)
         uow.appointments.add(
-            Appointment(patient_id=patient_id, practitioner_id=practitioner_id, starts_at=start,
-                        ends_at=start + timedelta(minutes=45))
-        )  # fmt: skip
+            Appointment(
+                patient_id=patient_id,
+                practitioner_id=practitioner_id,
+                starts_at=start,
+                ends_at=start + timedelta(minutes=45),
+            )
+        )
     if story.later_intake:
         yesterday = _at(today - timedelta(days=1), 18)
         _intake(uow, kb, patient_id, None, story.later_intake, yesterday)
@@ -175,26 +211,44 @@ def _session(
 ) -> None:
     start = _at(day, 9)
     appointment = uow.appointments.add(
-        Appointment(patient_id=plan_record.patient_id, practitioner_id=practitioner_id,
-                    starts_at=start, ends_at=start + timedelta(minutes=45), status="attended")
-    )  # fmt: skip
+        Appointment(
+            patient_id=plan_record.patient_id,
+            practitioner_id=practitioner_id,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+            status="attended",
+        )
+    )
     charted = needles_from_plan(plan_record.payload)
     count = sum(needles_at(n["side"]) for n in charted["needles"])
     chart = uow.sessions.add(
         TreatmentSession(
-            patient_id=plan_record.patient_id, practitioner_id=practitioner_id,
-            appointment_id=appointment.id, plan_id=plan_record.id, session_date=day,
-            needles=charted["needles"], retention_minutes=charted["retention_minutes"],
-            needles_in=count, needles_out=count, pain_before=nrs, pain_after=max(nrs - 2, 0),
+            patient_id=plan_record.patient_id,
+            practitioner_id=practitioner_id,
+            appointment_id=appointment.id,
+            plan_id=plan_record.id,
+            session_date=day,
+            needles=charted["needles"],
+            retention_minutes=charted["retention_minutes"],
+            needles_in=count,
+            needles_out=count,
+            pain_before=nrs,
+            pain_after=max(nrs - 2, 0),
             face_to_face_minutes=15,  # bills one initial 97810 (clinical/billing.py)
             notes="Demo chart: treatment as planned; patient rested 10 minutes afterwards.",
             **_NEEDLE,
         )
-    )  # fmt: skip
+    )
     uow.sessions.sign(chart, signer, at=_at(day, 10))
     if not record_nrs:
         return
     uow.outcomes.add(
-        OutcomeMeasurement(patient_id=plan_record.patient_id, session_id=chart.id,
-                           instrument="nrs", measured_on=day, responses=nrs, score=float(nrs))
-    )  # fmt: skip
+        OutcomeMeasurement(
+            patient_id=plan_record.patient_id,
+            session_id=chart.id,
+            instrument="nrs",
+            measured_on=day,
+            responses=nrs,
+            score=float(nrs),
+        )
+    )

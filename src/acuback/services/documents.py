@@ -42,10 +42,14 @@ __all__ = [
 
 def letterhead(clinic: ClinicSettings, patient: Patient) -> Letterhead:
     return Letterhead(
-        clinic_name=clinic.name, clinic_address=clinic.address, clinic_phone=clinic.phone,
-        logo=clinic.logo, paper=clinic.paper_size, patient_name=patient_name(patient),
+        clinic_name=clinic.name,
+        clinic_address=clinic.address,
+        clinic_phone=clinic.phone,
+        logo=clinic.logo,
+        paper=clinic.paper_size,
+        patient_name=patient_name(patient),
         patient_birth_date=patient.birth_date,
-    )  # fmt: skip
+    )
 
 
 def authorize_document(
@@ -66,9 +70,12 @@ def issue(
     """Store an issued document (bytes and hash) and audit the issue."""
     stored = uow.documents.add(document.model_copy(update={"issued_by": actor.user_id}))
     detail = {
-        "kind": stored.kind, "subject": stored.subject, "subject_id": stored.subject_id,
-        "patient_id": stored.patient_id, "sha256": stored.sha256,
-    }  # fmt: skip
+        "kind": stored.kind,
+        "subject": stored.subject,
+        "subject_id": stored.subject_id,
+        "patient_id": stored.patient_id,
+        "sha256": stored.sha256,
+    }
     audit(uow, actor, "document.issue", "document", stored.id, detail)
     if commit:
         uow.commit()
@@ -79,8 +86,14 @@ def get_document(uow: UnitOfWork, actor: Actor, document_id: int) -> IssuedDocum
     """An issued document, byte for byte as issued (audited as a read)."""
     document = uow.documents.get(document_id)
     authorize_document(uow, actor, "document", document_id, document.patient_id, "document.issue")
-    audit(uow, actor, "document.read", "document", document_id,
-          {"patient_id": document.patient_id, "sha256": document.sha256})  # fmt: skip
+    audit(
+        uow,
+        actor,
+        "document.read",
+        "document",
+        document_id,
+        {"patient_id": document.patient_id, "sha256": document.sha256},
+    )
     uow.commit()
     return document
 
@@ -108,10 +121,14 @@ def _diagnoses(intake: Intake | None) -> list[dict[str, Any]]:
         if code not in kb.conditions:
             continue
         condition = kb.conditions[code]
-        rows.append({
-            "name": condition.name, "codes": condition.icd10cm,
-            "choose": len(condition.icd10cm) > 1, "verified": condition.verified,
-        })  # fmt: skip
+        rows.append(
+            {
+                "name": condition.name,
+                "codes": condition.icd10cm,
+                "choose": len(condition.icd10cm) > 1,
+                "verified": condition.verified,
+            }
+        )
     return rows
 
 
@@ -122,16 +139,25 @@ def superbill_context(uow: UnitOfWork, actor: Actor, session_id: int) -> dict[st
     practitioner = uow.practitioners.get(chart.practitioner_id)
     result = bill.result
     return {
-        "title": "Superbill", "clinic_npi": bill.clinic.npi, "tax_id": bill.clinic.tax_id,
-        "practitioner": practitioner, "licence": licence_words(practitioner),
-        "session_date": chart.session_date, "minutes": result.face_to_face_minutes,
+        "title": "Superbill",
+        "clinic_npi": bill.clinic.npi,
+        "tax_id": bill.clinic.tax_id,
+        "practitioner": practitioner,
+        "licence": licence_words(practitioner),
+        "session_date": chart.session_date,
+        "minutes": result.face_to_face_minutes,
         "session_id": session_id,
         "signed_on": chart.signed_at.date().isoformat() if chart.signed_at else "",
-        "diagnoses": _diagnoses(session_intake(uow, chart)), "lines": result.lines,
-        "total": result.total, "currency": bill.clinic.currency,
-        "to_confirm": result.to_confirm, "rules": result.rules, "sources": result.sources,
-        "verified": result.verified, "patient_id": chart.patient_id,
-    }  # fmt: skip
+        "diagnoses": _diagnoses(session_intake(uow, chart)),
+        "lines": result.lines,
+        "total": result.total,
+        "currency": bill.clinic.currency,
+        "to_confirm": result.to_confirm,
+        "rules": result.rules,
+        "sources": result.sources,
+        "verified": result.verified,
+        "patient_id": chart.patient_id,
+    }
 
 
 def issue_superbill(uow: UnitOfWork, actor: Actor, session_id: int) -> IssuedDocument:
@@ -141,8 +167,17 @@ def issue_superbill(uow: UnitOfWork, actor: Actor, session_id: int) -> IssuedDoc
     authorize_document(uow, actor, "session", session_id, patient_id, "document.issue")
     head = letterhead(uow.clinic.get(), uow.patients.get(patient_id))
     pdf = render_pdf("superbill.html", head, context)
-    return issue(uow, actor, IssuedDocument(kind="superbill", subject="session",
-                 subject_id=session_id, patient_id=patient_id, content=pdf))  # fmt: skip
+    return issue(
+        uow,
+        actor,
+        IssuedDocument(
+            kind="superbill",
+            subject="session",
+            subject_id=session_id,
+            patient_id=patient_id,
+            content=pdf,
+        ),
+    )
 
 
 # What the letter asks of the physician, by the screening's disposition; any other
@@ -171,17 +206,23 @@ def referral_context(
     disposition = screening_disposition(intake)
     reasons = screening_reasons(intake)
     driving = [r for r in reasons if r.get("disposition") in LETTER_REASONS] or reasons
-    findings = [{"message": r.get("message", ""), "sources": _cited(r.get("sources"))}
-                for r in driving]  # fmt: skip
+    findings = [
+        {"message": r.get("message", ""), "sources": _cited(r.get("sources"))} for r in driving
+    ]
     return {
-        "title": "Referral letter", "physician": patient.physician,
-        "ask": REFERRAL_ASKS.get(disposition, OPINION), "disposition": disposition,
-        "findings": findings, "medications": intake_medications(intake),
+        "title": "Referral letter",
+        "physician": patient.physician,
+        "ask": REFERRAL_ASKS.get(disposition, OPINION),
+        "disposition": disposition,
+        "findings": findings,
+        "medications": intake_medications(intake),
         "submitted": intake.submitted_at.date().isoformat() if intake.submitted_at else "",
         "practitioner": practitioner,
         "licence": licence_words(practitioner) if practitioner else "not recorded",
-        "note": note, "patient": patient, "today": datetime.now(UTC).date().isoformat(),
-    }  # fmt: skip
+        "note": note,
+        "patient": patient,
+        "today": datetime.now(UTC).date().isoformat(),
+    }
 
 
 def issue_referral(
@@ -198,9 +239,18 @@ def issue_referral(
     practitioner = uow.practitioners.get(who) if who is not None else None
     context = referral_context(intake, patient, practitioner, (note or "").strip() or None)
     pdf = render_pdf("referral.html", letterhead(uow.clinic.get(), patient), context)
-    return issue(uow, actor, IssuedDocument(kind="referral", subject="intake",
-                 subject_id=intake_id, patient_id=intake.patient_id, note=context["note"],
-                 content=pdf))  # fmt: skip
+    return issue(
+        uow,
+        actor,
+        IssuedDocument(
+            kind="referral",
+            subject="intake",
+            subject_id=intake_id,
+            patient_id=intake.patient_id,
+            note=context["note"],
+            content=pdf,
+        ),
+    )
 
 
 def referrals(uow: UnitOfWork, actor: Actor, intake_id: int) -> list[IssuedDocument]:

@@ -45,9 +45,11 @@ class Figures(Protocol):
     def body_map(self, codes: Sequence[str], title: str) -> str: ...
 
     def progress(
-        self, measurements: Iterable[OutcomeMeasurement], sessions: Iterable[TreatmentSession],
+        self,
+        measurements: Iterable[OutcomeMeasurement],
+        sessions: Iterable[TreatmentSession],
         title: str,
-    ) -> str: ...  # fmt: skip
+    ) -> str: ...
 
 
 def _plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> Plan:
@@ -57,13 +59,26 @@ def _plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> Plan:
 
 
 def _issue(
-    uow: UnitOfWork, actor: Actor, plan: Plan, kind: DocumentKind, template: str,
+    uow: UnitOfWork,
+    actor: Actor,
+    plan: Plan,
+    kind: DocumentKind,
+    template: str,
     context: dict[str, Any],
-) -> IssuedDocument:  # fmt: skip
+) -> IssuedDocument:
     head = letterhead(uow.clinic.get(), uow.patients.get(plan.patient_id))
     pdf = render_pdf(template, head, context)
-    return issue(uow, actor, IssuedDocument(kind=kind, subject="plan", subject_id=plan.id or 0,
-                 patient_id=plan.patient_id, content=pdf))  # fmt: skip
+    return issue(
+        uow,
+        actor,
+        IssuedDocument(
+            kind=kind,
+            subject="plan",
+            subject_id=plan.id or 0,
+            patient_id=plan.patient_id,
+            content=pdf,
+        ),
+    )
 
 
 def _pregnancy_points() -> list[dict[str, str]]:
@@ -73,15 +88,19 @@ def _pregnancy_points() -> list[dict[str, str]]:
     for point in kb.points.values():
         for flag in point.flags:
             if flag.kind in ("pregnancy_forbidden", "pregnancy_caution"):
-                rows.append({"code": point.code, "name": point.english,
-                             "kind": flag.kind.replace("_", " ")})  # fmt: skip
+                rows.append(
+                    {"code": point.code, "name": point.english, "kind": flag.kind.replace("_", " ")}
+                )
     return rows
 
 
 def _booked(uow: UnitOfWork, patient_id: int) -> list[datetime]:
     now = datetime.now(UTC)
-    return [a.starts_at for a in uow.appointments.for_patient(patient_id)
-            if a.status == "booked" and a.starts_at >= now]  # fmt: skip
+    return [
+        a.starts_at
+        for a in uow.appointments.for_patient(patient_id)
+        if a.status == "booked" and a.starts_at >= now
+    ]
 
 
 def issue_handout(uow: UnitOfWork, actor: Actor, plan_id: int, figures: Figures) -> IssuedDocument:
@@ -100,12 +119,16 @@ def issue_handout(uow: UnitOfWork, actor: Actor, plan_id: int, figures: Figures)
     codes = [str(p["code"]) for p in points]
     intake = uow.intakes.get(plan.intake_id)
     context = {
-        "title": "Your acupuncture and home acupressure", "points": points,
+        "title": "Your acupuncture and home acupressure",
+        "points": points,
         "body_map": figures.body_map(codes, "Your home acupressure points"),
-        "course": plan_course(plan), "booked": _booked(uow, plan.patient_id),
-        "risks": load_risks(), "pregnancy_points": _pregnancy_points(),
-        "pregnant": intake_pregnant(intake), "sources": kb.sources,
-    }  # fmt: skip
+        "course": plan_course(plan),
+        "booked": _booked(uow, plan.patient_id),
+        "risks": load_risks(),
+        "pregnancy_points": _pregnancy_points(),
+        "pregnant": intake_pregnant(intake),
+        "sources": kb.sources,
+    }
     return _issue(uow, actor, plan, "handout", "handout.html", context)
 
 
@@ -115,17 +138,22 @@ def issue_consent(uow: UnitOfWork, actor: Actor, plan_id: int) -> IssuedDocument
     plan = _plan(uow, actor, plan_id)
     intake = uow.intakes.get(plan.intake_id)
     context = {
-        "title": "Consent to acupuncture", "risks": load_risks(),
-        "cautions": screening_cautions(intake), "notes": screening_notes(intake),
+        "title": "Consent to acupuncture",
+        "risks": load_risks(),
+        "cautions": screening_cautions(intake),
+        "notes": screening_notes(intake),
         "sources": load_knowledge().sources,
         "methods": [m.model_dump(mode="json") for m in plan.payload.methods],
-    }  # fmt: skip
+    }
     return _issue(uow, actor, plan, "consent", "consent.html", context)
 
 
 def _charts(uow: UnitOfWork, plan: Plan) -> list[TreatmentSession]:
-    return [c for c in uow.sessions.effective_for_patient(plan.patient_id)
-            if c.status == "signed" and c.plan_id == plan.id]  # fmt: skip
+    return [
+        c
+        for c in uow.sessions.effective_for_patient(plan.patient_id)
+        if c.status == "signed" and c.plan_id == plan.id
+    ]
 
 
 def course_report(uow: UnitOfWork, actor: Actor, plan_id: int) -> dict[str, Any]:
@@ -138,29 +166,43 @@ def course_report(uow: UnitOfWork, actor: Actor, plan_id: int) -> dict[str, Any]
     outcomes = uow.outcomes.for_patient(plan.patient_id)
     counts = [c.needles_in for c in charts if c.needles_in is not None]
     return {
-        "plan_id": plan_id, "patient_id": plan.patient_id, "status": plan.status,
+        "plan_id": plan_id,
+        "patient_id": plan.patient_id,
+        "status": plan.status,
         "sessions": len(charts),
         "items": stricta_items(
-            plan_points=plan_points(plan), course=plan_course(plan),
-            self_care=plan_self_care(plan), charts=rows,
+            plan_points=plan_points(plan),
+            course=plan_course(plan),
+            self_care=plan_self_care(plan),
+            charts=rows,
             practitioner=who.model_dump() if who else None,
         ),
         "points": point_frequency(rows),
         "mean_needles": round(sum(counts) / len(counts), 1) if counts else None,
         "adverse_events": [e.model_dump(mode="json", exclude={"version"}) for e in events],
-        "outcomes": [{"instrument": o.instrument, "measured_on": o.measured_on.isoformat(),
-                      "score": o.score} for o in outcomes],
-        "session_pain": [{"date": c.session_date.isoformat(), "before": c.pain_before,
-                          "after": c.pain_after} for c in charts],
+        "outcomes": [
+            {"instrument": o.instrument, "measured_on": o.measured_on.isoformat(), "score": o.score}
+            for o in outcomes
+        ],
+        "session_pain": [
+            {"date": c.session_date.isoformat(), "before": c.pain_before, "after": c.pain_after}
+            for c in charts
+        ],
         "source": "stricta2010",
-    }  # fmt: skip
+    }
 
 
 def course_report_json(uow: UnitOfWork, actor: Actor, plan_id: int) -> dict[str, Any]:
     """The JSON twin, audited as a read of the plan's course."""
     report = course_report(uow, actor, plan_id)
-    audit(uow, actor, "plan.course_report", "plan", plan_id,
-          {"patient_id": report["patient_id"], "sessions": report["sessions"]})  # fmt: skip
+    audit(
+        uow,
+        actor,
+        "plan.course_report",
+        "plan",
+        plan_id,
+        {"patient_id": report["patient_id"], "sessions": report["sessions"]},
+    )
     uow.commit()
     return report
 
@@ -174,6 +216,10 @@ def issue_course_report(
     chart = figures.progress(
         uow.outcomes.for_patient(plan.patient_id), charts, "Outcome trajectory"
     )
-    context = {"title": "STRICTA course report", "report": report, "progress": chart,
-               "citation": load_knowledge().sources["stricta2010"].citation}  # fmt: skip
+    context = {
+        "title": "STRICTA course report",
+        "report": report,
+        "progress": chart,
+        "citation": load_knowledge().sources["stricta2010"].citation,
+    }
     return _issue(uow, actor, plan, "course_report", "course_report.html", context)

@@ -127,8 +127,12 @@ def fhir_import(
     if dry_run:
         uow.rollback()
         return report
-    detail = {"patient": report.patient, "created": report.created,
-              "imported": len(report.imported), "skipped": len(report.skipped)}  # fmt: skip
+    detail = {
+        "patient": report.patient,
+        "created": report.created,
+        "imported": len(report.imported),
+        "skipped": len(report.skipped),
+    }
     audit(uow, actor, "patient.fhir_import", "patient", report.patient, detail)
     uow.commit()
     return report

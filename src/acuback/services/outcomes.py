@@ -97,10 +97,14 @@ def store_outcome(
 ) -> OutcomeMeasurement:
     """Store answers already scored by `score_answers` (internal: the caller authorizes)."""
     record = OutcomeMeasurement(
-        patient_id=patient_id, session_id=session_id, instrument=instrument,
-        measured_on=measured_on or date.today(), responses=responses, score=float(result.value),
+        patient_id=patient_id,
+        session_id=session_id,
+        instrument=instrument,
+        measured_on=measured_on or date.today(),
+        responses=responses,
+        score=float(result.value),
         subscores={key: float(value) for key, value in result.subscores.items()},
-    )  # fmt: skip
+    )
     stored = uow.outcomes.add(record)
     detail = {"patient_id": patient_id, "instrument": instrument}
     audit(uow, actor, "outcome.record", "outcome", stored.id, detail)
@@ -157,9 +161,11 @@ def course_facts(uow: UnitOfWork, patient_ids: Iterable[int]) -> dict[int, Cours
     facts = {}
     for pid in ids:
         facts[pid] = CourseFacts(
-            tuple(signed.get(pid, ())), plans.get(pid), tuple(intakes.get(pid, ())),
+            tuple(signed.get(pid, ())),
+            plans.get(pid),
+            tuple(intakes.get(pid, ())),
             tuple(scores.get(pid, ())),
-        )  # fmt: skip
+        )
     return facts
 
 

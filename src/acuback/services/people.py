@@ -86,9 +86,13 @@ def get_patients(uow: UnitOfWork, actor: Actor, patient_ids: Iterable[int]) -> d
         return {}
     for patient_id in wanted:
         authorize(
-            uow, actor, "patient.read", entity="patient", entity_id=patient_id,
+            uow,
+            actor,
+            "patient.read",
+            entity="patient",
+            entity_id=patient_id,
             patient_id=patient_id,
-        )  # fmt: skip
+        )
     found = uow.patients.get_many(wanted)
     audit(uow, actor, "patient.read", "patient", None, {"patient_ids": wanted})
     return found
@@ -131,9 +135,13 @@ def update_practitioner(
     merged = _merged(uow.practitioners.get(practitioner_id), changes, _PRACTITIONER_FIXED, version)
     practitioner = uow.practitioners.update(validated(Practitioner, merged))
     audit(
-        uow, actor, "practitioner.update", "practitioner", practitioner_id,
+        uow,
+        actor,
+        "practitioner.update",
+        "practitioner",
+        practitioner_id,
         {"fields": sorted(changes)},
-    )  # fmt: skip
+    )
     return practitioner
 
 

@@ -79,9 +79,13 @@ def accept_plan(
     """Accept a proposed plan read at `version`, optionally with edited points and methods."""
     current = uow.plans.get(plan_id)
     authorize(
-        uow, actor, "clinical.write", entity="plan", entity_id=plan_id,
+        uow,
+        actor,
+        "clinical.write",
+        entity="plan",
+        entity_id=plan_id,
         patient_id=current.patient_id,
-    )  # fmt: skip
+    )
     if actor.user_id is None:
         raise Conflict("a plan is accepted by a signed-in user")
     screening = current.payload.screening
@@ -125,17 +129,25 @@ def _planned(
         raise InputError(f"points[{index}].side", f"{side!r}", POINT_SIDES)
     depth = item.get("depth_mm") or (proposed or {}).get("depth_mm")
     depth = depth or [point.depth_mm.min, point.depth_mm.max]
-    base = dict(proposed) if proposed else {
-        "role": "local" if point.region in {"lower_back", "upper_back", "sacrum"} else "distal",
-        "reason": "added by the practitioner",
-        "sources": list(point.sources),
-    }  # fmt: skip
+    base = (
+        dict(proposed)
+        if proposed
+        else {
+            "role": "local" if point.region in {"lower_back", "upper_back", "sacrum"} else "distal",
+            "reason": "added by the practitioner",
+            "sources": list(point.sources),
+        }
+    )
     data = {
-        **base, "code": point.code, "name": point.english, "side": side,
+        **base,
+        "code": point.code,
+        "name": point.english,
+        "side": side,
         "angle": item.get("angle") or base.get("angle") or point.angle,
         "direction": base.get("direction", point.direction),
-        "depth_mm": list(depth), "cautions": list(base.get("cautions", point.cautions)),
-    }  # fmt: skip
+        "depth_mm": list(depth),
+        "cautions": list(base.get("cautions", point.cautions)),
+    }
     if "role" in item:
         data["role"] = item["role"]
     try:

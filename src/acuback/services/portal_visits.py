@@ -17,8 +17,14 @@ __all__ = ["CourseProgress", "cancel_own_visit", "course_progress", "request_new
 
 def _own_visit(uow: UnitOfWork, actor: Actor, appointment_id: int) -> Appointment:
     visit = uow.appointments.get(appointment_id)
-    authorize(uow, actor, "visit.self_service", entity="appointment", entity_id=appointment_id,
-              patient_id=visit.patient_id)  # fmt: skip
+    authorize(
+        uow,
+        actor,
+        "visit.self_service",
+        entity="appointment",
+        entity_id=appointment_id,
+        patient_id=visit.patient_id,
+    )
     if visit.status != "booked":
         raise Conflict(f"this visit is {visit.status.replace('_', ' ')}: it cannot be changed")
     return visit
@@ -33,15 +39,23 @@ def cancel_own_visit(
     now = now or dt.datetime.now(dt.UTC)
     if visit.starts_at - now < cal.cancel_notice:
         hours = int(cal.cancel_notice.total_seconds() // 3600)
-        raise Conflict(f"visits can be cancelled online up to {hours} hours before they start; "
-                       "please call the clinic")  # fmt: skip
+        raise Conflict(
+            f"visits can be cancelled online up to {hours} hours before they start; "
+            "please call the clinic"
+        )
     text = reason.strip() or "cancelled by the patient"
     if len(text) > 500:
         raise InputError("reason", "is longer than 500 characters")
     changed = visit.model_copy(update={"status": "cancelled", "cancel_reason": f"patient: {text}"})
     stored = uow.appointments.update(changed)
-    audit(uow, actor, "appointment.cancel", "appointment", appointment_id,
-          {"patient_id": visit.patient_id, "by": "patient"})  # fmt: skip
+    audit(
+        uow,
+        actor,
+        "appointment.cancel",
+        "appointment",
+        appointment_id,
+        {"patient_id": visit.patient_id, "by": "patient"},
+    )
     uow.commit()
     return stored
 
@@ -55,8 +69,14 @@ def request_new_time(uow: UnitOfWork, actor: Actor, appointment_id: int, wish: s
     if len(text) > 400:
         raise InputError("wish", "is longer than 400 characters")
     stored = uow.appointments.update(visit.model_copy(update={"patient_request": text}))
-    audit(uow, actor, "appointment.request_new_time", "appointment", appointment_id,
-          {"patient_id": visit.patient_id})  # fmt: skip
+    audit(
+        uow,
+        actor,
+        "appointment.request_new_time",
+        "appointment",
+        appointment_id,
+        {"patient_id": visit.patient_id},
+    )
     uow.commit()
     return stored
 
@@ -80,11 +100,15 @@ def course_progress(
     plan_id = max(plans)
     now = now or dt.datetime.now(dt.UTC)
     course = [v for v in visits if v.plan_id == plan_id and v.status != "cancelled"]
-    coming = sorted((v for v in course if v.status == "booked" and v.ends_at > now),
-                    key=lambda v: v.starts_at)  # fmt: skip
+    coming = sorted(
+        (v for v in course if v.status == "booked" and v.ends_at > now), key=lambda v: v.starts_at
+    )
     cal = clinic_calendar(uow)
     following = local_text(cal, coming[0].starts_at, coming[0].ends_at) if coming else None
     return CourseProgress(
-        plan_id, sum(v.status == "attended" for v in course), len(coming),
-        sum(v.status == "no_show" for v in course), following,
-    )  # fmt: skip
+        plan_id,
+        sum(v.status == "attended" for v in course),
+        len(coming),
+        sum(v.status == "no_show" for v in course),
+        following,
+    )

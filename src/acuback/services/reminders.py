@@ -44,8 +44,11 @@ def parse_smtp_url(url: str | None) -> SmtpTarget:
         raise InputError("ACUBACK_SMTP_URL", "is not set", "smtp://host:port")
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise InputError("ACUBACK_SMTP_URL", f"{parts.scheme or url!r} is not an SMTP URL",
-                         "smtp://[user:password@]host[:port], smtps://...")  # fmt: skip
+        raise InputError(
+            "ACUBACK_SMTP_URL",
+            f"{parts.scheme or url!r} is not an SMTP URL",
+            "smtp://[user:password@]host[:port], smtps://...",
+        )
     try:
         port = parts.port or (465 if parts.scheme == "smtps" else 25)
     except ValueError:
@@ -98,14 +101,23 @@ def send_due_reminders(
         if reminder_id is None:
             taken += 1
             continue
-        text = reminder_text(given, local_text(cal, visit.starts_at, visit.ends_at),
-                             names.get(visit.practitioner_id, "your practitioner"))  # fmt: skip
+        text = reminder_text(
+            given,
+            local_text(cal, visit.starts_at, visit.ends_at),
+            names.get(visit.practitioner_id, "your practitioner"),
+        )
         outcome, at = _send(target, _message(sender, email, text))
         sent, failed = sent + (at is not None), failed + (at is None)
         with open_uow() as uow:
             uow.schedule.finish_reminder(reminder_id, outcome, at)
-            uow.audit.record(ACTOR, "reminder.send", "appointment", visit.id, "success",
-                             {"patient_id": visit.patient_id, "outcome": outcome})  # fmt: skip
+            uow.audit.record(
+                ACTOR,
+                "reminder.send",
+                "appointment",
+                visit.id,
+                "success",
+                {"patient_id": visit.patient_id, "outcome": outcome},
+            )
             uow.commit()
     return SendReport(len(due), sent, taken, failed)
 

@@ -115,10 +115,13 @@ def clinic_calendar(uow: UnitOfWork) -> ClinicCalendar:
     notice = int(store.setting("cancel_notice_hours") or defaults.cancel_notice_hours)
     policy = store.setting("payer_limit_policy") or defaults.payer_limit_policy
     return ClinicCalendar(
-        zone, opening, dt.timedelta(hours=notice),
+        zone,
+        opening,
+        dt.timedelta(hours=notice),
         "reason" if policy == "reason" else "refuse",
-        dt.timedelta(hours=defaults.reminder_hours_before), defaults.visit_minutes,
-    )  # fmt: skip
+        dt.timedelta(hours=defaults.reminder_hours_before),
+        defaults.visit_minutes,
+    )
 
 
 SETTINGS: dict[str, tuple[str, ...] | str] = {
@@ -160,9 +163,13 @@ def set_working_hours(
 
 
 def add_time_off(
-    uow: UnitOfWork, actor: Actor, practitioner_id: int, starts_at: dt.datetime,
-    ends_at: dt.datetime, reason: str,
-) -> int:  # fmt: skip
+    uow: UnitOfWork,
+    actor: Actor,
+    practitioner_id: int,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    reason: str,
+) -> int:
     """Block [starts_at, ends_at) in a practitioner's calendar (visits already booked stay)."""
     authorize(uow, actor, "clinic.admin", entity="time_off")
     if ends_at <= starts_at:

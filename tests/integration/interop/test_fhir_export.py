@@ -72,9 +72,19 @@ def test_the_medplum_validator_finds_errors() -> None:
 def test_the_bundle_carries_the_record(bundles: dict[str, dict[str, Any]]) -> None:
     bundle = bundles["Fenwick"]
     kinds = {e["resource"]["resourceType"] for e in bundle["entry"]}
-    assert kinds >= {"Patient", "Practitioner", "PractitionerRole", "Condition", "Encounter",
-                     "Appointment", "Procedure", "Observation", "QuestionnaireResponse",
-                     "CarePlan", "Provenance"}  # fmt: skip
+    assert kinds >= {
+        "Patient",
+        "Practitioner",
+        "PractitionerRole",
+        "Condition",
+        "Encounter",
+        "Appointment",
+        "Procedure",
+        "Observation",
+        "QuestionnaireResponse",
+        "CarePlan",
+        "Provenance",
+    }
     (patient,) = _of(bundle, "Patient")
     assert patient["name"] == [{"family": "Fenwick", "given": ["Ada"]}]
     (condition, *_) = _of(bundle, "Condition")

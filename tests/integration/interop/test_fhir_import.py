@@ -46,9 +46,15 @@ def _source(new_url: Callable[[], str]) -> tuple[str, dict[str, Any]]:
     engine = make_engine(url)
     with UnitOfWork(engine) as uow:
         patient = uow.patients.add(
-            Patient(given_name="Ines", family_name="Quarry", sex="female",
-                    birth_date=date(1961, 4, 2), phone="0700 900123", email="ines@example.org")
-        )  # fmt: skip
+            Patient(
+                given_name="Ines",
+                family_name="Quarry",
+                sex="female",
+                birth_date=date(1961, 4, 2),
+                phone="0700 900123",
+                email="ines@example.org",
+            )
+        )
         uow.commit()
         pid = patient.id or 0
         record_outcome(uow, MEI, pid, "nrs", 7, date(2026, 1, 5))
@@ -136,8 +142,14 @@ def test_bad_input_names_the_problem_and_changes_nothing(new_url: Callable[[], s
     _, exported = _source(new_url)
     target = _database(new_url)
     basic = {"resource": {"resourceType": "Basic", "code": {"text": "a note"}}}
-    encounter = {"resource": {"resourceType": "Encounter", "status": "finished",
-                              "class": {"code": "AMB"}, "period": {"start": "May"}}}  # fmt: skip
+    encounter = {
+        "resource": {
+            "resourceType": "Encounter",
+            "status": "finished",
+            "class": {"code": "AMB"},
+            "period": {"start": "May"},
+        }
+    }
     cases = [
         (_with(exported, lambda b: b["entry"].append(basic)), "Basic is not imported"),
         (_with(exported, lambda b: b["entry"].append(encounter)), "period.start"),
@@ -232,18 +244,25 @@ def test_conditions_and_medicines_are_read_and_kept_for_review(
         "subject": {"reference": "Patient/ext-1"},
         "medicationCodeableConcept": {"coding": [{"display": "Warfarin 5 mg"}]},
     }
-    bundle = {"resourceType": "Bundle", "type": "collection",
-              "entry": [{"resource": r} for r in (patient, disc, other, warfarin)]}  # fmt: skip
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": r} for r in (patient, disc, other, warfarin)],
+    }
     target = _database(new_url)
     report = _import(target, bundle)
     reads = {s["resource"]: (s["why"], s["reads"]) for s in report.skipped}
     assert reads == {
-        "Condition/c1": (FOR_REVIEW, f"herniated_disc ({_name('herniated_disc')}); "
-                         "ICD-10-CM M51.26"),
-        "Condition/c2": (FOR_REVIEW, f"no knowledge-base condition for {ICD10CM}|E11.9; "
-                         "status refuted"),
+        "Condition/c1": (
+            FOR_REVIEW,
+            f"herniated_disc ({_name('herniated_disc')}); ICD-10-CM M51.26",
+        ),
+        "Condition/c2": (
+            FOR_REVIEW,
+            f"no knowledge-base condition for {ICD10CM}|E11.9; status refuted",
+        ),
         "MedicationStatement/m1": (FOR_REVIEW, "Warfarin 5 mg; status stopped"),
-    }  # fmt: skip
+    }
     assert report.imported == ["Patient/ext-1"]
     engine = make_engine(target)
     try:

@@ -63,8 +63,10 @@ def _rechain(engine: Engine, key: bytes | None, upto: int | None = None) -> None
         rows = connection.execute(select(table).order_by(table.c.seq)).mappings().all()
     prev, updates = GENESIS, []
     for row in rows[:upto]:
-        fields = {name: row[name] for name in ("seq", "at", "actor", "action", "entity",
-                  "entity_id", "outcome", "detail")}  # fmt: skip
+        fields = {
+            name: row[name]
+            for name in ("seq", "at", "actor", "action", "entity", "entity_id", "outcome", "detail")
+        }
         digest = entry_hash(**fields, prev_hash=prev, key=key)
         updates.append({"seq": row["seq"], "prev_hash": prev, "hash": digest})
         prev = digest
@@ -180,9 +182,16 @@ def _legacy_rows(engine: Engine, count: int) -> None:
 
     prev, statements, params = GENESIS, [], []
     for seq in range(1, count + 1):
-        fields: dict[str, object] = {"seq": seq, "at": datetime(2026, 1, seq, tzinfo=UTC),
-                  "actor": "mei", "action": "read", "entity": "patient", "entity_id": str(seq),
-                  "outcome": "success", "detail": canonical_detail({})}  # fmt: skip
+        fields: dict[str, object] = {
+            "seq": seq,
+            "at": datetime(2026, 1, seq, tzinfo=UTC),
+            "actor": "mei",
+            "action": "read",
+            "entity": "patient",
+            "entity_id": str(seq),
+            "outcome": "success",
+            "detail": canonical_detail({}),
+        }
         digest = entry_hash(**fields, prev_hash=prev, key=None)  # type: ignore[arg-type]
         statements.append(INSERT)
         params.append({**fields, "prev_hash": prev, "hash": digest})

@@ -104,19 +104,25 @@ def test_documents_billing_revision_keeps_existing_charts(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
         with engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO patients (id, public_id, given_name, family_name, sex, created_at,"
-                " version) VALUES (1, 'p1', 'A', 'B', 'female', CURRENT_TIMESTAMP, 1)"
-            ))  # fmt: skip
-            connection.execute(text(
-                "INSERT INTO practitioners (id, name, qualification, specialties, version)"
-                " VALUES (1, 'P', 'Q', '[]', 1)"
-            ))  # fmt: skip
-            connection.execute(text(
-                "INSERT INTO treatment_sessions (id, patient_id, practitioner_id, session_date,"
-                " other_components, notes, status, version) VALUES"
-                " (1, 1, 1, '2026-01-05', '[]', '', 'draft', 1)"
-            ))  # fmt: skip
+            connection.execute(
+                text(
+                    "INSERT INTO patients (id, public_id, given_name, family_name, sex, created_at,"
+                    " version) VALUES (1, 'p1', 'A', 'B', 'female', CURRENT_TIMESTAMP, 1)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO practitioners (id, name, qualification, specialties, version)"
+                    " VALUES (1, 'P', 'Q', '[]', 1)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO treatment_sessions (id, patient_id, practitioner_id, session_date,"
+                    " other_components, notes, status, version) VALUES"
+                    " (1, 1, 1, '2026-01-05', '[]', '', 'draft', 1)"
+                )
+            )
     finally:
         engine.dispose()
     assert upgrade(db_url) == head_revision()

@@ -18,9 +18,26 @@ PEOPLE = [
     ("Jo", "O'Hara", None, None, "jo%o@example.org"),
     ("Élodie", "Martin", date(1999, 1, 1), None, None),
 ]
-QUERIES = ["lin", "LIN", "mei lin", "lin mei", "fenwick", "0001", "7946", "dan_f", "_", "%",
-           "o'h", "1970-05-02", "1999-01-01", "li", "example.org", "nobody", "élo",
-           "x"]  # fmt: skip
+QUERIES = [
+    "lin",
+    "LIN",
+    "mei lin",
+    "lin mei",
+    "fenwick",
+    "0001",
+    "7946",
+    "dan_f",
+    "_",
+    "%",
+    "o'h",
+    "1970-05-02",
+    "1999-01-01",
+    "li",
+    "example.org",
+    "nobody",
+    "élo",
+    "x",
+]
 
 
 def _expected(people: list[Patient], query: str) -> list[str]:
@@ -28,8 +45,13 @@ def _expected(people: list[Patient], query: str) -> list[str]:
     born = date.fromisoformat(needle) if len(needle) == 10 and needle[4] == "-" else None
     found = []
     for p in people:
-        texts = [f"{p.given_name} {p.family_name}", f"{p.family_name} {p.given_name}",
-                 p.public_id or "", p.phone or "", p.email or ""]  # fmt: skip
+        texts = [
+            f"{p.given_name} {p.family_name}",
+            f"{p.family_name} {p.given_name}",
+            p.public_id or "",
+            p.phone or "",
+            p.email or "",
+        ]
         if any(needle in t.lower() for t in texts) or (born and p.birth_date == born):
             found.append(p)
     return [p.family_name for p in sorted(found, key=lambda p: (p.family_name, p.given_name))]
@@ -41,8 +63,14 @@ def test_search_finds_by_name_record_number_and_birth_date(
     with uow() as work:
         people = []
         for given, family, born, phone, email in PEOPLE:
-            patient = Patient(given_name=given, family_name=family, birth_date=born,
-                              sex="female", phone=phone, email=email)  # fmt: skip
+            patient = Patient(
+                given_name=given,
+                family_name=family,
+                birth_date=born,
+                sex="female",
+                phone=phone,
+                email=email,
+            )
             people.append(work.patients.add(patient))
         work.commit()
     with uow() as work:

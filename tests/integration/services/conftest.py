@@ -71,8 +71,11 @@ def fresh_patient(demo: DemoClinic) -> Callable[[], int]:
                 uow, mei, {"given_name": "Test", "family_name": "Person", "sex": "male"}
             )
             assert patient.id is not None
-            intake = {"age": 40, "sex": "male", "pain": {"regions": ["lower_back"],
-                      "onset_weeks": 20, "nrs": 6}}  # fmt: skip
+            intake = {
+                "age": 40,
+                "sex": "male",
+                "pain": {"regions": ["lower_back"], "onset_weeks": 20, "nrs": 6},
+            }
             submit_intake(uow, mei, patient.id, intake, policy=None)
             return patient.id
 

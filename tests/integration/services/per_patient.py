@@ -52,8 +52,11 @@ def expected_report(uow: UnitOfWork, patient_id: int) -> outcomes.TrajectoryRepo
         if len(scores) < 2:
             waiting.append(spec.id)
             continue
-        trajectories.append(assess_trajectory(spec.id, scores, reassess_after_sessions=after,
-                                              sessions_completed=done))  # fmt: skip
+        trajectories.append(
+            assess_trajectory(
+                spec.id, scores, reassess_after_sessions=after, sessions_completed=done
+            )
+        )
     return outcomes.TrajectoryReport(
         patient_id, after, done, basis, tuple(trajectories), tuple(waiting), plan_id
     )
@@ -80,19 +83,24 @@ def expected_alerts(uow: UnitOfWork, actor: Actor, day: date) -> list[dashboard.
         accepted = [p for p in uow.plans.for_patient(patient_id) if p.status == "accepted"]
         plan = accepted[-1] if accepted else None
         since = plan.accepted_at.date() if plan and plan.accepted_at else date.min
-        signed = [s for s in uow.sessions.for_patient(patient_id)
-                  if s.status == "signed" and s.session_date >= since]  # fmt: skip
+        signed = [
+            s
+            for s in uow.sessions.for_patient(patient_id)
+            if s.status == "signed" and s.session_date >= since
+        ]
         after = report.reassess_after_sessions
         if len(signed) >= after and not uow.outcomes.for_patient(
             patient_id, since=signed[after - 1].session_date
         ):
             alerts.append(
                 dashboard.Alert(
-                    "reassessment_due", "info",
+                    "reassessment_due",
+                    "info",
                     f"Reassessment due: {report.sessions_completed} sessions done (reassess "
-                    f"after {after}); record the outcome questionnaires.", patient_id,
+                    f"after {after}); record the outcome questionnaires.",
+                    patient_id,
                 )
-            )  # fmt: skip
+            )
     return alerts
 
 
@@ -105,15 +113,19 @@ def _red_flags(uow: UnitOfWork, patient_id: int, day: date) -> list[dashboard.Al
     if submitted < day - timedelta(days=14):
         return []
     before = {r.rule for r in intakes[-2].screening.reasons} if len(intakes) > 1 else set()
-    new = [r for r in latest.screening.reasons
-           if r.disposition in ("emergency", "refer", "clearance", "defer")
-           and r.rule not in before]  # fmt: skip
+    new = [
+        r
+        for r in latest.screening.reasons
+        if r.disposition in ("emergency", "refer", "clearance", "defer") and r.rule not in before
+    ]
     if not new:
         return []
     rules = ", ".join(sorted({rule_label(r.rule) for r in new}))
     severity: Literal["warning", "urgent"] = (
         "urgent" if latest.disposition in ("emergency", "refer") else "warning"
     )
-    message = (f"New red flags ({rules}) in the questionnaire of {submitted.isoformat()}: "
-               f"screening says {latest.disposition}.")  # fmt: skip
+    message = (
+        f"New red flags ({rules}) in the questionnaire of {submitted.isoformat()}: "
+        f"screening says {latest.disposition}."
+    )
     return [dashboard.Alert("red_flags", severity, message, patient_id)]

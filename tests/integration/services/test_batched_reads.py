@@ -316,14 +316,16 @@ def test_listing_charts_reads_amendments_in_one_statement(
         with demo.uow() as uow:
             charting.amend_session(uow, mei, chart.id or 0, "late note", {"pain_after": 1})
     with demo.uow() as uow:
-        charting.amend_session(uow, mei, uow.sessions.for_patient(few)[0].id or 0, "x",
-                               {"pain_after": 2})  # fmt: skip
+        charting.amend_session(
+            uow, mei, uow.sessions.for_patient(few)[0].id or 0, "x", {"pain_after": 2}
+        )
     costs = []
     for patient_id in (few, many):
         with demo.uow() as uow, counted(demo.engine) as count:
             listed = charting.list_sessions(uow, mei, patient_id)
         costs.append(count.statements)
         with demo.uow() as uow:
-            assert listed == [uow.sessions.effective(c.id or 0)
-                              for c in uow.sessions.for_patient(patient_id)]  # fmt: skip
+            assert listed == [
+                uow.sessions.effective(c.id or 0) for c in uow.sessions.for_patient(patient_id)
+            ]
     assert costs[0] == costs[1]

@@ -13,14 +13,24 @@ from .conftest import DemoClinic
 
 
 def _needle(point: str, depth: float, **extra: Any) -> dict[str, Any]:
-    return {"point": point, "side": "bilateral", "depth_mm": depth, "angle": "perpendicular",
-            **extra}  # fmt: skip
+    return {
+        "point": point,
+        "side": "bilateral",
+        "depth_mm": depth,
+        "angle": "perpendicular",
+        **extra,
+    }
 
 
 def _chart(demo: DemoClinic, patient: str, needles: list[dict[str, Any]], count: int) -> Any:
     mei = demo.actor("mei")
-    data = {"patient_id": demo.patient_id(patient), "session_date": demo.today.isoformat(),
-            "needles": needles, "needles_in": count, "needles_out": count}  # fmt: skip
+    data = {
+        "patient_id": demo.patient_id(patient),
+        "session_date": demo.today.isoformat(),
+        "needles": needles,
+        "needles_in": count,
+        "needles_out": count,
+    }
     with demo.uow() as uow:
         return charting.chart_session(uow, mei, data)
 
@@ -39,8 +49,12 @@ def test_forbidden_point_needs_an_override_reason_before_signing(demo: DemoClini
         charting.sign_session(uow, mei, session_id, version)
     reason = "Obstetrician agreed; patient consented after discussion"
     needles = [_needle("SP6", 10, override_reason=reason), _needle("KI3", 5)]
-    fixed = {"session_date": demo.today.isoformat(), "needles_in": 4, "needles_out": 4,
-             "needles": needles}  # fmt: skip
+    fixed = {
+        "session_date": demo.today.isoformat(),
+        "needles_in": 4,
+        "needles_out": 4,
+        "needles": needles,
+    }
     with demo.uow() as uow:
         updated = charting.update_session(uow, mei, session_id, version, fixed)
     with demo.uow() as uow:
@@ -65,8 +79,13 @@ def test_electro_with_a_pacemaker_needs_an_override(demo: DemoClinic) -> None:
 
 def test_needle_count_mismatch_blocks_signing(demo: DemoClinic) -> None:
     mei = demo.actor("mei")
-    data = {"patient_id": demo.patient_id("Fenwick"), "session_date": demo.today.isoformat(),
-            "needles": [_needle("BL40", 10)], "needles_in": 2, "needles_out": 1}  # fmt: skip
+    data = {
+        "patient_id": demo.patient_id("Fenwick"),
+        "session_date": demo.today.isoformat(),
+        "needles": [_needle("BL40", 10)],
+        "needles_in": 2,
+        "needles_out": 1,
+    }
     with demo.uow() as uow:
         view = charting.chart_session(uow, mei, data)
     assert view.session.needle_count_mismatch
@@ -136,8 +155,12 @@ def test_a_later_refer_screening_overrides_the_accepted_plans_screening(
         (first,) = intakes.list_intakes(uow, mei, patient_id)
         plan = plans.generate_plan(uow, mei, first.id or 0, policy=None)
         plans.accept_plan(uow, mei, plan.id or 0, plan.version)
-        refer = {"age": 40, "sex": "male", "findings": ["fever", "iv_drug_use"],
-                 "pain": {"regions": ["lower_back"], "onset_weeks": 22, "nrs": 7}}  # fmt: skip
+        refer = {
+            "age": 40,
+            "sex": "male",
+            "findings": ["fever", "iv_drug_use"],
+            "pain": {"regions": ["lower_back"], "onset_weeks": 22, "nrs": 7},
+        }
         stored = intakes.submit_intake(uow, mei, patient_id, refer, policy=None)
         assert stored.disposition == "refer"
         draft = charting.prefill_session(uow, mei, patient_id)
@@ -162,16 +185,22 @@ def test_a_later_refer_screening_overrides_the_accepted_plans_screening(
 
 @pytest.mark.parametrize(
     ("counts", "words"),
-    [((10, 9), "10 needles in, 9 out: count the needles again"),
-     ((None, 3), "count the needles: enter how many went in and how many came out")],
-)  # fmt: skip
+    [
+        ((10, 9), "10 needles in, 9 out: count the needles again"),
+        ((None, 3), "count the needles: enter how many went in and how many came out"),
+    ],
+)
 def test_refusal_to_sign_speaks_to_the_practitioner(
     demo: DemoClinic, counts: tuple[int | None, int], words: str
 ) -> None:
     mei = demo.actor("mei")
-    data = {"patient_id": demo.patient_id("Fenwick"), "session_date": demo.today.isoformat(),
-            "needles": [_needle("BL40", 10)], "needles_in": counts[0],
-            "needles_out": counts[1]}  # fmt: skip
+    data = {
+        "patient_id": demo.patient_id("Fenwick"),
+        "session_date": demo.today.isoformat(),
+        "needles": [_needle("BL40", 10)],
+        "needles_in": counts[0],
+        "needles_out": counts[1],
+    }
     with demo.uow() as uow:
         view = charting.chart_session(uow, mei, data)
     session_id = view.session.id or 0
@@ -190,8 +219,12 @@ def test_adverse_events_are_listed_with_permission_and_audit(demo: DemoClinic) -
     mei, reception = demo.actor("mei"), demo.actor("reception")
     view = _chart(demo, "Fenwick", [_needle("BL40", 10)], 2)
     patient_id = view.session.patient_id
-    event = {"occurred_at": datetime.now(UTC), "type": "bleeding_haematoma", "severity": "mild",
-             "action_taken": "pressure applied"}  # fmt: skip
+    event = {
+        "occurred_at": datetime.now(UTC),
+        "type": "bleeding_haematoma",
+        "severity": "mild",
+        "action_taken": "pressure applied",
+    }
     with demo.uow() as uow:
         recorded = charting.record_adverse_event(uow, mei, view.session.id or 0, event)
     with demo.uow() as uow:
@@ -200,8 +233,10 @@ def test_adverse_events_are_listed_with_permission_and_audit(demo: DemoClinic) -
     assert recorded.id in {e.id for e in listed}
     assert all(e.patient_id == patient_id for e in listed)
     assert (entry.action, entry.outcome, entry.entity_id) == (
-        "adverse_event.list", "success", str(patient_id),
-    )  # fmt: skip
+        "adverse_event.list",
+        "success",
+        str(patient_id),
+    )
     with demo.uow() as uow, pytest.raises(Forbidden):
         charting.list_adverse_events(uow, reception, patient_id)
     with demo.uow() as uow:

@@ -17,13 +17,20 @@ from .conftest import DemoClinic
 def test_intake_is_validated_and_screened(demo: DemoClinic) -> None:
     mei = demo.actor("mei")
     patient_id = demo.patient_id("Fenwick")
-    bad = {"age": 46, "sex": "female",
-           "pain": {"regions": ["lower_back"], "onset_weeks": 3, "nrs": 11}}  # fmt: skip
+    bad = {
+        "age": 46,
+        "sex": "female",
+        "pain": {"regions": ["lower_back"], "onset_weeks": 3, "nrs": 11},
+    }
     with demo.uow() as uow, pytest.raises(InputError) as caught:
         intakes.submit_intake(uow, mei, patient_id, bad, policy=None)
     assert caught.value.field == "pain.nrs"
-    payload = {"age": 46, "sex": "female", "findings": ["saddle_anaesthesia"],
-               "pain": {"regions": ["lower_back"], "onset_weeks": 3, "nrs": 5}}  # fmt: skip
+    payload = {
+        "age": 46,
+        "sex": "female",
+        "findings": ["saddle_anaesthesia"],
+        "pain": {"regions": ["lower_back"], "onset_weeks": 3, "nrs": 5},
+    }
     with demo.uow() as uow:
         stored = intakes.submit_intake(uow, mei, patient_id, payload, policy=None)
     assert stored.disposition == "emergency"
@@ -86,8 +93,11 @@ def test_outcome_is_scored_and_the_trajectory_judged(
 def test_demo_covers_the_dispositions_and_trajectories(demo: DemoClinic) -> None:
     with demo.uow() as uow:
         patients = uow.patients.all(limit=100)
-        latest = {p.family_name: uow.intakes.for_patient(p.id or 0)[0].disposition
-                  for p in patients if p.family_name != "Person"}  # fmt: skip
+        latest = {
+            p.family_name: uow.intakes.for_patient(p.id or 0)[0].disposition
+            for p in patients
+            if p.family_name != "Person"
+        }
         assert not is_empty(uow)
         with pytest.raises(Conflict):
             seed_demo(uow, str)
@@ -100,8 +110,12 @@ def test_demo_covers_the_dispositions_and_trajectories(demo: DemoClinic) -> None
         verdicts |= {t.verdict for t in report.trajectories}
     assert {"improving", "not_improving_reconsider"} <= verdicts
     assert {login.role for login in DEMO_LOGINS} == {
-        "admin", "practitioner", "reception", "patient", "researcher",
-    }  # fmt: skip
+        "admin",
+        "practitioner",
+        "reception",
+        "patient",
+        "researcher",
+    }
 
 
 def test_dashboard_alerts(demo: DemoClinic) -> None:

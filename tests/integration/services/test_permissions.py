@@ -43,37 +43,74 @@ from .conftest import DemoClinic
 
 ALL, OWN = "all", "own"
 URLS = Urls("https://clinic.example")
-IMPORTED = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {
-    "resourceType": "Patient", "name": [{"family": "Imported", "given": ["Ina"]}],
-    "gender": "female"}}]}  # fmt: skip
+IMPORTED = {
+    "resourceType": "Bundle",
+    "type": "collection",
+    "entry": [
+        {
+            "resource": {
+                "resourceType": "Patient",
+                "name": [{"family": "Imported", "given": ["Ina"]}],
+                "gender": "female",
+            }
+        }
+    ],
+}
 EXPECTED: dict[str, dict[str, str]] = {
     "admin": {
-        "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
-        "practitioner.read": ALL, "practitioner.write": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL, "research.export": ALL, "user.admin": ALL, "audit.read": ALL,
+        "patient.read": ALL,
+        "patient.write": ALL,
+        "schedule.read": ALL,
+        "schedule.write": ALL,
+        "practitioner.read": ALL,
+        "practitioner.write": ALL,
+        "dashboard.read": ALL,
+        "research.aggregate": ALL,
+        "research.export": ALL,
+        "user.admin": ALL,
+        "audit.read": ALL,
         "clinic.admin": ALL,
         "calendar.feed": ALL,
     },
     "practitioner": {
-        "patient.read": ALL, "patient.write": ALL, "clinical.read": ALL, "clinical.write": ALL,
-        "intake.submit": ALL, "session.sign": ALL, "outcome.write": ALL, "schedule.read": ALL,
-        "schedule.write": ALL, "practitioner.read": ALL, "dashboard.read": ALL,
-        "research.aggregate": ALL, "fhir.export": ALL, "fhir.import": ALL,
-        "document.issue": ALL, "referral.write": ALL,
+        "patient.read": ALL,
+        "patient.write": ALL,
+        "clinical.read": ALL,
+        "clinical.write": ALL,
+        "intake.submit": ALL,
+        "session.sign": ALL,
+        "outcome.write": ALL,
+        "schedule.read": ALL,
+        "schedule.write": ALL,
+        "practitioner.read": ALL,
+        "dashboard.read": ALL,
+        "research.aggregate": ALL,
+        "fhir.export": ALL,
+        "fhir.import": ALL,
+        "document.issue": ALL,
+        "referral.write": ALL,
         "calendar.feed": ALL,
     },
     "reception": {
-        "patient.read": ALL, "patient.write": ALL, "schedule.read": ALL, "schedule.write": ALL,
+        "patient.read": ALL,
+        "patient.write": ALL,
+        "schedule.read": ALL,
+        "schedule.write": ALL,
         "practitioner.read": ALL,
     },
     "patient": {
-        "patient.read": OWN, "clinical.read": OWN, "intake.submit": OWN, "outcome.write": OWN,
-        "schedule.read": OWN, "practitioner.read": ALL, "fhir.export": OWN,
+        "patient.read": OWN,
+        "clinical.read": OWN,
+        "intake.submit": OWN,
+        "outcome.write": OWN,
+        "schedule.read": OWN,
+        "practitioner.read": ALL,
+        "fhir.export": OWN,
         "document.issue": OWN,
         "visit.self_service": OWN,
     },
     "researcher": {"research.aggregate": ALL, "research.export": ALL, "research.analytics": ALL},
-}  # fmt: skip
+}
 USERS = {
     "admin": "admin",
     "practitioner": "mei",
@@ -81,15 +118,21 @@ USERS = {
     "patient": "ada",
     "researcher": "researcher",
 }
-INTAKE = {"age": 46, "sex": "female", "pain": {"regions": ["lower_back"], "onset_weeks": 30,
-          "nrs": 5}}  # fmt: skip
+INTAKE = {
+    "age": 46,
+    "sex": "female",
+    "pain": {"regions": ["lower_back"], "onset_weeks": 30, "nrs": 5},
+}
 
 
 def _draft(uow: UnitOfWork, patient_id: int, practitioner_id: int) -> TreatmentSession:
     chart = TreatmentSession(
-        patient_id=patient_id, practitioner_id=practitioner_id,
-        session_date=datetime.now(UTC).date(), needles_in=0, needles_out=0,
-    )  # fmt: skip
+        patient_id=patient_id,
+        practitioner_id=practitioner_id,
+        session_date=datetime.now(UTC).date(),
+        needles_in=0,
+        needles_out=0,
+    )
     draft = uow.sessions.add(chart)
     uow.commit()
     return draft
@@ -103,8 +146,12 @@ def _signed(uow: UnitOfWork, patient_id: int) -> TreatmentSession:
 def _own_visit(uow: UnitOfWork, patient_id: int) -> int:
     """A booked visit of `patient_id` a month ahead, stored directly (no slot rules)."""
     start = datetime.now(UTC) + timedelta(days=30)
-    visit = Appointment(patient_id=patient_id, practitioner_id=1, starts_at=start,
-                        ends_at=start + timedelta(minutes=30))  # fmt: skip
+    visit = Appointment(
+        patient_id=patient_id,
+        practitioner_id=1,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+    )
     stored = uow.appointments.add(visit)
     uow.commit()
     return stored.id or 0
@@ -228,5 +275,7 @@ def test_successful_read_is_audited(demo: DemoClinic) -> None:
         entry = uow.audit.entries(actor="mei", limit=1)[0]
         assert uow.audit.verify().ok
     assert (entry.action, entry.outcome, entry.entity_id) == (
-        "session.list", "success", str(patient_id),
-    )  # fmt: skip
+        "session.list",
+        "success",
+        str(patient_id),
+    )

@@ -47,12 +47,18 @@ def smtp() -> Iterator[tuple[Inbox, SmtpTarget]]:
 def _visit_soon(demo: DemoClinic, email: str, hours: int) -> int:
     mei = demo.actor("mei")
     with demo.uow() as uow:
-        patient = create_patient(uow, mei, {"given_name": "Remi", "family_name": "Nder",
-                                            "sex": "female", "email": email})  # fmt: skip
+        patient = create_patient(
+            uow, mei, {"given_name": "Remi", "family_name": "Nder", "sex": "female", "email": email}
+        )
         start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=hours)
-        visit = uow.appointments.add(Appointment(
-            patient_id=patient.id or 0, practitioner_id=mei.practitioner_id or 1,
-            starts_at=start, ends_at=start + timedelta(minutes=45)))  # fmt: skip
+        visit = uow.appointments.add(
+            Appointment(
+                patient_id=patient.id or 0,
+                practitioner_id=mei.practitioner_id or 1,
+                starts_at=start,
+                ends_at=start + timedelta(minutes=45),
+            )
+        )
         uow.commit()
         return visit.id or 0
 
@@ -73,9 +79,10 @@ def test_each_due_reminder_arrives_exactly_once(
         uow.schedule.claim_reminder(crashed_visit, "email", "dead-sender", crashed)
         uow.commit()
 
-    senders = [threading.Thread(target=send_due_reminders,
-                                args=(demo.uow, target, "clinic@example.org"))
-               for _ in range(3)]  # fmt: skip
+    senders = [
+        threading.Thread(target=send_due_reminders, args=(demo.uow, target, "clinic@example.org"))
+        for _ in range(3)
+    ]
     for sender in senders:
         sender.start()
     for sender in senders:

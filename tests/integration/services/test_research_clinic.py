@@ -63,8 +63,10 @@ def test_no_identifier_leaves_the_service(demo: DemoClinic) -> None:
             text("SELECT id, public_id, given_name, family_name, email, phone FROM patients")
         )
         identifiers = {str(value) for row in rows for value in row if value is not None}
-        days = {row[0] for row in connection.execute(text("SELECT measured_on FROM "
-                                                          "outcome_measurements"))}  # fmt: skip
+        days = {
+            row[0]
+            for row in connection.execute(text("SELECT measured_on FROM outcome_measurements"))
+        }
     assert all(PSEUDONYM.fullmatch(r.patient) for r in records)
     assert {r.patient for r in records}.isdisjoint(identifiers)
     # Dates are shifted per patient: each series starts on the epoch; no real date remains.
@@ -89,7 +91,7 @@ def test_pseudonyms_are_new_on_every_call_and_patients_with_one_score_are_left_o
                 score=6.0,
             )
         )
-        uow.commit()  # fmt: skip
+        uow.commit()
     first, second = _records(demo, "mei", "nrs"), _records(demo, "admin", "nrs")
     assert {r.patient for r in first}.isdisjoint({r.patient for r in second})
     counts = Counter(record.patient for record in _identified(demo, "nrs"))

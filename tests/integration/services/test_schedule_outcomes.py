@@ -18,8 +18,14 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
 def _visit(ident: int, start: datetime, minutes: int = 45) -> Appointment:
-    return Appointment(id=ident, version=1, patient_id=1, practitioner_id=1, starts_at=start,
-                       ends_at=start + timedelta(minutes=minutes))  # fmt: skip
+    return Appointment(
+        id=ident,
+        version=1,
+        patient_id=1,
+        practitioner_id=1,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=minutes),
+    )
 
 
 def test_a_visit_that_started_but_has_not_ended_is_still_upcoming() -> None:

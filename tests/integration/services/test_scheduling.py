@@ -45,8 +45,13 @@ def book(
     desk = demo.actor("reception")
 
     def make(start: datetime, minutes: int = 45, **extra: object) -> int:
-        data = {"patient_id": patient, "practitioner_id": practitioner, "starts_at": start,
-                "ends_at": start + timedelta(minutes=minutes), **extra}  # fmt: skip
+        data = {
+            "patient_id": patient,
+            "practitioner_id": practitioner,
+            "starts_at": start,
+            "ends_at": start + timedelta(minutes=minutes),
+            **extra,
+        }
         with demo.uow() as uow:
             return book_appointment(uow, desk, data).id or 0
 
@@ -76,8 +81,9 @@ def test_cancelled_frees_the_slot(demo: DemoClinic, book: Callable[..., int]) ->
     first, desk = book(start), demo.actor("reception")
     with demo.uow() as uow:
         version = uow.appointments.get(first).version
-        update_appointment(uow, desk, first, version,
-                           {"status": "cancelled", "cancel_reason": "patient is ill"})  # fmt: skip
+        update_appointment(
+            uow, desk, first, version, {"status": "cancelled", "cancel_reason": "patient is ill"}
+        )
     again = book(start)
     assert again != first
 
@@ -112,9 +118,13 @@ def test_working_hours_time_off_and_rooms(
         book(_at(monday, 15, 30))
     book(_at(monday, 13), room_id=room)
     mei = demo.actor("mei")
-    other = {"patient_id": demo.patient_id("Moreau"), "practitioner_id": mei.practitioner_id,
-             "starts_at": _at(monday, 13, 15), "ends_at": _at(monday, 14),
-             "room_id": room}  # fmt: skip
+    other = {
+        "patient_id": demo.patient_id("Moreau"),
+        "practitioner_id": mei.practitioner_id,
+        "starts_at": _at(monday, 13, 15),
+        "ends_at": _at(monday, 14),
+        "room_id": room,
+    }
     with demo.uow() as uow, pytest.raises(Conflict, match="room is taken"):
         book_appointment(uow, mei, other)
 
@@ -155,8 +165,12 @@ def test_twenty_simultaneous_bookings_of_one_slot_give_one(
     outcomes: list[str] = []
 
     def attempt(patient: int) -> None:
-        data = {"patient_id": patient, "practitioner_id": practitioner, "starts_at": start,
-                "ends_at": start + timedelta(minutes=45)}  # fmt: skip
+        data = {
+            "patient_id": patient,
+            "practitioner_id": practitioner,
+            "starts_at": start,
+            "ends_at": start + timedelta(minutes=45),
+        }
         barrier.wait()
         try:
             with demo.uow() as uow:

@@ -31,22 +31,46 @@ CASES = [
     ("e-stim in the only increment, not said which", 15, (), (), True, {"97813": 1}, None),
     (
         "e-stim in the first of two, re-inserted",
-        30, (1, 2), (2,), True, {"97813": 1, "97814": 1}, None,
+        30,
+        (1, 2),
+        (2,),
+        True,
+        {"97813": 1, "97814": 1},
+        None,
     ),
     ("e-stim in a later increment only", 30, (2,), (2,), True, {"97810": 1, "97814": 1}, None),
     ("manual, second increment re-inserted", 30, (), (2,), False, {"97810": 1, "97811": 1}, None),
     ("no add-on without re-insertion", 30, (), (), False, {"97810": 1}, "no re-insertion"),
     (
         "e-stim later but no re-insertion: the add-on goes",
-        30, (2,), (), True, {"97810": 1}, "no re-insertion",
+        30,
+        (2,),
+        (),
+        True,
+        {"97810": 1},
+        "no re-insertion",
     ),
-    ("three increments, one re-inserted", 45, (), (3,), False, {"97810": 1, "97811": 1},
-     "Increment 2"),
-    ("minutes that do not fill an increment", 40, (), (2,), False, {"97810": 1, "97811": 1},
-     "The last 10 of 40"),
+    (
+        "three increments, one re-inserted",
+        45,
+        (),
+        (3,),
+        False,
+        {"97810": 1, "97811": 1},
+        "Increment 2",
+    ),
+    (
+        "minutes that do not fill an increment",
+        40,
+        (),
+        (2,),
+        False,
+        {"97810": 1, "97811": 1},
+        "The last 10 of 40",
+    ),
     ("fewer minutes than the first increment", 10, (), (), False, {}, "do not fill the first"),
     ("e-stim charted on needles, increments not said", 30, (), (2,), True, {}, "not by increment"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -95,20 +119,23 @@ def test_two_sessions_on_one_day_report_one_initial_code() -> None:
 def test_second_session_without_reinsertion_bills_nothing() -> None:
     first, second = bill_day(
         [
-            VisitContact(session_id=1, face_to_face_minutes=15, electro_increments=(1,),
-                         electro_needles=True),
-            VisitContact(session_id=2, face_to_face_minutes=15, electro_increments=(1,),
-                         electro_needles=True),
+            VisitContact(
+                session_id=1, face_to_face_minutes=15, electro_increments=(1,), electro_needles=True
+            ),
+            VisitContact(
+                session_id=2, face_to_face_minutes=15, electro_increments=(1,), electro_needles=True
+            ),
         ]
-    )  # fmt: skip
+    )
     assert _codes(first) == {"97813": 1}
     assert _codes(second) == {}
     assert any("Increment 1: no re-insertion" in t for t in second.to_confirm)
 
 
 def test_fees_multiply_units_and_a_missing_fee_is_stated() -> None:
-    result = bill_visit(VisitContact(session_id=1, face_to_face_minutes=45,
-                                     reinsertion_increments=(2, 3)))  # fmt: skip
+    result = bill_visit(
+        VisitContact(session_id=1, face_to_face_minutes=45, reinsertion_increments=(2, 3))
+    )
     full = priced(result, {"97810": Decimal("60.00"), "97811": Decimal("35.50")})
     assert [(line.code, line.amount) for line in full.lines] == [
         ("97810", Decimal("60.00")),

@@ -8,22 +8,59 @@ import re
 from acuback.knowledge import KnowledgeBase
 
 SPEC_CONDITIONS = {
-    "muscle_strain", "herniated_disc", "degenerative_disc_disease", "spinal_stenosis",
-    "sciatica", "scoliosis", "facet_joint_dysfunction", "sacroiliac_joint_dysfunction",
-    "spondylolisthesis", "osteoarthritis", "kyphosis", "trauma", "compression_fracture",
-    "poor_posture", "non_specific",
-}  # fmt: skip
+    "muscle_strain",
+    "herniated_disc",
+    "degenerative_disc_disease",
+    "spinal_stenosis",
+    "sciatica",
+    "scoliosis",
+    "facet_joint_dysfunction",
+    "sacroiliac_joint_dysfunction",
+    "spondylolisthesis",
+    "osteoarthritis",
+    "kyphosis",
+    "trauma",
+    "compression_fracture",
+    "poor_posture",
+    "non_specific",
+}
 SPEC_METHODS = {
-    "manual_needling", "electroacupuncture", "moxibustion_direct", "moxibustion_indirect",
-    "warm_needle", "tui_na", "acupressure",
-}  # fmt: skip
+    "manual_needling",
+    "electroacupuncture",
+    "moxibustion_direct",
+    "moxibustion_indirect",
+    "warm_needle",
+    "tui_na",
+    "acupressure",
+}
 ICD10CM = re.compile(r"^[A-Z]\d{2}(\.[0-9A-Z]{1,4})?$")
 # codes the reference notes (clinical-standards.md 2.3) give; any other code must be unverified
 REFERENCE_CODES = {
-    "M54.50", "M54.51", "M54.59", "M54.30", "M54.31", "M54.32", "M54.40", "M54.41", "M54.42",
-    "M54.16", "M54.17", "M54.12", "M54.2", "M54.6", "M54.9", "M48.061", "M48.062", "M51.16",
-    "M51.17", "M51.26", "M51.360", "M51.370", "S39.012A", "G89.29",
-}  # fmt: skip
+    "M54.50",
+    "M54.51",
+    "M54.59",
+    "M54.30",
+    "M54.31",
+    "M54.32",
+    "M54.40",
+    "M54.41",
+    "M54.42",
+    "M54.16",
+    "M54.17",
+    "M54.12",
+    "M54.2",
+    "M54.6",
+    "M54.9",
+    "M48.061",
+    "M48.062",
+    "M51.16",
+    "M51.17",
+    "M51.26",
+    "M51.360",
+    "M51.370",
+    "S39.012A",
+    "G89.29",
+}
 
 
 def test_every_spec_condition_is_coded(kb: KnowledgeBase) -> None:

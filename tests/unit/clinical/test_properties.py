@@ -29,18 +29,37 @@ from acuback.errors import InputError
 from acuback.knowledge import KnowledgeBase, load_knowledge
 
 EMERGENCY = (
-    "urinary_retention", "urinary_incontinence_new", "faecal_incontinence", "saddle_anaesthesia",
-    "bilateral_leg_symptoms", "progressive_leg_weakness", "gait_disturbance",
-    "sexual_dysfunction_new", "pulsatile_abdominal_mass", "chest_pain_or_breathlessness",
-)  # fmt: skip
+    "urinary_retention",
+    "urinary_incontinence_new",
+    "faecal_incontinence",
+    "saddle_anaesthesia",
+    "bilateral_leg_symptoms",
+    "progressive_leg_weakness",
+    "gait_disturbance",
+    "sexual_dysfunction_new",
+    "pulsatile_abdominal_mass",
+    "chest_pain_or_breathlessness",
+)
 REFER = (
-    "major_trauma", "cancer_history", "unexplained_weight_loss", "fever", "iv_drug_use",
+    "major_trauma",
+    "cancer_history",
+    "unexplained_weight_loss",
+    "fever",
+    "iv_drug_use",
     "structural_deformity",
-)  # fmt: skip
+)
 MEDICATIONS = (
-    "warfarin 5 mg", "Eliquis", "aspirin 75 mg", "aspirin 900 mg", "clopidogrel", "prednisolone",
-    "hydrocortisone cream", "paracetamol", "ibuprofen 400 mg", "Xarelto 20mg",
-)  # fmt: skip
+    "warfarin 5 mg",
+    "Eliquis",
+    "aspirin 75 mg",
+    "aspirin 900 mg",
+    "clopidogrel",
+    "prednisolone",
+    "hydrocortisone cream",
+    "paracetamol",
+    "ibuprofen 400 mg",
+    "Xarelto 20mg",
+)
 
 conditions = st.deferred(lambda: st.sampled_from(sorted(load_knowledge().conditions)))
 pain = st.fixed_dictionaries(
@@ -183,10 +202,23 @@ def _break(data: dict[str, Any], how: str) -> dict[str, Any]:
 
 
 BREAKS = (
-    "age_low", "age_text", "sex", "unknown_key", "finding", "diagnosis", "nrs", "no_regions",
-    "region", "side", "onset", "onset_missing", "pregnancy", "medications", "startback",
+    "age_low",
+    "age_text",
+    "sex",
+    "unknown_key",
+    "finding",
+    "diagnosis",
+    "nrs",
+    "no_regions",
+    "region",
+    "side",
+    "onset",
+    "onset_missing",
+    "pregnancy",
+    "medications",
+    "startback",
     "bool_as_int",
-)  # fmt: skip
+)
 
 
 @SETTINGS

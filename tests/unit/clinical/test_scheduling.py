@@ -58,9 +58,15 @@ def test_clash_and_nonsense() -> None:
 
 
 def _request(**changes: object) -> CourseRequest:
-    base = {"sessions_per_week": 2, "weeks": 5, "total_sessions": 10,
-            "reassess_after_sessions": 6, "first_day": BEFORE - dt.timedelta(days=1),
-            "weekdays": (1, 3), "times": (dt.time(10), dt.time(14))}  # fmt: skip
+    base = {
+        "sessions_per_week": 2,
+        "weeks": 5,
+        "total_sessions": 10,
+        "reassess_after_sessions": 6,
+        "first_day": BEFORE - dt.timedelta(days=1),
+        "weekdays": (1, 3),
+        "times": (dt.time(10), dt.time(14)),
+    }
     return CourseRequest(**{**base, **changes})  # type: ignore[arg-type]
 
 
@@ -99,12 +105,24 @@ def test_course_skips_taken_slots_and_closed_preferred_days() -> None:
 
 def test_payer_limit_beyond_twelve_needs_improvement() -> None:
     prior = [BEFORE - dt.timedelta(days=20 - i) for i in range(10)]
-    not_improving = propose_course(_request(), LONDON, _open_weekdays, prior_visits=prior,
-                                   payer_rule="medicare", improving=False)  # fmt: skip
+    not_improving = propose_course(
+        _request(),
+        LONDON,
+        _open_weekdays,
+        prior_visits=prior,
+        payer_rule="medicare",
+        improving=False,
+    )
     covered = [v.coverage.covered for v in not_improving.visits if v.coverage]
     assert covered == [True, True] + [False] * 8  # visits 11 and 12 of the year only
-    improving = propose_course(_request(), LONDON, _open_weekdays, prior_visits=prior,
-                               payer_rule="medicare", improving=True)  # fmt: skip
+    improving = propose_course(
+        _request(),
+        LONDON,
+        _open_weekdays,
+        prior_visits=prior,
+        payer_rule="medicare",
+        improving=True,
+    )
     assert [v.coverage.covered for v in improving.visits if v.coverage] == [True] * 10
 
 

@@ -12,21 +12,38 @@ from acuback.knowledge import load_knowledge
 
 
 def _chart(day: int, needles: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {"session_date": date(2026, 3, day), "needles": needles, "needles_in": 2 * len(needles),
-            "retention_minutes": 20, "needle_gauge_mm": 0.25, "needle_length_mm": 40.0,
-            "needle_make": "Acme", **extra}  # fmt: skip
+    return {
+        "session_date": date(2026, 3, day),
+        "needles": needles,
+        "needles_in": 2 * len(needles),
+        "retention_minutes": 20,
+        "needle_gauge_mm": 0.25,
+        "needle_length_mm": 40.0,
+        "needle_make": "Acme",
+        **extra,
+    }
 
 
 def _needle(point: str, depth: float, **extra: Any) -> dict[str, Any]:
-    return {"point": point, "side": "bilateral", "depth_mm": depth, "response_sought": "de_qi",
-            "stimulation": "manual", **extra}  # fmt: skip
+    return {
+        "point": point,
+        "side": "bilateral",
+        "depth_mm": depth,
+        "response_sought": "de_qi",
+        "stimulation": "manual",
+        **extra,
+    }
 
 
 CHARTS = [
     _chart(2, [_needle("BL23", 15), _needle("BL40", 10)]),
-    _chart(5, [_needle("BL23", 20), _needle("GB30", 40, stimulation="electro", frequency_hz=2.0)],
-           retention_minutes=30, moxibustion={"kind": "stick"}),
-]  # fmt: skip
+    _chart(
+        5,
+        [_needle("BL23", 20), _needle("GB30", 40, stimulation="electro", frequency_hz=2.0)],
+        retention_minutes=30,
+        moxibustion={"kind": "stick"},
+    ),
+]
 
 
 def test_items_are_filled_from_the_charts() -> None:
@@ -35,10 +52,11 @@ def test_items_are_filled_from_the_charts() -> None:
         for i in stricta_items(
             plan_points=[{"code": "BL23", "sources": ["cheng1987"]}, {"code": "BL40"}],
             course={"sessions_per_week": 2, "weeks": 5, "total_sessions": 10},
-            self_care=[{"code": "KI3"}], charts=CHARTS,
+            self_care=[{"code": "KI3"}],
+            charts=CHARTS,
             practitioner={"name": "Mei Lin", "qualification": "MSc", "years_in_practice": 9},
         )
-    }  # fmt: skip
+    }
     assert len(items) == 17
     assert items["1c"] == "Individualised: planned 2 points; 1 points needled outside the plan."
     assert items["2a"] == "mean 4.0 needles (range 4), over 2 sessions"
@@ -53,15 +71,22 @@ def test_items_are_filled_from_the_charts() -> None:
 
 
 def test_nothing_charted_says_not_recorded() -> None:
-    items = {i["item"]: i["value"] for i in stricta_items(
-        plan_points=[], course={}, self_care=[], charts=[], practitioner=None)}  # fmt: skip
+    items = {
+        i["item"]: i["value"]
+        for i in stricta_items(
+            plan_points=[], course={}, self_care=[], charts=[], practitioner=None
+        )
+    }
     assert items["2a"] == items["2b"] == items["2f"] == items["5"] == NOT_RECORDED
 
 
 def test_point_frequency_counts_sessions() -> None:
     assert point_frequency(CHARTS)[0] == {
-        "point": "BL23", "sessions": 2, "sides": ["bilateral"], "depth_mm": [15.0, 20.0],
-    }  # fmt: skip
+        "point": "BL23",
+        "sessions": 2,
+        "sides": ["bilateral"],
+        "depth_mm": [15.0, 20.0],
+    }
 
 
 def test_every_risk_and_billing_source_is_in_the_bibliography() -> None:

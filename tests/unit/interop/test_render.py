@@ -15,10 +15,12 @@ from acuback.interop.documents import Letterhead, html_to_pdf, package_fetcher, 
 from ...pdf_support import ensure_weasyprint_libraries, pdf_pages
 
 # A 1x1 transparent PNG.
-PNG = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)).decode()  # fmt: skip
+PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    )
+).decode()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -27,16 +29,33 @@ def _libraries() -> None:
 
 
 def _superbill(paper: str, notes: int = 1) -> str:
-    head = Letterhead("Riverside Acupuncture", "1 River Street\nSpringfield", "Ada Fenwick",
-                      date(1980, 1, 2), paper=paper, logo=f"data:image/png;base64,{PNG}")  # type: ignore[arg-type]  # fmt: skip
+    head = Letterhead(
+        "Riverside Acupuncture",
+        "1 River Street\nSpringfield",
+        "Ada Fenwick",
+        date(1980, 1, 2),
+        paper=paper,
+        logo=f"data:image/png;base64,{PNG}",
+    )  # type: ignore[arg-type]
     context = {
-        "title": "Superbill", "clinic_npi": None, "tax_id": "12-3456789",
+        "title": "Superbill",
+        "clinic_npi": None,
+        "tax_id": "12-3456789",
         "practitioner": {"name": "Mei Lin", "qualification": "LAc", "npi": None},
-        "licence": "not recorded", "session_date": date(2026, 3, 2), "minutes": 30,
-        "session_id": 4, "signed_on": "2026-03-02", "diagnoses": [], "lines": [],
-        "total": None, "currency": "USD", "to_confirm": [f"note {i}" for i in range(notes)],
-        "rules": ["a rule"], "sources": ["a_source"], "verified": False,
-    }  # fmt: skip
+        "licence": "not recorded",
+        "session_date": date(2026, 3, 2),
+        "minutes": 30,
+        "session_id": 4,
+        "signed_on": "2026-03-02",
+        "diagnoses": [],
+        "lines": [],
+        "total": None,
+        "currency": "USD",
+        "to_confirm": [f"note {i}" for i in range(notes)],
+        "rules": ["a rule"],
+        "sources": ["a_source"],
+        "verified": False,
+    }
     return render_html("superbill.html", head, context)
 
 
@@ -64,8 +83,9 @@ def test_pdf_is_tagged_with_title_language_and_package_fonts() -> None:
     assert root["/Lang"] == "en"
     assert reader.metadata is not None
     assert reader.metadata.title == "Superbill - Ada Fenwick"
-    fonts = {str(f["/BaseFont"]).split("+")[-1] for f in
-             reader.pages[0]["/Resources"]["/Font"].values()}  # fmt: skip
+    fonts = {
+        str(f["/BaseFont"]).split("+")[-1] for f in reader.pages[0]["/Resources"]["/Font"].values()
+    }
     assert fonts == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
     assert "/XObject" in reader.pages[0]["/Resources"]  # the logo, from its data: URI
 

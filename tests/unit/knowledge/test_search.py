@@ -31,9 +31,18 @@ def test_code_in_any_spelling(kb: KnowledgeBase, spelling: str) -> None:
 
 @pytest.mark.parametrize(
     ("spelling", "code"),
-    [("ex-b-2", "EX-B2"), ("EXB2", "EX-B2"), ("Du 4", "GV4"), ("ren6", "CV6"), ("P6", "PC6"),
-     ("SJ5", "TE5"), ("Liv3", "LR3"), ("K3", "KI3"), ("HE7", "HT7")],
-)  # fmt: skip
+    [
+        ("ex-b-2", "EX-B2"),
+        ("EXB2", "EX-B2"),
+        ("Du 4", "GV4"),
+        ("ren6", "CV6"),
+        ("P6", "PC6"),
+        ("SJ5", "TE5"),
+        ("Liv3", "LR3"),
+        ("K3", "KI3"),
+        ("HE7", "HT7"),
+    ],
+)
 def test_meridian_abbreviations(kb: KnowledgeBase, spelling: str, code: str) -> None:
     assert first(kb, spelling) == code
 
@@ -55,9 +64,15 @@ def test_popular_name_returns_the_pair(kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("back of the knee", "BL40"), ("stomach point", "CV6"), ("hipbone", "BL53"),
-     ("soles", "KI1"), ("Commanding Middle", "BL40"), ("Gates of Consciousness", "GB20")],
-)  # fmt: skip
+    [
+        ("back of the knee", "BL40"),
+        ("stomach point", "CV6"),
+        ("hipbone", "BL53"),
+        ("soles", "KI1"),
+        ("Commanding Middle", "BL40"),
+        ("Gates of Consciousness", "GB20"),
+    ],
+)
 def test_body_area_words_and_aliases(kb: KnowledgeBase, text: str, code: str) -> None:
     assert first(kb, text) == code
 

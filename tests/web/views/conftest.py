@@ -51,8 +51,9 @@ def form_token(client: TestClient, url: str = "/login") -> str:
 
 
 def new_app(engine: Engine) -> FastAPI:
-    settings = Settings(database_url=engine.url.render_as_string(hide_password=False),
-                        secret_key=SECRET)  # fmt: skip
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False), secret_key=SECRET
+    )
     return create_app(settings, engine=engine, migrate=False)
 
 

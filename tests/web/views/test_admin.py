@@ -9,8 +9,12 @@ from tests.web.views.conftest import Browser, form_token, log_in, page
 def test_admin_creates_a_user_who_can_log_in_and_can_be_deactivated(browser: Browser) -> None:
     admin = browser("admin")
     token = form_token(admin, "/admin/users")
-    data = {"csrf_token": token, "username": "nurse.kim", "password": "kim-password-2026",
-            "role": "reception"}  # fmt: skip
+    data = {
+        "csrf_token": token,
+        "username": "nurse.kim",
+        "password": "kim-password-2026",
+        "role": "reception",
+    }
     response = admin.post("/admin/users", data=data)
     assert response.status_code == 200
     row = page(response).find("tr", attrs={"data-username": "nurse.kim"})
@@ -33,8 +37,12 @@ def test_admin_creates_a_user_who_can_log_in_and_can_be_deactivated(browser: Bro
 
 def test_short_password_is_refused_naming_the_field(browser: Browser) -> None:
     admin = browser("admin")
-    data = {"csrf_token": form_token(admin, "/admin/users"), "username": "shorty",
-            "password": "short", "role": "reception"}  # fmt: skip
+    data = {
+        "csrf_token": form_token(admin, "/admin/users"),
+        "username": "shorty",
+        "password": "short",
+        "role": "reception",
+    }
     response = admin.post("/admin/users", data=data)
     assert response.status_code == 422
     soup = page(response)
@@ -45,14 +53,27 @@ def test_short_password_is_refused_naming_the_field(browser: Browser) -> None:
 def test_practitioner_credentials_add_and_edit(browser: Browser) -> None:
     admin = browser("admin")
     soup = page(admin.get("/admin/practitioners"))
-    for name in ("name", "qualification", "licence_number", "licence_body", "licence_expiry",
-                 "years_in_practice", "specialties"):  # fmt: skip
+    for name in (
+        "name",
+        "qualification",
+        "licence_number",
+        "licence_body",
+        "licence_expiry",
+        "years_in_practice",
+        "specialties",
+    ):
         assert soup.find("input", attrs={"name": name}) is not None
         assert soup.find("label", attrs={"for": name}) is not None
-    data = {"csrf_token": form_token(admin, "/admin/practitioners"), "name": "Ines Vidal",
-            "qualification": "MSc Acupuncture", "licence_number": "X-77",
-            "licence_body": "A Council", "licence_expiry": "2030-01-31",
-            "years_in_practice": "3", "specialties": "back pain, pregnancy care"}  # fmt: skip
+    data = {
+        "csrf_token": form_token(admin, "/admin/practitioners"),
+        "name": "Ines Vidal",
+        "qualification": "MSc Acupuncture",
+        "licence_number": "X-77",
+        "licence_body": "A Council",
+        "licence_expiry": "2030-01-31",
+        "years_in_practice": "3",
+        "specialties": "back pain, pregnancy care",
+    }
     assert admin.post("/admin/practitioners", data=data, follow_redirects=False).status_code == 303
     table = page(admin.get("/admin/practitioners")).select("table.practitioners tbody tr")
     row = next(r for r in table if "Ines Vidal" in r.get_text())

@@ -20,8 +20,13 @@ def test_login_page_has_the_fields(anonymous: TestClient) -> None:
 
 
 def test_login_redirects_by_role(anonymous: TestClient, pages: object) -> None:
-    homes = {"mei": "/clinic", "reception": "/clinic", "admin": "/clinic", "ada": "/portal",
-             "researcher": "/research"}  # fmt: skip
+    homes = {
+        "mei": "/clinic",
+        "reception": "/clinic",
+        "admin": "/clinic",
+        "ada": "/portal",
+        "researcher": "/research",
+    }
     for username, home in homes.items():
         with TestClient(pages) as client:  # type: ignore[arg-type]
             response = log_in(client, username, DEMO_PASSWORDS[username])
@@ -38,10 +43,14 @@ def test_login_follows_a_local_next_only(anonymous: TestClient) -> None:
     ):
         response = anonymous.post(
             "/login",
-            data={"username": "mei", "password": DEMO_PASSWORDS["mei"], "csrf_token": token,
-                  "next": target},
+            data={
+                "username": "mei",
+                "password": DEMO_PASSWORDS["mei"],
+                "csrf_token": token,
+                "next": target,
+            },
             follow_redirects=False,
-        )  # fmt: skip
+        )
         assert response.headers["location"] == expected
         token = form_token(anonymous, "/clinic")  # a login rotates the token
 
@@ -80,9 +89,10 @@ def test_logout_without_the_token_is_refused(browser: Browser) -> None:
 def test_login_without_csrf_token_is_refused(anonymous: TestClient) -> None:
     form_token(anonymous)  # the browser has a session, but the post leaves the token out
     response = anonymous.post(
-        "/login", data={"username": "mei", "password": DEMO_PASSWORDS["mei"]},
+        "/login",
+        data={"username": "mei", "password": DEMO_PASSWORDS["mei"]},
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 403
     assert anonymous.get("/clinic", follow_redirects=False).status_code == 303
 

@@ -25,16 +25,21 @@ def parse(svg: str) -> ElementTree.Element:
 
 
 def test_each_instrument_gets_a_panel_with_its_scores() -> None:
-    root = parse(progress_chart({"nrs": [(D2, 5), (D1, 7)], "odi": [(D1, 40), (D3, 22)],
-                                 "startback": [(D1, 5)]}))  # fmt: skip
+    root = parse(
+        progress_chart(
+            {"nrs": [(D2, 5), (D1, 7)], "odi": [(D1, 40), (D3, 22)], "startback": [(D1, 5)]}
+        )
+    )
     panels = [g.get("data-instrument") for g in root.iterfind("svg:g", NS)]
     assert panels == ["nrs", "odi"]  # STarT Back has no responder rule and is not charted
     circles = root.findall(".//svg:circle", NS)
     shown = [(c.get("data-instrument"), c.get("data-date"), c.get("data-score")) for c in circles]
     assert shown == [
-        ("nrs", "2026-01-05", "7"), ("nrs", "2026-01-19", "5"),
-        ("odi", "2026-01-05", "40"), ("odi", "2026-02-02", "22"),
-    ]  # fmt: skip
+        ("nrs", "2026-01-05", "7"),
+        ("nrs", "2026-01-19", "5"),
+        ("odi", "2026-01-05", "40"),
+        ("odi", "2026-02-02", "22"),
+    ]
     texts = " ".join(t.text or "" for t in root.iter(f"{{{NS['svg']}}}text"))
     assert "Date" in texts
     assert "Score" in texts
@@ -82,10 +87,12 @@ def test_title_is_escaped() -> None:
 
 
 def test_scores_by_instrument_groups_sorts_and_keeps_the_days_last() -> None:
-    rows = [SimpleNamespace(instrument="nrs", measured_on=D2, score=5.0),
-            SimpleNamespace(instrument="nrs", measured_on=D1, score=7.0),
-            SimpleNamespace(instrument="nrs", measured_on=D2, score=4.0),
-            SimpleNamespace(instrument="rmdq", measured_on=D1, score=None)]  # fmt: skip
+    rows = [
+        SimpleNamespace(instrument="nrs", measured_on=D2, score=5.0),
+        SimpleNamespace(instrument="nrs", measured_on=D1, score=7.0),
+        SimpleNamespace(instrument="nrs", measured_on=D2, score=4.0),
+        SimpleNamespace(instrument="rmdq", measured_on=D1, score=None),
+    ]
     assert scores_by_instrument(rows) == {"nrs": [(D1, 7.0), (D2, 4.0)]}
 
 
@@ -110,7 +117,9 @@ def test_session_pain_alone_is_not_reported_as_no_scores() -> None:
 
 
 def test_session_pain_takes_signed_charts_only() -> None:
-    charts = [SimpleNamespace(status="signed", session_date=D1, pain_before=6),
-              SimpleNamespace(status="draft", session_date=D2, pain_before=9),
-              SimpleNamespace(status="signed", session_date=D3, pain_before=None)]  # fmt: skip
+    charts = [
+        SimpleNamespace(status="signed", session_date=D1, pain_before=6),
+        SimpleNamespace(status="draft", session_date=D2, pain_before=9),
+        SimpleNamespace(status="signed", session_date=D3, pain_before=None),
+    ]
     assert session_pain(charts) == [(D1, 6.0)]

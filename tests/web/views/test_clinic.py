@@ -12,8 +12,14 @@ from tests.web.views.conftest import Browser, body_map_title, form_token, page
 from acuback.clinical.intake import FINDINGS
 from acuback.knowledge.bodymap import placed_codes
 
-CLEAN = {"age": "44", "sex": "male", "pain_regions": ["lower_back"], "pain_side": "central",
-         "onset_weeks": "20", "nrs": "6"}  # fmt: skip
+CLEAN = {
+    "age": "44",
+    "sex": "male",
+    "pain_regions": ["lower_back"],
+    "pain_side": "central",
+    "onset_weeks": "20",
+    "nrs": "6",
+}
 
 
 def new_patient(client: TestClient, **extra: str) -> int:
@@ -28,8 +34,9 @@ def new_patient(client: TestClient, **extra: str) -> int:
 
 def submit_intake(client: TestClient, patient_id: int, data: dict[str, Any]) -> Any:
     url = f"/clinic/patients/{patient_id}/intake"
-    return client.post(url, data={**data, "csrf_token": form_token(client, url)},
-                       follow_redirects=False)  # fmt: skip
+    return client.post(
+        url, data={**data, "csrf_token": form_token(client, url)}, follow_redirects=False
+    )
 
 
 def screened(client: TestClient, patient_id: int, data: dict[str, Any]) -> BeautifulSoup:
@@ -87,8 +94,16 @@ def test_intake_form_offers_every_finding_with_a_label(browser: Browser) -> None
         label = box.find_parent("label").get_text(strip=True)
         assert label
         assert label != box["value"]
-    for name in ("age", "sex", "onset_weeks", "nrs", "pregnancy_weeks", "medications",
-                 "expectation", "sb9"):  # fmt: skip
+    for name in (
+        "age",
+        "sex",
+        "onset_weeks",
+        "nrs",
+        "pregnancy_weeks",
+        "medications",
+        "expectation",
+        "sb9",
+    ):
         assert soup.find(attrs={"name": name}) is not None
         assert soup.find("label", attrs={"for": name}) is not None, name
 
@@ -124,8 +139,9 @@ def test_bad_intake_rerenders_with_the_field_named(browser: Browser) -> None:
 
 def _propose(client: TestClient, soup: BeautifulSoup) -> tuple[str, BeautifulSoup]:
     form = soup.find(id="propose-plan").find_parent("form")
-    response = client.post(form["action"], data={"csrf_token": form_token(client, "/clinic")},
-                           follow_redirects=False)  # fmt: skip
+    response = client.post(
+        form["action"], data={"csrf_token": form_token(client, "/clinic")}, follow_redirects=False
+    )
     assert response.status_code == 303
     url = response.headers["location"]
     return url, page(client.get(url))
@@ -164,14 +180,21 @@ def test_plan_edit_with_a_forbidden_point_is_refused_with_the_reason(browser: Br
     soup = screened(client, patient_id, CLEAN | {"pregnancy_weeks": "20", "sex": "female"})
     header = page(client.get(f"/clinic/patients/{patient_id}"))
     badges = [b.get_text(strip=True) for b in header.select(".badges .badge")]
-    assert any(b.startswith("Pregnant 20 weeks:") and "LI4" in b and "no electroacupuncture" in b
-               for b in badges), badges  # fmt: skip
+    assert any(
+        b.startswith("Pregnant 20 weeks:") and "LI4" in b and "no electroacupuncture" in b
+        for b in badges
+    ), badges
     url, plan = _propose(client, soup)
     form = plan.find(id="accept-form")
     keep = [box["value"] for box in form.select("input[name=keep]")]
-    data: dict[str, Any] = {"csrf_token": form_token(client, url), "action": "edit", "keep": keep,
-                            "version": form.find(attrs={"name": "version"})["value"],
-                            "add_code": "LI4", "add_side": "both"}  # fmt: skip
+    data: dict[str, Any] = {
+        "csrf_token": form_token(client, url),
+        "action": "edit",
+        "keep": keep,
+        "version": form.find(attrs={"name": "version"})["value"],
+        "add_code": "LI4",
+        "add_side": "both",
+    }
     for code in keep:
         data |= {f"side_{code}": "both", f"dmin_{code}": "5", f"dmax_{code}": "10"}
     response = client.post(form["action"], data=data, follow_redirects=False)
@@ -196,8 +219,12 @@ def test_record_badges_name_the_cautions(browser: Browser) -> None:
 
 def test_malformed_ids_are_404_pages_not_errors(browser: Browser) -> None:
     client = browser("mei")
-    for url in ("/clinic/patients/abc", "/clinic/patients/99999999999999999999",
-                "/clinic/sessions/0", "/clinic/plans/-3"):  # fmt: skip
+    for url in (
+        "/clinic/patients/abc",
+        "/clinic/patients/99999999999999999999",
+        "/clinic/sessions/0",
+        "/clinic/plans/-3",
+    ):
         response = client.get(url)
         assert response.status_code == 404, url
         assert page(response).find("h1") is not None
@@ -211,8 +238,9 @@ def _record(client: TestClient, family_name: str) -> tuple[str, BeautifulSoup]:
 def test_the_reassessment_is_said_in_plain_words(browser: Browser) -> None:
     _, record = _record(browser("mei"), "Fenwick")  # demo: an accepted plan, signed sessions
     words = record.find(id="reassessment").get_text(" ", strip=True)
-    assert re.fullmatch(r"Reassess after \d+ sessions of the current plan; \d+ signed so far\.",
-                        words), words  # fmt: skip
+    assert re.fullmatch(
+        r"Reassess after \d+ sessions of the current plan; \d+ signed so far\.", words
+    ), words
 
 
 def test_no_chart_a_session_while_the_latest_screening_forbids_needling(browser: Browser) -> None:

@@ -33,8 +33,11 @@ def test_reception_sees_contacts_and_schedule_but_no_clinical_parts(browser: Bro
         assert record.select(absent) == [], absent
     for key in ("session", "intake", "plan"):
         assert reception.get(str(urls[key])).status_code == 403, key
-    for url in (f"{urls['record']}/intake", f"{urls['record']}/sessions/new",
-                f"{urls['record']}/outcomes/new"):  # fmt: skip
+    for url in (
+        f"{urls['record']}/intake",
+        f"{urls['record']}/sessions/new",
+        f"{urls['record']}/outcomes/new",
+    ):
         assert reception.get(url).status_code == 403, url
 
 
@@ -77,13 +80,19 @@ def test_clinic_forms_refuse_a_post_without_the_csrf_token(browser: Browser) -> 
 
 def test_a_refused_page_is_in_the_audit_log(browser: Browser, web_engine: Engine) -> None:
     urls = _ids(browser)
-    for username, url in (("reception", urls["session"]), ("ada", "/clinic/patients"),
-                          ("mei", "/portal")):  # fmt: skip
+    for username, url in (
+        ("reception", urls["session"]),
+        ("ada", "/clinic/patients"),
+        ("mei", "/portal"),
+    ):
         assert browser(username).get(str(url)).status_code == 403
         with UnitOfWork(web_engine) as uow:
             entry = uow.audit.entries(actor=username, limit=1)[0]
         assert (entry.action, entry.entity, entry.entity_id, entry.outcome) == (
-            "page.open", "page", str(url), "denied",
-        ), username  # fmt: skip
+            "page.open",
+            "page",
+            str(url),
+            "denied",
+        ), username
         roles = {"reception": "reception", "ada": "patient", "mei": "practitioner"}
         assert entry.detail["role"] == roles[username]

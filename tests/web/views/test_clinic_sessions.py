@@ -19,8 +19,11 @@ def accepted_patient(client: TestClient, extra: dict[str, Any] | None = None) ->
     patient_id = new_patient(client)
     url, plan = _propose(client, screened(client, patient_id, CLEAN | (extra or {})))
     form = plan.find(id="accept-form")
-    data = {"csrf_token": form_token(client, url), "action": "accept",
-            "version": form.find(attrs={"name": "version"})["value"]}  # fmt: skip
+    data = {
+        "csrf_token": form_token(client, url),
+        "action": "accept",
+        "version": form.find(attrs={"name": "version"})["value"],
+    }
     assert client.post(form["action"], data=data, follow_redirects=False).status_code == 303
     return patient_id
 
@@ -67,30 +70,52 @@ def test_chart_is_prefilled_from_the_accepted_plan(browser: Browser) -> None:
     client = browser("mei")
     patient_id = accepted_patient(client)
     plan_url = page(client.get(f"/clinic/patients/{patient_id}")).find(
-        "a", href=re.compile(r"^/clinic/plans/\d+$"))["href"]  # fmt: skip
+        "a", href=re.compile(r"^/clinic/plans/\d+$")
+    )["href"]
     planned = [
         r["data-code"] for r in page(client.get(plan_url)).select("table.plan-points tbody tr")
     ]
     soup = page(client.get(f"/clinic/patients/{patient_id}/sessions/new"))
-    ticked = [box.find_parent("legend").find("strong").get_text() for box in
-              soup.select("input[name$=_include][checked]")]  # fmt: skip
+    ticked = [
+        box.find_parent("legend").find("strong").get_text()
+        for box in soup.select("input[name$=_include][checked]")
+    ]
     assert ticked == planned
     picker = soup.select("select[name$=_point]")  # spare rows: a select of every point
     assert picker
     assert len(picker[0].find_all("option")) > 361
     drawn = body_map_title(soup)
     assert any(code in drawn for code in planned)
-    for name in ("needle_gauge_mm", "needle_length_mm", "needle_make", "needles_in", "needles_out",
-                 "pain_before", "pain_after", "moxa_kind", "tuina_areas", "other", "ae_type",
-                 "ae_severity", "ae_action"):  # fmt: skip
+    for name in (
+        "needle_gauge_mm",
+        "needle_length_mm",
+        "needle_make",
+        "needles_in",
+        "needles_out",
+        "pain_before",
+        "pain_after",
+        "moxa_kind",
+        "tuina_areas",
+        "other",
+        "ae_type",
+        "ae_severity",
+        "ae_action",
+    ):
         assert soup.find(attrs={"name": name}) is not None, name
 
 
 def test_chart_sign_and_mismatch_blocks_signing(browser: Browser) -> None:
     client = browser("mei")
     patient_id = accepted_patient(client)
-    url, soup = chart(client, patient_id, needles_in="6", needles_out="5", pain_before="6",
-                      pain_after="4", notes=XSS)  # fmt: skip
+    url, soup = chart(
+        client,
+        patient_id,
+        needles_in="6",
+        needles_out="5",
+        pain_before="6",
+        pain_after="4",
+        notes=XSS,
+    )
     assert soup.find(id="session-status").get_text(strip=True) == "draft"
     assert "mismatch" in soup.find(id="needle-alarm").get_text()
     refused = sign(client, url)
@@ -188,18 +213,29 @@ def test_outcome_entry_updates_the_chart(browser: Browser) -> None:
     url = f"{record}/outcomes/new"
     for day, value in (("2026-01-05", "7"), ("2026-02-02", "4")):
         token = form_token(client, url)
-        response = client.post(url, data={"csrf_token": token, "instrument": "nrs",
-                                          "measured_on": day, "q1": value})  # fmt: skip
+        response = client.post(
+            url, data={"csrf_token": token, "instrument": "nrs", "measured_on": day, "q1": value}
+        )
         assert response.status_code == 200
         assert page(response).select_one(".score-value")["data-score"] == value
     rmdq = {f"q{i}": "yes" for i in range(1, 11)}
-    response = client.post(url, data={"csrf_token": form_token(client, url), "instrument": "rmdq",
-                                      "measured_on": "2026-01-05", **rmdq})  # fmt: skip
+    response = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "instrument": "rmdq",
+            "measured_on": "2026-01-05",
+            **rmdq,
+        },
+    )
     assert page(response).select_one(".score-value")["data-score"] == "10"
     points = page(client.get(record)).select("#progress-chart circle.score")
     shown = {(c["data-instrument"], c["data-date"], c["data-score"]) for c in points}
-    assert shown == {("nrs", "2026-01-05", "7"), ("nrs", "2026-02-02", "4"),
-                     ("rmdq", "2026-01-05", "10")}  # fmt: skip
+    assert shown == {
+        ("nrs", "2026-01-05", "7"),
+        ("nrs", "2026-02-02", "4"),
+        ("rmdq", "2026-01-05", "10"),
+    }
 
 
 def test_outcome_forms_show_licence_notices_and_no_item_text(browser: Browser) -> None:
@@ -240,17 +276,22 @@ def test_bad_chart_input_rerenders_the_form_never_a_500(browser: Browser) -> Non
     patient_id = accepted_patient(client)
     url = f"/clinic/patients/{patient_id}/sessions/new"
     form = page(client.get(url)).find("form", class_="chart-form")
-    for changes in ({"needles_in": ["99999999999999999999"]}, {"pain_after": ["eleven"]},
-                    {"needle_gauge_mm": ["nan"]}, {"pain_before": ["11"]},
-                    {"n0_depth": ["-4"]}):  # fmt: skip
+    for changes in (
+        {"needles_in": ["99999999999999999999"]},
+        {"pain_after": ["eleven"]},
+        {"needle_gauge_mm": ["nan"]},
+        {"pain_before": ["11"]},
+        {"n0_depth": ["-4"]},
+    ):
         response = client.post(form["action"], data=form_data(form) | changes)
         assert response.status_code == 422, changes
         soup = page(response)
         assert soup.find(attrs={"role": "alert"}) is not None
         name, value = next(iter(changes.items()))
         assert soup.find(attrs={"name": name})["value"] == value[0]  # what was typed is kept
-    saved = client.post(form["action"], data=form_data(form) | {"notes": ["a\x00b"]},
-                        follow_redirects=False)  # fmt: skip
+    saved = client.post(
+        form["action"], data=form_data(form) | {"notes": ["a\x00b"]}, follow_redirects=False
+    )
     assert saved.status_code == 303
     assert page(client.get(saved.headers["location"])).select_one("dd.notes").get_text() == "ab"
 
@@ -273,10 +314,19 @@ def test_every_form_field_has_a_label(browser: Browser) -> None:
     record = f"/clinic/patients/{patient_id}"
     plan = page(client.get(record)).find("a", href=re.compile(r"^/clinic/plans/\d+$"))["href"]
     session_url, _ = chart(client, patient_id, needles_in="2", needles_out="2")
-    urls = ["/clinic", "/clinic/patients", "/clinic/patients/new", f"{record}/intake", plan,
-            f"{record}/sessions/new", session_url,
-            *(f"{record}/outcomes/new?instrument={i}" for i in ("nrs", "peg", "rmdq", "startback",
-                                                                  "odi"))]  # fmt: skip
+    urls = [
+        "/clinic",
+        "/clinic/patients",
+        "/clinic/patients/new",
+        f"{record}/intake",
+        plan,
+        f"{record}/sessions/new",
+        session_url,
+        *(
+            f"{record}/outcomes/new?instrument={i}"
+            for i in ("nrs", "peg", "rmdq", "startback", "odi")
+        ),
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -291,15 +341,23 @@ def test_session_pain_alone_is_drawn_on_the_progress_chart(browser: Browser) -> 
     client = browser("mei")
     patient_id = accepted_patient(client)
     for day, pain in (("2026-01-05", "6"), ("2026-01-19", "3")):
-        url, _ = chart(client, patient_id, session_date=day, needles_in="4", needles_out="4",
-                       pain_before=pain, pain_after="2")  # fmt: skip
+        url, _ = chart(
+            client,
+            patient_id,
+            session_date=day,
+            needles_in="4",
+            needles_out="4",
+            pain_before=pain,
+            pain_after="2",
+        )
         assert sign(client, url).status_code == 303
     chart(client, patient_id, session_date="2026-01-26", pain_before="9")  # a draft: not drawn
     figure = page(client.get(f"/clinic/patients/{patient_id}")).select_one("#progress-chart svg")
     points = figure.select('circle[data-instrument="session_pain"]')
     assert [(c["data-date"], c["data-score"]) for c in points] == [
-        ("2026-01-05", "6"), ("2026-01-19", "3"),
-    ]  # fmt: skip
+        ("2026-01-05", "6"),
+        ("2026-01-19", "3"),
+    ]
     assert "No pain or function scores" not in figure.get_text()
     assert "pain before treatment" in figure.get_text()
 
@@ -309,9 +367,16 @@ def test_a_saved_outcome_is_a_page_of_its_own_after_a_redirect(browser: Browser)
     patient_id = new_patient(client)
     record = f"/clinic/patients/{patient_id}"
     url = f"{record}/outcomes/new"
-    response = client.post(url, data={"csrf_token": form_token(client, url), "instrument": "nrs",
-                                      "measured_on": "2026-01-05", "q1": "5"},
-                           follow_redirects=False)  # fmt: skip
+    response = client.post(
+        url,
+        data={
+            "csrf_token": form_token(client, url),
+            "instrument": "nrs",
+            "measured_on": "2026-01-05",
+            "q1": "5",
+        },
+        follow_redirects=False,
+    )
     assert response.status_code == 303
     location = response.headers["location"]
     assert re.fullmatch(r"/clinic/outcomes/\d+", location)
@@ -331,14 +396,18 @@ def test_the_timeline_lists_adverse_events_through_the_audited_use_case(
 
     client = browser("mei")
     patient_id = accepted_patient(client)
-    chart(client, patient_id, ae_type="needle_pain", ae_severity="mild",
-          ae_action="needle withdrawn")  # fmt: skip
+    chart(
+        client, patient_id, ae_type="needle_pain", ae_severity="mild", ae_action="needle withdrawn"
+    )
     record = page(client.get(f"/clinic/patients/{patient_id}"))
     events = record.select('ol.timeline li[data-kind="adverse"]')
     assert ["Adverse event: needle pain" in li.get_text() for li in events] == [True]
     with UnitOfWork(web_engine) as uow:
-        listed = [e for e in uow.audit.entries(actor="mei", entity="patient", limit=30)
-                  if e.action == "adverse_event.list"]  # fmt: skip
+        listed = [
+            e
+            for e in uow.audit.entries(actor="mei", entity="patient", limit=30)
+            if e.action == "adverse_event.list"
+        ]
     assert listed
     assert listed[0].entity_id == str(patient_id)
 

@@ -56,8 +56,7 @@ def test_plan_session_and_portal_offer_their_documents(browser: Browser) -> None
     assert "Your home acupressure points" in _pdf(client, plan.find(id="handout-link")["href"])
     assert "Consent to acupuncture" in _pdf(client, plan.find(id="consent-link")["href"])
     assert "STRICTA" in _pdf(client, plan.find(id="course-report-link")["href"])
-    url, _ = chart(client, patient_id, needles_in="0", needles_out="0",
-                   face_to_face_minutes="15")  # fmt: skip
+    url, _ = chart(client, patient_id, needles_in="0", needles_out="0", face_to_face_minutes="15")
     assert sign(client, url).status_code == 303
     session = page(client.get(url))
     assert "97810" in _pdf(client, session.find(id="superbill-link")["href"])

@@ -52,8 +52,9 @@ def _figures(soup: BeautifulSoup) -> list[BeautifulSoup]:
 
 def _clinic_pages(browser: Browser) -> list[str]:
     client = browser("mei")
-    record = str(page(client.get("/clinic/patients?q=Fenwick")).select_one("table.patients a")
-                 ["href"])  # fmt: skip
+    record = str(
+        page(client.get("/clinic/patients?q=Fenwick")).select_one("table.patients a")["href"]
+    )
     soup = page(client.get(record))
     plan = soup.find("a", href=re.compile(r"^/clinic/plans/\d+$"))["href"]
     session = soup.find("a", href=re.compile(r"^/clinic/sessions/\d+$"))["href"]

@@ -27,18 +27,26 @@ def _add_history(uow: UnitOfWork, patient_id: int, index: int) -> None:
     """One intake with its plan and two NRS scores (a baseline and a follow-up)."""
     kb = load_knowledge()
     pain = {"regions": ["lower_back"], "onset_weeks": 8 + index % 5, "nrs": 6}
-    form = parse_intake({"age": 40 + index % 30, "sex": "female", "pain": pain},
-                        conditions=kb.conditions)  # fmt: skip
+    form = parse_intake(
+        {"age": 40 + index % 30, "sex": "female", "pain": pain}, conditions=kb.conditions
+    )
     at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=index)
-    intake = uow.intakes.add(Intake(patient_id=patient_id, submitted_at=at, payload=form,
-                                    screening=screen(form, kb)))  # fmt: skip
+    intake = uow.intakes.add(
+        Intake(patient_id=patient_id, submitted_at=at, payload=form, screening=screen(form, kb))
+    )
     assert intake.id is not None
     uow.plans.add(Plan(patient_id=patient_id, intake_id=intake.id, payload=plan(form)))
     for day, score in ((0, 7.0), (28, 3.0 + index % 4)):
         measured_on = date(2026, 1, 1) + timedelta(days=index + day)
-        uow.outcomes.add(OutcomeMeasurement(patient_id=patient_id, instrument="nrs",
-                                            responses=score, measured_on=measured_on,
-                                            score=score))  # fmt: skip
+        uow.outcomes.add(
+            OutcomeMeasurement(
+                patient_id=patient_id,
+                instrument="nrs",
+                responses=score,
+                measured_on=measured_on,
+                score=score,
+            )
+        )
 
 
 def _add_patients(engine: Engine, start: int, count: int) -> None:

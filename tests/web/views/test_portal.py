@@ -47,8 +47,9 @@ def test_a_patient_sees_their_own_progress_only(browser: Browser, web_engine: En
     assert "Ada" in soup.select_one("main").get_text()
     for name in ("Grace", "Holloway", "Charles", "Moreau"):
         assert name not in soup.get_text()
-    scores = _scalar(web_engine, "SELECT count(*) FROM outcome_measurements WHERE patient_id = :p",
-                     p=ada)  # fmt: skip
+    scores = _scalar(
+        web_engine, "SELECT count(*) FROM outcome_measurements WHERE patient_id = :p", p=ada
+    )
     assert len(soup.select("table.scores tbody tr")) == scores
     chart = soup.select_one("figure.progress-chart svg")
     assert chart is not None
@@ -65,11 +66,16 @@ def test_another_patients_appointment_is_not_found(browser: Browser, web_engine:
     response = client.get(f"/portal/appointments/{mine}")
     assert response.status_code == 200
     assert page(response).select_one(".credentials") is not None  # the practitioner's licence
-    listed = {int(row["data-appointment"]) for row in page(client.get("/portal/appointments"))
-              .select("tr[data-appointment]")}  # fmt: skip
+    listed = {
+        int(row["data-appointment"])
+        for row in page(client.get("/portal/appointments")).select("tr[data-appointment]")
+    }
     with web_engine.connect() as connection:
-        own = set(connection.execute(text("SELECT id FROM appointments WHERE patient_id = :p"),
-                                     {"p": ada}).scalars())  # fmt: skip
+        own = set(
+            connection.execute(
+                text("SELECT id FROM appointments WHERE patient_id = :p"), {"p": ada}
+            ).scalars()
+        )
     assert listed == own
 
 
@@ -83,8 +89,10 @@ def test_home_points_come_from_the_plan_and_skip_what_pregnancy_forbids(
     body_map = soup.select_one("figure.body-map svg")
     assert body_map is not None
     assert body_map.find("style") is None
-    ada_points = [li["data-code"] for li in page(browser("ada").get("/portal/home-points"))
-                  .select(".home-points li")]  # fmt: skip
+    ada_points = [
+        li["data-code"]
+        for li in page(browser("ada").get("/portal/home-points")).select(".home-points li")
+    ]
     assert "BL23" in ada_points  # not pregnant: the lower back point is offered
 
 
@@ -93,13 +101,19 @@ def test_questionnaires_are_scored_and_stored(browser: Browser, web_engine: Engi
     count = "SELECT count(*) FROM outcome_measurements WHERE patient_id = :p"
     before = _scalar(web_engine, count, p=ada)
     answers: dict[str, object] = {
-        "nrs": "3", "peg.1": "4", "peg.2": "3", "peg.3": "2", "startback.9": "slightly",
+        "nrs": "3",
+        "peg.1": "4",
+        "peg.2": "3",
+        "peg.3": "2",
+        "startback.9": "slightly",
         **{f"startback.{i}": "no" for i in range(1, 9)},
-    }  # fmt: skip
+    }
     response = _post(browser("ada"), answers)
     assert response.status_code == 200  # type: ignore[attr-defined]
-    saved = {row["data-instrument"]: row.find_all("td")[1].get_text()
-             for row in page(response).select("tr[data-instrument]")}  # fmt: skip
+    saved = {
+        row["data-instrument"]: row.find_all("td")[1].get_text()
+        for row in page(response).select("tr[data-instrument]")
+    }
     assert saved == {"nrs": "3", "peg": "3", "startback": "0"}
     assert _scalar(web_engine, count, p=ada) == before + 3  # type: ignore[operator]
 
@@ -144,8 +158,11 @@ def test_a_red_flag_before_a_visit_alerts_the_practitioner(
     soup = page(response)
     assert soup.select_one(".answer")["data-disposition"] == "emergency"
     assert soup.select_one(".answer h1").get_text(strip=True) == "See a doctor now"
-    stored = _scalar(web_engine, "SELECT disposition FROM intakes WHERE patient_id = :p "
-                                 "ORDER BY id DESC LIMIT 1", p=ada)  # fmt: skip
+    stored = _scalar(
+        web_engine,
+        "SELECT disposition FROM intakes WHERE patient_id = :p ORDER BY id DESC LIMIT 1",
+        p=ada,
+    )
     assert stored == "emergency"
     mei = _scalar(web_engine, "SELECT practitioner_id FROM users WHERE username = 'mei'")
     actor = Actor(None, "test", "practitioner", practitioner_id=mei)  # type: ignore[arg-type]
@@ -173,8 +190,9 @@ def test_a_visit_under_way_is_still_coming_up_until_it_ends(
 
         # Stored as they happened (a booking service refuses a start in the past).
         def book(start: datetime, end: datetime) -> int:
-            visit = Appointment(patient_id=ada, practitioner_id=practitioner, starts_at=start,
-                                ends_at=end)  # fmt: skip
+            visit = Appointment(
+                patient_id=ada, practitioner_id=practitioner, starts_at=start, ends_at=end
+            )
             return uow.appointments.add(visit).id or 0
 
         going = book(now - timedelta(minutes=30), now + timedelta(minutes=30))

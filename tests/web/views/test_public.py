@@ -13,8 +13,13 @@ from tests.web.views.conftest import Browser, form_token, page
 from acuback.clinical import FINDINGS
 from acuback.knowledge import load_education, load_knowledge
 
-BASE = {"age": "45", "sex": "male", "pain.regions": "lower_back", "pain.onset_weeks": "20",
-        "pain.nrs": "5"}  # fmt: skip
+BASE = {
+    "age": "45",
+    "sex": "male",
+    "pain.regions": "lower_back",
+    "pain.onset_weeks": "20",
+    "pain.nrs": "5",
+}
 
 
 def _check(client: TestClient, **answers: Any) -> Any:
@@ -109,10 +114,13 @@ def test_a_clean_self_check_explains_what_to_expect(anonymous: TestClient) -> No
 
 @pytest.mark.parametrize(
     ("answers", "field", "label"),
-    [({"age": "abc"}, "age", "Your age"), ({"age": "12"}, "age", "Your age"),
-     ({"pain.nrs": ""}, "pain.nrs", "How bad the pain is now"),
-     ({"pregnant": "yes", "pregnancy_weeks": ""}, "pregnancy_weeks", "Weeks of pregnancy")],
-)  # fmt: skip
+    [
+        ({"age": "abc"}, "age", "Your age"),
+        ({"age": "12"}, "age", "Your age"),
+        ({"pain.nrs": ""}, "pain.nrs", "How bad the pain is now"),
+        ({"pregnant": "yes", "pregnancy_weeks": ""}, "pregnancy_weeks", "Weeks of pregnancy"),
+    ],
+)
 def test_bad_input_is_422_naming_the_field_and_keeps_the_answers(
     anonymous: TestClient, answers: dict[str, str], field: str, label: str
 ) -> None:
@@ -136,8 +144,12 @@ def test_typed_text_is_shown_inert(anonymous: TestClient) -> None:
 
 def test_the_self_check_stores_and_logs_nothing(anonymous: TestClient, web_engine: Engine) -> None:
     before = _rows(web_engine)
-    for answers in ({"findings": "saddle_anaesthesia"}, {}, {"age": "abc"},
-                    {"sex": "female", "pregnant": "yes", "pregnancy_weeks": "12"}):  # fmt: skip
+    for answers in (
+        {"findings": "saddle_anaesthesia"},
+        {},
+        {"age": "abc"},
+        {"sex": "female", "pregnant": "yes", "pregnancy_weeks": "12"},
+    ):
         assert _check(anonymous, **answers).status_code in (200, 422)
     assert _rows(web_engine) == before
 

@@ -154,8 +154,10 @@ def test_the_clinic_section_names_nobody_and_its_read_is_audited(
     with UnitOfWork(web_engine) as uow:
         last = uow.audit.entries(actor="daniel", entity="outcomes", limit=1)[0]
     assert (last.action, last.outcome, last.detail["instrument"]) == (
-        "research.aggregate", "success", "nrs",
-    )  # fmt: skip
+        "research.aggregate",
+        "success",
+        "nrs",
+    )
 
 
 def test_a_signed_out_visitor_sees_the_trials_only(anonymous: TestClient) -> None:
@@ -166,9 +168,15 @@ def test_a_signed_out_visitor_sees_the_trials_only(anonymous: TestClient) -> Non
     assert CAVEAT not in soup.get_text(" ")
 
 
-@pytest.mark.parametrize(("username", "sees"), [
-    ("admin", True), ("researcher", True), ("ada", False), ("reception", False),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("username", "sees"),
+    [
+        ("admin", True),
+        ("researcher", True),
+        ("ada", False),
+        ("reception", False),
+    ],
+)
 def test_the_clinic_section_follows_the_permission_table(
     browser: Browser, username: str, sees: bool
 ) -> None:
@@ -212,9 +220,7 @@ def test_the_researcher_downloads_the_de_identified_export(
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    names = {
-        "patients", "intakes", "courses", "sessions", "outcomes", "adverse_events"
-    }  # fmt: skip
+    names = {"patients", "intakes", "courses", "sessions", "outcomes", "adverse_events"}
     assert set(archive.namelist()) == {f"{n}.csv" for n in names} | {"dictionary.json"}
     patients = list(csv.DictReader(io.StringIO(archive.read("patients.csv").decode())))
     with web_engine.connect() as connection:

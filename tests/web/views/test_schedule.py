@@ -32,9 +32,14 @@ def _limits_need_a_reason(web_engine: Engine) -> None:
 
 
 def _course_form(first_day: date) -> dict[str, str]:
-    return {"practitioner_id": "1", "first_day": first_day.isoformat(), "wd_tue": "on",
-            "wd_thu": "on", "times": "10:00, 14:00",
-            "limit_reason": "self-pay beyond the payer limit"}  # fmt: skip
+    return {
+        "practitioner_id": "1",
+        "first_day": first_day.isoformat(),
+        "wd_tue": "on",
+        "wd_thu": "on",
+        "times": "10:00, 14:00",
+        "limit_reason": "self-pay beyond the payer limit",
+    }
 
 
 def _rows(client: TestClient, url: str) -> dict[int, Any]:
@@ -56,8 +61,14 @@ def test_course_from_plan_page_then_the_day_then_the_portal(
     assert plan_page.select_one("#book-course")["href"] == f"/clinic/plans/{plan_id}/course"
     course_url = f"/clinic/plans/{plan_id}/course"
     first_day = datetime.now(UTC).date() + timedelta(days=14)
-    proposed = mei.post(course_url, data={**_course_form(first_day), "action": "propose",
-                                          "csrf_token": form_token(mei, course_url)})  # fmt: skip
+    proposed = mei.post(
+        course_url,
+        data={
+            **_course_form(first_day),
+            "action": "propose",
+            "csrf_token": form_token(mei, course_url),
+        },
+    )
     assert proposed.status_code == 200, proposed.text
     soup = page(proposed)
     visits = soup.select("table.proposal tr[data-visit]")
@@ -72,8 +83,10 @@ def test_course_from_plan_page_then_the_day_then_the_portal(
     assert int(progress.select_one("[data-to-come]")["data-to-come"]) == len(visits)
 
     with UnitOfWork(web_engine) as uow:
-        course = sorted((a for a in uow.appointments.for_patient(ada) if a.plan_id == plan_id),
-                        key=lambda a: a.starts_at)  # fmt: skip
+        course = sorted(
+            (a for a in uow.appointments.for_patient(ada) if a.plan_id == plan_id),
+            key=lambda a: a.starts_at,
+        )
     assert len(course) == len(visits)
     moved, cancelled, attended, missed = course[0], course[1], course[2], course[3]
     desk = browser("reception")
@@ -84,14 +97,25 @@ def test_course_from_plan_page_then_the_day_then_the_portal(
     day_url = f"/clinic/schedule?day={day_of(moved)}"
     assert moved.id in _rows(desk, day_url)
     new_day = (moved.starts_at + timedelta(days=1)).date()
-    response = _post(desk, f"/clinic/schedule/appointments/{moved.id}/move",
-                     {"version": str(moved.version), "day": day_of(moved),
-                      "date": new_day.isoformat(), "time": "16:30"}, day_url)  # fmt: skip
+    response = _post(
+        desk,
+        f"/clinic/schedule/appointments/{moved.id}/move",
+        {
+            "version": str(moved.version),
+            "day": day_of(moved),
+            "date": new_day.isoformat(),
+            "time": "16:30",
+        },
+        day_url,
+    )
     assert response.status_code == 303, response.text
     assert moved.id in _rows(desk, f"/clinic/schedule?day={new_day.isoformat()}")
-    no_reason = _post(desk, f"/clinic/schedule/appointments/{cancelled.id}/cancel",
-                      {"version": str(cancelled.version), "day": day_of(cancelled),
-                       "reason": ""}, day_url)  # fmt: skip
+    no_reason = _post(
+        desk,
+        f"/clinic/schedule/appointments/{cancelled.id}/cancel",
+        {"version": str(cancelled.version), "day": day_of(cancelled), "reason": ""},
+        day_url,
+    )
     assert no_reason.status_code == 422
     assert "reason" in page(no_reason).select_one("#schedule-error").get_text()
     for visit, url, data in (
@@ -99,9 +123,12 @@ def test_course_from_plan_page_then_the_day_then_the_portal(
         (attended, "status", {"status": "attended"}),
         (missed, "status", {"status": "no_show"}),
     ):
-        response = _post(desk, f"/clinic/schedule/appointments/{visit.id}/{url}",
-                         {"version": str(visit.version), "day": day_of(visit), **data},
-                         f"/clinic/schedule?day={day_of(visit)}")  # fmt: skip
+        response = _post(
+            desk,
+            f"/clinic/schedule/appointments/{visit.id}/{url}",
+            {"version": str(visit.version), "day": day_of(visit), **data},
+            f"/clinic/schedule?day={day_of(visit)}",
+        )
         assert response.status_code == 303, response.text
     statuses = {
         i: tr["data-status"]
@@ -111,8 +138,10 @@ def test_course_from_plan_page_then_the_day_then_the_portal(
 
     portal = browser("ada")
     upcoming, _past = page(portal.get("/portal/appointments")).select("table.appointments")
-    seen = {int(tr["data-appointment"]): tr["data-status"]
-            for tr in upcoming.select("tr[data-appointment]")}  # fmt: skip
+    seen = {
+        int(tr["data-appointment"]): tr["data-status"]
+        for tr in upcoming.select("tr[data-appointment]")
+    }
     assert seen[moved.id] == "booked"
     assert seen[cancelled.id] == "cancelled"
     assert seen[attended.id] == "attended"
@@ -128,8 +157,13 @@ def test_a_clash_from_the_day_view_is_a_409_naming_it(browser: Browser, web_engi
     day = datetime.now(UTC).date() + timedelta(days=60)
     day += timedelta(days=(2 - day.weekday()) % 7)  # a Wednesday
     url = f"/clinic/schedule?day={day.isoformat()}"
-    form = {"patient_id": str(ada), "practitioner_id": "1", "date": day.isoformat(),
-            "time": "11:00", "minutes": "45"}  # fmt: skip
+    form = {
+        "patient_id": str(ada),
+        "practitioner_id": "1",
+        "date": day.isoformat(),
+        "time": "11:00",
+        "minutes": "45",
+    }
     assert _post(desk, "/clinic/schedule/book", form, url).status_code == 303
     clash = _post(desk, "/clinic/schedule/book", {**form, "time": "11:30"}, url)
     assert clash.status_code == 409
@@ -151,8 +185,7 @@ def test_portal_cancel_within_notice_and_ask_for_a_new_time(
     day += timedelta(days=(3 - day.weekday()) % 7)  # a Thursday
     url = f"/clinic/schedule?day={day.isoformat()}"
     for at in ("09:00", "12:00"):
-        form = {"patient_id": str(ada), "practitioner_id": "1", "date": day.isoformat(),
-                "time": at}  # fmt: skip
+        form = {"patient_id": str(ada), "practitioner_id": "1", "date": day.isoformat(), "time": at}
         assert _post(desk, "/clinic/schedule/book", form, url).status_code == 303
     first, second = sorted(_rows(desk, url))
     portal = browser("ada")

@@ -145,8 +145,11 @@ def observation_resources(
     if item.score is not None:
         unit = "%" if spec.score.unit == "%" else "{score}"
         observation["valueQuantity"] = {
-            "value": item.score, "unit": unit, "system": UCUM, "code": unit,
-        }  # fmt: skip
+            "value": item.score,
+            "unit": unit,
+            "system": UCUM,
+            "code": unit,
+        }
     else:
         observation["dataAbsentReason"] = {"text": "not scored"}
     answers = _answers(item.responses)

@@ -38,14 +38,17 @@ PROVENANCE_PARTICIPANT = "http://terminology.hl7.org/CodeSystem/provenance-parti
 
 #: our own code systems: name -> (title, what it holds)
 CODE_SYSTEMS = {
-    "acupoint": ("Acupuncture points", "WHO standard acupuncture point codes (WHO 2008) and the "
-                 "extra points of the acuback knowledge base"),
+    "acupoint": (
+        "Acupuncture points",
+        "WHO standard acupuncture point codes (WHO 2008) and the "
+        "extra points of the acuback knowledge base",
+    ),
     "procedure": ("acuback procedures", "Acupuncture procedures charted by acuback"),
     "instrument": ("acuback instruments", "Outcome instruments and their total scores"),
     "condition": ("acuback conditions", "Back-pain condition keys of the acuback knowledge base"),
     "laterality": ("Needle side", "The side a point was needled on"),
     "adverse-event-type": ("acuback adverse event types", "Adverse event types after acupuncture"),
-}  # fmt: skip
+}
 
 PROCEDURES = {
     "acupuncture": "Acupuncture, manual stimulation",
@@ -71,15 +74,35 @@ class ExtensionSpec:
 
 
 EXTENSIONS = (
-    ExtensionSpec("needle-laterality", "Needle side", "Procedure.bodySite", "code",
-                  "The side the point was needled on (code system laterality)."),
-    ExtensionSpec("needle-depth", "Needling depth", "Procedure.bodySite", "Quantity",
-                  "Depth of insertion in millimetres (UCUM mm)."),
-    ExtensionSpec("needle-retention", "Needle retention", "Procedure.bodySite", "Quantity",
-                  "How long the needle stayed in, in minutes (UCUM min)."),
-    ExtensionSpec("years-in-practice", "Years in practice", "PractitionerRole", "integer",
-                  "How many years the practitioner has practised acupuncture."),
-)  # fmt: skip
+    ExtensionSpec(
+        "needle-laterality",
+        "Needle side",
+        "Procedure.bodySite",
+        "code",
+        "The side the point was needled on (code system laterality).",
+    ),
+    ExtensionSpec(
+        "needle-depth",
+        "Needling depth",
+        "Procedure.bodySite",
+        "Quantity",
+        "Depth of insertion in millimetres (UCUM mm).",
+    ),
+    ExtensionSpec(
+        "needle-retention",
+        "Needle retention",
+        "Procedure.bodySite",
+        "Quantity",
+        "How long the needle stayed in, in minutes (UCUM min).",
+    ),
+    ExtensionSpec(
+        "years-in-practice",
+        "Years in practice",
+        "PractitionerRole",
+        "integer",
+        "How many years the practitioner has practised acupuncture.",
+    ),
+)
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,19 @@ __all__ = ["EXPORTED_TYPES", "capability_statement", "code_system", "structure_d
 FHIR_VERSION = "4.0.1"
 PUBLISHED = "2026-12-01"
 EXPORTED_TYPES = (
-    "Patient", "Practitioner", "PractitionerRole", "Condition", "Encounter", "Appointment",
-    "Procedure", "Observation", "QuestionnaireResponse", "CarePlan", "AdverseEvent",
+    "Patient",
+    "Practitioner",
+    "PractitionerRole",
+    "Condition",
+    "Encounter",
+    "Appointment",
+    "Procedure",
+    "Observation",
+    "QuestionnaireResponse",
+    "CarePlan",
+    "AdverseEvent",
     "Provenance",
-)  # fmt: skip
+)
 
 
 def _concepts(name: str) -> list[dict[str, str]]:
@@ -77,13 +86,23 @@ def structure_definition(urls: Urls, spec: ExtensionSpec) -> dict[str, Any]:
     """The StructureDefinition of one of our extensions (a simple, single-valued one)."""
     url = urls.extension(spec.name)
     elements = [
-        {"id": "Extension", "path": "Extension", "short": spec.title,
-         "definition": spec.description, "min": 0, "max": "1"},
+        {
+            "id": "Extension",
+            "path": "Extension",
+            "short": spec.title,
+            "definition": spec.description,
+            "min": 0,
+            "max": "1",
+        },
         {"id": "Extension.extension", "path": "Extension.extension", "max": "0"},
         {"id": "Extension.url", "path": "Extension.url", "fixedUri": url},
-        {"id": "Extension.value[x]", "path": "Extension.value[x]", "min": 1,
-         "type": [{"code": spec.value_type}]},
-    ]  # fmt: skip
+        {
+            "id": "Extension.value[x]",
+            "path": "Extension.value[x]",
+            "min": 1,
+            "type": [{"code": spec.value_type}],
+        },
+    ]
     return checked(
         {
             "resourceType": "StructureDefinition",

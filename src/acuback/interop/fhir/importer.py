@@ -58,9 +58,14 @@ IMPORT_HANDLING = {
     **{kind: f"skipped: {why}" for kind, why in _WHY_SKIPPED.items()},
 }
 _PATIENT_FIELDS = {  # our field -> the FHIR element it came from, for error messages
-    "given_name": "name.given", "family_name": "name.family", "sex": "gender",
-    "birth_date": "birthDate", "phone": "telecom", "email": "telecom", "public_id": "identifier",
-}  # fmt: skip
+    "given_name": "name.given",
+    "family_name": "name.family",
+    "sex": "gender",
+    "birth_date": "birthDate",
+    "phone": "telecom",
+    "email": "telecom",
+    "public_id": "identifier",
+}
 
 
 @dataclass
@@ -198,9 +203,12 @@ def _observation(
     if value is None or not spec.score.min <= float(value) <= spec.score.max:
         return f"no score within {spec.score.min}-{spec.score.max}"
     return OutcomeMeasurement(
-        patient_id=pid, instrument=spec.id, measured_on=date.fromisoformat(when[:10]),
-        responses=[] if answers is None else answers, score=float(value),  # []: no answers came
-    )  # fmt: skip
+        patient_id=pid,
+        instrument=spec.id,
+        measured_on=date.fromisoformat(when[:10]),
+        responses=[] if answers is None else answers,
+        score=float(value),  # []: no answers came
+    )
 
 
 def import_bundle(

@@ -103,8 +103,9 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
         # Only the payload's `diagnoses` (a list of codes in every version, absent meaning none)
         # leaves the database: decoding whole payloads would cost more than the count.
         diagnoses = IntakeRow.payload["diagnoses"].label("diagnoses")
-        ranked = select(IntakeRow.patient_id, IntakeRow.disposition, diagnoses,
-                        rank.label("rank")).subquery()  # fmt: skip
+        ranked = select(
+            IntakeRow.patient_id, IntakeRow.disposition, diagnoses, rank.label("rank")
+        ).subquery()
         statement = select(ranked.c.patient_id, ranked.c.disposition, ranked.c.diagnoses).where(
             ranked.c.rank == 1
         )
@@ -258,8 +259,12 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
         """Per patient, every measurement (scored or not) without its answers, by date then id
         (the order of `for_patient`); patients without one are left out."""
         found: dict[int, list[OutcomeScore]] = {}
-        columns = (OutcomeRow.patient_id, OutcomeRow.instrument, OutcomeRow.measured_on,
-                   OutcomeRow.score)  # fmt: skip
+        columns = (
+            OutcomeRow.patient_id,
+            OutcomeRow.instrument,
+            OutcomeRow.measured_on,
+            OutcomeRow.score,
+        )
         for chunk in in_chunks(patient_ids):
             statement = (
                 select(*columns)
@@ -299,10 +304,9 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
             .where(OutcomeRow.score.is_not(None))
             .subquery()
         )
-        statement = select(ranked.c.patient_id, ranked.c.instrument, ranked.c.score,
-                           ranked.c.first).where(
-            ranked.c.n >= 2, (ranked.c.first == 1) | (ranked.c.last == 1)
-        )  # fmt: skip
+        statement = select(
+            ranked.c.patient_id, ranked.c.instrument, ranked.c.score, ranked.c.first
+        ).where(ranked.c.n >= 2, (ranked.c.first == 1) | (ranked.c.last == 1))
         ends: dict[tuple[int, str], list[float]] = {}
         for patient_id, instrument, score, first in self.session.execute(statement):
             pair = ends.setdefault((patient_id, instrument), [0.0, 0.0])

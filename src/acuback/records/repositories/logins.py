@@ -52,8 +52,15 @@ class LoginRepository:
     ) -> tuple[str, Login]:
         """A new sign-in: its secret id (for the cookie or token) and its record."""
         sid, now = secrets.token_urlsafe(32), utcnow()
-        row = LoginRow(sid_hash=_hash(sid), user_id=user_id, kind=kind, created_at=now,
-                       last_seen_at=now, expires_at=now + lifetime, address=address)  # fmt: skip
+        row = LoginRow(
+            sid_hash=_hash(sid),
+            user_id=user_id,
+            kind=kind,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+            address=address,
+        )
         self.session.add(row)
         self.session.flush()
         return sid, Login.model_validate(row)
@@ -106,9 +113,10 @@ class LoginRepository:
     def open_for(self, user_id: int, kind: LoginKind | None = None) -> list[Login]:
         """The sign-ins of `user_id` that have not ended or expired, newest first."""
         statement = select(LoginRow).where(
-            LoginRow.user_id == user_id, LoginRow.ended_at.is_(None),
+            LoginRow.user_id == user_id,
+            LoginRow.ended_at.is_(None),
             LoginRow.expires_at > utcnow(),
-        )  # fmt: skip
+        )
         if kind is not None:
             statement = statement.where(LoginRow.kind == kind)
         rows = self.session.scalars(statement.order_by(LoginRow.id.desc()))

@@ -77,16 +77,20 @@ class ScheduleRepository:
         self.session.execute(old)
         for weekday, intervals in hours.items():
             for opens, closes in intervals:
-                self.session.add(HoursRow(practitioner_id=practitioner_id, weekday=weekday,
-                                          opens=opens, closes=closes))  # fmt: skip
+                self.session.add(
+                    HoursRow(
+                        practitioner_id=practitioner_id, weekday=weekday, opens=opens, closes=closes
+                    )
+                )
         self.session.flush()
 
     def add_time_off(
         self, practitioner_id: int, starts_at: dt.datetime, ends_at: dt.datetime, reason: str
     ) -> int:
         self._require(PractitionerRow, "practitioner", practitioner_id)
-        row = TimeOffRow(practitioner_id=practitioner_id, starts_at=starts_at, ends_at=ends_at,
-                         reason=reason)  # fmt: skip
+        row = TimeOffRow(
+            practitioner_id=practitioner_id, starts_at=starts_at, ends_at=ends_at, reason=reason
+        )
         self.session.add(row)
         self.session.flush()
         return row.id
@@ -144,8 +148,13 @@ class ScheduleRepository:
     def claim_reminder(self, appointment_id: int, kind: str, worker: str, to: str) -> int:
         """Insert the claim row; a second claim of the pair fails its unique constraint
         (IntegrityError at flush), which the caller reads as "someone else has it"."""
-        row = ReminderRow(appointment_id=appointment_id, kind=kind, claimed_by=worker,
-                          to_address=to, outcome="claimed")  # fmt: skip
+        row = ReminderRow(
+            appointment_id=appointment_id,
+            kind=kind,
+            claimed_by=worker,
+            to_address=to,
+            outcome="claimed",
+        )
         self.session.add(row)
         with translate_errors("reminder"):
             self.session.flush()

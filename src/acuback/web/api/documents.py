@@ -33,12 +33,18 @@ def session_billing(session_id: PathId, uow: UoW, actor: CurrentActor) -> Billin
     bill = billing.session_bill(uow, actor, session_id)
     result = bill.result
     return BillingOut(
-        session_id=session_id, patient_id=bill.chart.patient_id,
-        session_date=bill.chart.session_date, face_to_face_minutes=result.face_to_face_minutes,
+        session_id=session_id,
+        patient_id=bill.chart.patient_id,
+        session_date=bill.chart.session_date,
+        face_to_face_minutes=result.face_to_face_minutes,
         lines=[BillingLineOut.model_validate(line) for line in result.lines],
-        total=result.total, currency=bill.clinic.currency, to_confirm=list(result.to_confirm),
-        rules=list(result.rules), sources=list(result.sources), verified=result.verified,
-    )  # fmt: skip
+        total=result.total,
+        currency=bill.clinic.currency,
+        to_confirm=list(result.to_confirm),
+        rules=list(result.rules),
+        sources=list(result.sources),
+        verified=result.verified,
+    )
 
 
 def pdf_response(document: IssuedDocument, name: str) -> Response:

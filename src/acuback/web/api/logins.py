@@ -95,7 +95,11 @@ def password(
 ) -> EndedOut:
     """Change the caller's password; every other sign-in of theirs ends."""
     ended = logins.change_password(
-        uow, Actor.of(user), verify_password(user.password_hash, body.current_password),
-        body.new_password, hash_password, _sid(signer, credentials),
-    )  # fmt: skip
+        uow,
+        Actor.of(user),
+        verify_password(user.password_hash, body.current_password),
+        body.new_password,
+        hash_password,
+        _sid(signer, credentials),
+    )
     return EndedOut(ended=ended)

@@ -121,9 +121,14 @@ def record_outcome(
 ) -> OutcomeOut:
     """Record a questionnaire; it is scored with its instrument and stored with the score."""
     stored = outcomes.record_outcome(
-        uow, actor, patient_id, body.instrument, body.responses, body.measured_on,
+        uow,
+        actor,
+        patient_id,
+        body.instrument,
+        body.responses,
+        body.measured_on,
         body.session_id,
-    )  # fmt: skip
+    )
     return OutcomeOut.model_validate(stored)
 
 

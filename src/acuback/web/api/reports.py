@@ -94,9 +94,14 @@ def list_users(uow: UoW, actor: CurrentActor) -> list[UserOut]:
 @router.post("/users", response_model=UserOut, status_code=status.HTTP_201_CREATED, tags=["admin"])
 def create_user(body: UserIn, uow: UoW, actor: CurrentActor, request: Request) -> UserOut:
     created = accounts.create_user(
-        uow, actor, username=body.username, password_hash=hash_password(body.password),
-        role=body.role, patient_id=body.patient_id, practitioner_id=body.practitioner_id,
-    )  # fmt: skip
+        uow,
+        actor,
+        username=body.username,
+        password_hash=hash_password(body.password),
+        role=body.role,
+        patient_id=body.patient_id,
+        practitioner_id=body.practitioner_id,
+    )
     return UserOut.model_validate(created)
 
 
@@ -112,7 +117,12 @@ def audit_log(
 ) -> list[dict[str, Any]]:
     """Audit entries, newest first (reading them is itself audited)."""
     entries = accounts.read_audit(
-        uow, actor, entity=entity, entity_id=entity_id, username=username, limit=limit,
+        uow,
+        actor,
+        entity=entity,
+        entity_id=entity_id,
+        username=username,
+        limit=limit,
         before_seq=before_seq,
-    )  # fmt: skip
+    )
     return [entry.model_dump(mode="json") for entry in entries]

@@ -25,23 +25,33 @@ router = APIRouter()
 def _visit_out(result: courses.CourseBooking, v: ProposedVisit) -> ProposedVisitOut:
     cover = v.coverage
     return ProposedVisitOut(
-        number=v.number, starts_at=v.starts_at, ends_at=v.ends_at, local=result.when(v),
-        reassessment=v.reassessment, covered=None if cover is None else cover.covered,
+        number=v.number,
+        starts_at=v.starts_at,
+        ends_at=v.ends_at,
+        local=result.when(v),
+        reassessment=v.reassessment,
+        covered=None if cover is None else cover.covered,
         coverage=None if cover is None else cover.reason,
-    )  # fmt: skip
+    )
 
 
 def course_out(result: courses.CourseBooking, dry_run: bool) -> CourseOut:
     visits = [_visit_out(result, v) for v in result.proposal.visits]
     assert result.calendar is not None
     return CourseOut(
-        plan_id=result.plan_id, patient_id=result.patient_id, dry_run=dry_run,
-        timezone=str(result.calendar.zone), payer_rule=result.payer_rule,
-        improving=result.improving, payer_limit_policy=result.policy, visits=visits,
-        skipped=list(result.proposal.skipped), short_by=result.proposal.short_by,
+        plan_id=result.plan_id,
+        patient_id=result.patient_id,
+        dry_run=dry_run,
+        timezone=str(result.calendar.zone),
+        payer_rule=result.payer_rule,
+        improving=result.improving,
+        payer_limit_policy=result.policy,
+        visits=visits,
+        skipped=list(result.proposal.skipped),
+        short_by=result.proposal.short_by,
         refused=list(result.refused),
         booked=[AppointmentOut.model_validate(a) for a in result.booked],
-    )  # fmt: skip
+    )
 
 
 @router.post(
@@ -61,9 +71,14 @@ def book_course(
     """Propose (`dry_run=true`, 200) or book (201) the course of an accepted plan: all visits
     or none; a clash or a payer limit the clinic enforces is a 409 naming it."""
     prefs = courses.CoursePreferences(
-        body.practitioner_id, body.first_day, tuple(body.weekdays), tuple(body.times),
-        body.room_id, body.minutes, body.limit_reason,
-    )  # fmt: skip
+        body.practitioner_id,
+        body.first_day,
+        tuple(body.weekdays),
+        tuple(body.times),
+        body.room_id,
+        body.minutes,
+        body.limit_reason,
+    )
     result = courses.book_course(uow, actor, plan_id, prefs, dry_run=dry_run)
     if dry_run:
         response.status_code = status.HTTP_200_OK
@@ -185,9 +200,10 @@ def put_opening_hours(body: HoursIn, uow: UoW, actor: CurrentActor) -> None:
 
 
 @router.put(
-    "/practitioners/{practitioner_id}/hours", status_code=status.HTTP_204_NO_CONTENT,
+    "/practitioners/{practitioner_id}/hours",
+    status_code=status.HTTP_204_NO_CONTENT,
     tags=["clinic"],
-)  # fmt: skip
+)
 def put_working_hours(
     practitioner_id: PathId, body: HoursIn, uow: UoW, actor: CurrentActor
 ) -> None:
@@ -196,18 +212,22 @@ def put_working_hours(
 
 
 @router.post(
-    "/practitioners/{practitioner_id}/time-off", response_model=CreatedOut,
-    status_code=status.HTTP_201_CREATED, tags=["clinic"],
-)  # fmt: skip
+    "/practitioners/{practitioner_id}/time-off",
+    response_model=CreatedOut,
+    status_code=status.HTTP_201_CREATED,
+    tags=["clinic"],
+)
 def post_time_off(
     practitioner_id: PathId, body: TimeOffIn, uow: UoW, actor: CurrentActor
 ) -> CreatedOut:
-    new_id = scheduling.add_time_off(uow, actor, practitioner_id, body.starts_at, body.ends_at,
-                                     body.reason)  # fmt: skip
+    new_id = scheduling.add_time_off(
+        uow, actor, practitioner_id, body.starts_at, body.ends_at, body.reason
+    )
     return CreatedOut(id=new_id)
 
 
-@router.post("/rooms", response_model=CreatedOut, status_code=status.HTTP_201_CREATED,
-             tags=["clinic"])  # fmt: skip
+@router.post(
+    "/rooms", response_model=CreatedOut, status_code=status.HTTP_201_CREATED, tags=["clinic"]
+)
 def post_room(body: RoomIn, uow: UoW, actor: CurrentActor) -> CreatedOut:
     return CreatedOut(id=scheduling.add_room(uow, actor, body.name))

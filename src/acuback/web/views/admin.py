@@ -40,8 +40,15 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/admin", route_class=PageRoute, include_in_schema=False)
 _USER_FIELDS = ("username", "role", "patient_id", "practitioner_id")
-_CREDENTIALS = ("name", "qualification", "licence_number", "licence_body", "licence_expiry",
-                "years_in_practice", "specialties")  # fmt: skip
+_CREDENTIALS = (
+    "name",
+    "qualification",
+    "licence_number",
+    "licence_body",
+    "licence_expiry",
+    "years_in_practice",
+    "specialties",
+)
 
 
 @router.get("")
@@ -56,9 +63,11 @@ def _users_page(
     context = {
         "users": accounts.list_users(uow, actor),
         "practitioners": {p.id: p for p in people.list_practitioners(uow, actor)},
-        "roles": ROLES, "min_length": MIN_PASSWORD_LENGTH,
-        "values": dict.fromkeys(_USER_FIELDS, ""), **extra,
-    }  # fmt: skip
+        "roles": ROLES,
+        "min_length": MIN_PASSWORD_LENGTH,
+        "values": dict.fromkeys(_USER_FIELDS, ""),
+        **extra,
+    }
     return render(request, "admin/users.html", context, user=user, status_code=status)
 
 
@@ -81,14 +90,18 @@ def create_user(request: Request, uow: UoW, user: Admin, form: FormFields) -> Re
         if values["role"] not in ROLES:
             raise InputError("role", "choose a role", ROLES)
         created = accounts.create_user(
-            uow, actor_of(user), username=values["username"], password_hash=hash_password(password),
+            uow,
+            actor_of(user),
+            username=values["username"],
+            password_hash=hash_password(password),
             role=values["role"],  # type: ignore[arg-type]  # checked against ROLES above
             patient_id=_optional_id(values["patient_id"], "patient_id"),
             practitioner_id=_optional_id(values["practitioner_id"], "practitioner_id"),
-        )  # fmt: skip
+        )
     except InputError as exc:
-        return _users_page(request, uow, user, 422, values=values, error=exc.message,
-                           error_field=exc.field)  # fmt: skip
+        return _users_page(
+            request, uow, user, 422, values=values, error=exc.message, error_field=exc.field
+        )
     return _users_page(request, uow, user, message=f"User {created.username} created.")
 
 
@@ -124,9 +137,11 @@ def _practitioners_page(
     request: Request, uow: UnitOfWork, user: User, status: int = 200, **extra: Any
 ) -> Response:
     context = {
-        "practitioners": people.list_practitioners(uow, actor_of(user)), "today": date.today(),
-        "values": dict.fromkeys(_CREDENTIALS, ""), **extra,
-    }  # fmt: skip
+        "practitioners": people.list_practitioners(uow, actor_of(user)),
+        "today": date.today(),
+        "values": dict.fromkeys(_CREDENTIALS, ""),
+        **extra,
+    }
     return render(request, "admin/practitioners.html", context, user=user, status_code=status)
 
 
@@ -149,8 +164,10 @@ def create_practitioner(request: Request, uow: UoW, user: Admin, form: FormField
 @router.get("/practitioners/{practitioner_id}")
 def edit_practitioner(request: Request, practitioner_id: PathId, uow: UoW, user: Admin) -> Response:
     found = people.get_practitioner(uow, actor_of(user), practitioner_id)
-    values = {name: "" if getattr(found, name) is None else str(getattr(found, name))
-              for name in _CREDENTIALS}  # fmt: skip
+    values = {
+        name: "" if getattr(found, name) is None else str(getattr(found, name))
+        for name in _CREDENTIALS
+    }
     values["specialties"] = ", ".join(found.specialties)
     context = {"practitioner": found, "values": values}
     return render(request, "admin/practitioner.html", context, user=user)

@@ -75,12 +75,20 @@ def login(request: Request, uow: UoW, form: FormFields) -> Response:
     address = request.client.host if request.client else "unknown"
     try:
         user = authenticate(
-            uow, request.app.state.login_limiter, address, username, password,
-            field(form, "code") or None, request.app.state.settings.require_admin_totp,
-        )  # fmt: skip
+            uow,
+            request.app.state.login_limiter,
+            address,
+            username,
+            password,
+            field(form, "code") or None,
+            request.app.state.settings.require_admin_totp,
+        )
     except TooManyAttempts as exc:
-        context |= {"error": f"Too many failed logins. Please wait {_wait_words(exc.retry_after)} "
-                    "and try again.", "retry_after": exc.retry_after}  # fmt: skip
+        context |= {
+            "error": f"Too many failed logins. Please wait {_wait_words(exc.retry_after)} "
+            "and try again.",
+            "retry_after": exc.retry_after,
+        }
         response = render(request, "auth/login.html", context, status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response

@@ -40,8 +40,13 @@ __all__ = [
 # Pain first, then function; STarT Back stratifies risk and has no responder rule.
 CHART_INSTRUMENTS: tuple[str, ...] = ("nrs", "peg", "rmdq", "odi")
 SESSION_PAIN = "session_pain"  # the panel (and data-instrument) of pain charted in sessions
-_COLOURS = {"nrs": "#b3261e", "peg": "#8a4300", "rmdq": "#1f4e79", "odi": "#2e7d32",
-            SESSION_PAIN: "#6a3d9a"}  # fmt: skip
+_COLOURS = {
+    "nrs": "#b3261e",
+    "peg": "#8a4300",
+    "rmdq": "#1f4e79",
+    "odi": "#2e7d32",
+    SESSION_PAIN: "#6a3d9a",
+}
 _PANEL_H = 170
 _TOP, _BOTTOM, _LEFT, _RIGHT = 34, 42, 58, 175
 
@@ -143,8 +148,10 @@ def _axes(frame: _Frame, first: date, last: date) -> list[str]:
     for i in range(5):
         value = low + (high - low) * i / 4
         y = frame.y(value)
-        out.append(f'<line {_look("grid")} x1="{_LEFT}" y1="{y:.1f}" x2="{_LEFT + frame.plot_w}" '
-                   f'y2="{y:.1f}"/>')  # fmt: skip
+        out.append(
+            f'<line {_look("grid")} x1="{_LEFT}" y1="{y:.1f}" x2="{_LEFT + frame.plot_w}" '
+            f'y2="{y:.1f}"/>'
+        )
         out.append(_text(_LEFT - 6, y + 4, f"{value:g}", "tick", "end"))
     out.append(_text(_LEFT, bottom + 16, first.isoformat(), "tick"))
     if last != first:
@@ -171,10 +178,14 @@ def _panel(
     target = important_level(spec, baseline)
     if target is not None:
         top, bottom = frame.y(baseline), frame.y(target)
-        out.append(f'<rect {_look("band")} x="{left}" y="{top:.1f}" width="{frame.plot_w}" '
-                   f'height="{max(bottom - top, 0.5):.1f}"/>')  # fmt: skip
-        out.append(f'<line {_look("target")} x1="{left}" y1="{bottom:.1f}" x2="{right}" '
-                   f'y2="{bottom:.1f}" data-level="{target:g}"/>')  # fmt: skip
+        out.append(
+            f'<rect {_look("band")} x="{left}" y="{top:.1f}" width="{frame.plot_w}" '
+            f'height="{max(bottom - top, 0.5):.1f}"/>'
+        )
+        out.append(
+            f'<line {_look("target")} x1="{left}" y1="{bottom:.1f}" x2="{right}" '
+            f'y2="{bottom:.1f}" data-level="{target:g}"/>'
+        )
     y0 = frame.y(baseline)
     out.append(f'<line {_look("baseline")} x1="{left}" y1="{y0:.1f}" x2="{right}" y2="{y0:.1f}"/>')
     points = " ".join(f"{frame.x(d):.1f},{frame.y(v):.1f}" for d, v in series)

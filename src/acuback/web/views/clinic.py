@@ -161,8 +161,12 @@ def create_patient(request: Request, uow: UoW, user: Staff, form: FormFields) ->
     try:
         patient = people.create_patient(uow, actor_of(user), _patient_data(values))
     except InputError as exc:
-        context = {"values": values, "sexes": ("female", "male", "other"), "error": exc.message,
-                   "error_field": exc.field}  # fmt: skip
+        context = {
+            "values": values,
+            "sexes": ("female", "male", "other"),
+            "error": exc.message,
+            "error_field": exc.field,
+        }
         return render(request, "clinic/patient_new.html", context, user=user, status_code=422)
     return redirect(f"/clinic/patients/{patient.id}")
 
@@ -187,8 +191,17 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
     for plan in record.plans:
         at = plan.accepted_at or plan.created_at or datetime.now(UTC)
         count = len(plan.payload.points)
-        entries.append(TimelineEntry(at.date(), "plan", f"Plan ({plan.status})", f"{count} points",
-                                     f"/clinic/plans/{plan.id}", plan.status, at))  # fmt: skip
+        entries.append(
+            TimelineEntry(
+                at.date(),
+                "plan",
+                f"Plan ({plan.status})",
+                f"{count} points",
+                f"/clinic/plans/{plan.id}",
+                plan.status,
+                at,
+            )
+        )
     for chart in record.charts:
         pain = (
             f"pain {chart.pain_before} → {chart.pain_after}"

@@ -52,9 +52,12 @@ __all__ = [
 
 STAFF_ROLES: tuple[Role, ...] = ("practitioner", "admin", "reception")
 _HOME: dict[str, str] = {
-    "practitioner": "/clinic", "admin": "/clinic", "reception": "/clinic",
-    "patient": "/portal", "researcher": "/research",
-}  # fmt: skip
+    "practitioner": "/clinic",
+    "admin": "/clinic",
+    "reception": "/clinic",
+    "patient": "/portal",
+    "researcher": "/research",
+}
 _USER_KEY = "acuback_page_user"
 
 
@@ -162,10 +165,14 @@ def require_roles(*roles: Role) -> Callable[..., User]:
             raise LoginRequired
         if user.role not in roles:
             refuse(
-                uow, Actor.of(user), "page.open", entity="page", entity_id=request.url.path,
+                uow,
+                Actor.of(user),
+                "page.open",
+                entity="page",
+                entity_id=request.url.path,
                 message=f"this page is for {', '.join(roles)} users, not {user.role}",
                 detail={"page_roles": list(roles)},
-            )  # fmt: skip
+            )
         return user
 
     return dependency
@@ -181,9 +188,11 @@ async def _form(request: Request) -> FormData:
     characters removed: no database column can store them, and no one types them."""
     form = await request.form()
     return FormData(
-        [(key, value.replace("\x00", "") if isinstance(value, str) else value)
-         for key, value in form.multi_items()]
-    )  # fmt: skip
+        [
+            (key, value.replace("\x00", "") if isinstance(value, str) else value)
+            for key, value in form.multi_items()
+        ]
+    )
 
 
 FormFields = Annotated[FormData, Depends(_form)]

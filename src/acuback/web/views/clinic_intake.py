@@ -58,17 +58,26 @@ def citations(kb: KnowledgeBase, keys: Iterable[str]) -> list[dict[str, str | No
     out = []
     for key in keys:
         source = kb.sources.get(key)
-        out.append({"key": key, "citation": source.citation if source else key,
-                    "url": source.url if source else None})  # fmt: skip
+        out.append(
+            {
+                "key": key,
+                "citation": source.citation if source else key,
+                "url": source.url if source else None,
+            }
+        )
     return out
 
 
 def _form_context(kb: KnowledgeBase, values: dict[str, Any]) -> dict[str, Any]:
     conditions = sorted(kb.conditions.values(), key=lambda c: c.name)
     return {
-        "values": values, "finding_groups": FINDING_GROUPS, "regions": REGION_LABELS,
-        "sides": SIDE_LABELS, "startback_answers": STARTBACK_ANSWERS, "conditions": conditions,
-    }  # fmt: skip
+        "values": values,
+        "finding_groups": FINDING_GROUPS,
+        "regions": REGION_LABELS,
+        "sides": SIDE_LABELS,
+        "startback_answers": STARTBACK_ANSWERS,
+        "conditions": conditions,
+    }
 
 
 def _blank() -> dict[str, Any]:
@@ -126,8 +135,12 @@ def submit_intake(
             uow, actor, patient_id, intake_payload(values), kb, policy=policy
         )
     except InputError as exc:
-        context = {"patient": patient, **_form_context(kb, values), "error": exc.message,
-                   "error_field": exc.field}  # fmt: skip
+        context = {
+            "patient": patient,
+            **_form_context(kb, values),
+            "error": exc.message,
+            "error_field": exc.field,
+        }
         return render(request, "clinic/intake.html", context, user=user, status_code=422)
     return redirect(f"/clinic/intakes/{stored.id}")
 
@@ -140,16 +153,20 @@ def screening_page(
     intake = intakes.get_intake(uow, actor, intake_id)
     patient = people.get_patient(uow, actor, intake.patient_id)
     screening = intakes.stored_screening(intake)
-    intake_plans = [p for p in plans.list_plans(uow, actor, intake.patient_id)
-                    if p.intake_id == intake_id]  # fmt: skip
+    intake_plans = [
+        p for p in plans.list_plans(uow, actor, intake.patient_id) if p.intake_id == intake_id
+    ]
     context = {
-        "intake": intake, "patient": patient, "screening": screening,
+        "intake": intake,
+        "patient": patient,
+        "screening": screening,
         "headline": HEADLINES[screening.disposition],
         "treating": screening.disposition in TREATING,
         "reasons": [(r, citations(kb, r.sources)) for r in screening.reasons],
-        "plans": intake_plans, "letters": documents.referrals(uow, actor, intake_id),
+        "plans": intake_plans,
+        "letters": documents.referrals(uow, actor, intake_id),
         "letter_due": screening.disposition in documents.LETTER_REASONS,
-    }  # fmt: skip
+    }
     return render(request, "clinic/screening.html", context, user=user)
 
 

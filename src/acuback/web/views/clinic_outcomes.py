@@ -40,15 +40,31 @@ router = APIRouter(route_class=PageRoute)
 # Our own few-word summaries of the 24 RMDQ statements (not the questionnaire's wording):
 # enough for a clinician to tick the patient's paper form into the record.
 RMDQ_LABELS: tuple[str, ...] = (
-    "stays at home more", "shifts position often", "walks more slowly",
-    "gave up usual house jobs", "uses the handrail on stairs", "lies down to rest more",
-    "holds on to rise from a chair", "asks others to do things", "dresses more slowly",
-    "stands only briefly", "avoids bending or kneeling", "struggles to rise from a chair",
-    "pain nearly all the time", "struggles to turn in bed", "appetite poorer",
-    "trouble with socks or tights", "walks only short distances", "sleeps worse",
-    "needs help to dress", "sits most of the day", "avoids heavy house jobs",
-    "more irritable", "climbs stairs more slowly", "in bed most of the time",
-)  # fmt: skip
+    "stays at home more",
+    "shifts position often",
+    "walks more slowly",
+    "gave up usual house jobs",
+    "uses the handrail on stairs",
+    "lies down to rest more",
+    "holds on to rise from a chair",
+    "asks others to do things",
+    "dresses more slowly",
+    "stands only briefly",
+    "avoids bending or kneeling",
+    "struggles to rise from a chair",
+    "pain nearly all the time",
+    "struggles to turn in bed",
+    "appetite poorer",
+    "trouble with socks or tights",
+    "walks only short distances",
+    "sleeps worse",
+    "needs help to dress",
+    "sits most of the day",
+    "avoids heavy house jobs",
+    "more irritable",
+    "climbs stairs more slowly",
+    "in bed most of the time",
+)
 ORDER = ("nrs", "peg", "rmdq", "startback", "odi")
 
 
@@ -88,9 +104,12 @@ def _context(instrument_id: str, values: dict[str, str]) -> dict[str, Any]:
     specs: dict[str, Instrument] = {spec.id: spec for spec in load_instruments().instruments}
     spec = specs[instrument_id]
     return {
-        "spec": spec, "specs": [specs[key] for key in ORDER], "values": values,
-        "rmdq_labels": RMDQ_LABELS, "today": date.today().isoformat(),
-    }  # fmt: skip
+        "spec": spec,
+        "specs": [specs[key] for key in ORDER],
+        "values": values,
+        "rmdq_labels": RMDQ_LABELS,
+        "today": date.today().isoformat(),
+    }
 
 
 def _instrument(value: str) -> str:
@@ -144,8 +163,10 @@ def outcome_page(request: Request, outcome_id: PathId, uow: UoW, user: Clinician
     measured = outcomes.list_outcomes(uow, actor, stored.patient_id)
     charts = charting.list_sessions(uow, actor, stored.patient_id)
     context = {
-        "patient": patient, "spec": instrument(stored.instrument), "stored": stored,
+        "patient": patient,
+        "spec": instrument(stored.instrument),
+        "stored": stored,
         "result": score(stored.instrument, stored.responses),
         "chart_svg": progress_figure(measured, charts, "Pain and function over time"),
-    }  # fmt: skip
+    }
     return render(request, "clinic/outcome_saved.html", context, user=user)

@@ -56,16 +56,20 @@ def _context(plan: Plan, kb: KnowledgeBase, edits: dict[str, Any] | None) -> dic
     figure, unplaced = body_map(codes, "Body map of the plan, front and back")
     proposed_methods = {m.code for m in payload.methods}
     return {
-        "plan": plan, "payload": payload, "screening": screening,
+        "plan": plan,
+        "payload": payload,
+        "screening": screening,
         "treating": screening.disposition in TREATING,
-        "body_map": figure, "unplaced": unplaced,
+        "body_map": figure,
+        "unplaced": unplaced,
         "point_sources": {p.code: citations(kb, p.sources) for p in payload.points},
         "methods_all": sorted(kb.methods.values(), key=lambda m: m.name),
         "proposed_methods": proposed_methods,
         "avoided_methods": set(screening.constraints.avoid_methods),
-        "all_points": _all_points(kb), "sides": _SIDES,
+        "all_points": _all_points(kb),
+        "sides": _SIDES,
         "edits": edits or {},
-    }  # fmt: skip
+    }
 
 
 @router.get("/plans/{plan_id}")
@@ -112,8 +116,9 @@ def edited_points(form: FormData, proposed: Sequence[PlannedPoint]) -> list[dict
 def _edits(form: FormData) -> dict[str, Any]:
     """What the practitioner typed, to keep it on a refused edit."""
     return {key: value for key, value in form.multi_items() if isinstance(value, str)} | {
-        "keep": form.getlist("keep"), "method": form.getlist("method"),
-    }  # fmt: skip
+        "keep": form.getlist("keep"),
+        "method": form.getlist("method"),
+    }
 
 
 @router.post("/plans/{plan_id}/accept")
@@ -131,8 +136,11 @@ def accept(
         plans.accept_plan(uow, actor, plan_id, version, points, methods, kb)
     except InputError as exc:
         patient = people.get_patient(uow, actor, plan.patient_id)
-        context = {"patient": patient, **_context(plan, kb, _edits(form)),
-                   "error": f"Refused: {_refusal(exc, points)}"}  # fmt: skip
+        context = {
+            "patient": patient,
+            **_context(plan, kb, _edits(form)),
+            "error": f"Refused: {_refusal(exc, points)}",
+        }
         return render(request, "clinic/plan.html", context, user=user, status_code=422)
     return redirect(f"/clinic/plans/{plan_id}")
 

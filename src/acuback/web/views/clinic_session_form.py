@@ -31,17 +31,54 @@ __all__ = [
 
 SPARE_ROWS = 2
 _LARGEST = 1_000_000  # far above any clinical value, far below any column's limit
-ROW_FIELDS = ("point", "side", "depth", "angle", "response", "stim", "freq", "intensity",
-              "pairing", "retention", "override")  # fmt: skip
-SESSION_FIELDS = ("session_date", "needle_gauge_mm", "needle_length_mm", "needle_make",
-                  "needles_in", "needles_out", "retention_minutes", "pain_before", "pain_after",
-                  "notes", "moxa_kind", "moxa_points", "moxa_minutes", "tuina_areas",
-                  "tuina_minutes", "other", "plan_id", "face_to_face_minutes",
-                  "electro_increments", "reinsertion_increments")  # fmt: skip
-_NEEDLE_KEYS = {"point": "point", "side": "side", "depth": "depth_mm", "angle": "angle",
-                "response": "response_sought", "stim": "stimulation", "freq": "frequency_hz",
-                "intensity": "intensity", "pairing": "pairing", "retention": "retention_minutes",
-                "override": "override_reason"}  # fmt: skip
+ROW_FIELDS = (
+    "point",
+    "side",
+    "depth",
+    "angle",
+    "response",
+    "stim",
+    "freq",
+    "intensity",
+    "pairing",
+    "retention",
+    "override",
+)
+SESSION_FIELDS = (
+    "session_date",
+    "needle_gauge_mm",
+    "needle_length_mm",
+    "needle_make",
+    "needles_in",
+    "needles_out",
+    "retention_minutes",
+    "pain_before",
+    "pain_after",
+    "notes",
+    "moxa_kind",
+    "moxa_points",
+    "moxa_minutes",
+    "tuina_areas",
+    "tuina_minutes",
+    "other",
+    "plan_id",
+    "face_to_face_minutes",
+    "electro_increments",
+    "reinsertion_increments",
+)
+_NEEDLE_KEYS = {
+    "point": "point",
+    "side": "side",
+    "depth": "depth_mm",
+    "angle": "angle",
+    "response": "response_sought",
+    "stim": "stimulation",
+    "freq": "frequency_hz",
+    "intensity": "intensity",
+    "pairing": "pairing",
+    "retention": "retention_minutes",
+    "override": "override_reason",
+}
 
 
 def _text(value: Any) -> str:
@@ -87,15 +124,17 @@ def session_values(chart: Mapping[str, Any]) -> dict[str, str]:
     tuina = chart.get("tui_na") or {}
     values = {name: _text(chart.get(name)) for name in SESSION_FIELDS}
     values |= {
-        "moxa_kind": _text(moxa.get("kind")), "moxa_points": _text(moxa.get("points")),
-        "moxa_minutes": _text(moxa.get("minutes")), "tuina_areas": _text(tuina.get("areas")),
+        "moxa_kind": _text(moxa.get("kind")),
+        "moxa_points": _text(moxa.get("points")),
+        "moxa_minutes": _text(moxa.get("minutes")),
+        "tuina_areas": _text(tuina.get("areas")),
         "tuina_minutes": _text(tuina.get("minutes")),
         "other": "\n".join(str(item) for item in chart.get("other_components") or ()),
         "electro_increments": ", ".join(str(i) for i in chart.get("electro_increments") or ()),
         "reinsertion_increments": ", ".join(
             str(i) for i in chart.get("reinsertion_increments") or ()
         ),
-    }  # fmt: skip
+    }
     return values
 
 
@@ -131,11 +170,14 @@ def _needle(row: Mapping[str, Any], index: int) -> dict[str, Any]:
     if not row["point"]:
         raise InputError(f"{where}: point", "choose a point")
     needle: dict[str, Any] = {
-        "point": row["point"], "side": row["side"] or "bilateral", "angle": row["angle"],
-        "response_sought": row["response"] or "de_qi", "stimulation": row["stim"] or "manual",
+        "point": row["point"],
+        "side": row["side"] or "bilateral",
+        "angle": row["angle"],
+        "response_sought": row["response"] or "de_qi",
+        "stimulation": row["stim"] or "manual",
         "depth_mm": _number(row["depth"], f"{where}: depth", whole=False),
         "retention_minutes": _number(row["retention"], f"{where}: retention", whole=True),
-    }  # fmt: skip
+    }
     if needle["depth_mm"] is None:
         raise InputError(f"{where}: depth", "give the depth in mm")
     if needle["stimulation"] == "electro":
@@ -150,9 +192,10 @@ def _components(values: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {"moxibustion": None, "tui_na": None}
     if values["moxa_kind"]:
         out["moxibustion"] = {
-            "kind": values["moxa_kind"], "points": values["moxa_points"],
+            "kind": values["moxa_kind"],
+            "points": values["moxa_points"],
             "minutes": _number(values["moxa_minutes"], "moxibustion minutes", whole=True),
-        }  # fmt: skip
+        }
     if values["tuina_areas"] or values["tuina_minutes"]:
         out["tui_na"] = {
             "areas": values["tuina_areas"],
@@ -168,10 +211,16 @@ def chart_data(values: Mapping[str, str], rows: Sequence[Mapping[str, Any]]) -> 
     """The chart fields for `services.charting` from the parsed form."""
     data: dict[str, Any] = {"session_date": values["session_date"], "notes": values["notes"]}
     data["needle_make"] = values["needle_make"] or None
-    for name, whole in (("needle_gauge_mm", False), ("needle_length_mm", False),
-                        ("needles_in", True), ("needles_out", True), ("retention_minutes", True),
-                        ("pain_before", True), ("pain_after", True),
-                        ("face_to_face_minutes", True)):  # fmt: skip
+    for name, whole in (
+        ("needle_gauge_mm", False),
+        ("needle_length_mm", False),
+        ("needles_in", True),
+        ("needles_out", True),
+        ("retention_minutes", True),
+        ("pain_before", True),
+        ("pain_after", True),
+        ("face_to_face_minutes", True),
+    ):
         data[name] = _number(values[name], name.replace("_", " "), whole)
     for name in ("electro_increments", "reinsertion_increments"):
         data[name] = _increments(values[name], name.replace("_", " "))

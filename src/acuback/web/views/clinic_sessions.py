@@ -75,12 +75,16 @@ def _form_context(
 ) -> dict[str, Any]:
     codes = _chosen_codes(rows, kb)
     return {
-        "patient": patient, "values": values, "rows": rows,
+        "patient": patient,
+        "values": values,
+        "rows": rows,
         "body_map": body_map(codes, "Body map of the points ticked in this chart")[0],
         "all_points": [(c, f"{c} {p.english}") for c, p in sorted(kb.points.items())],
-        "sides": NEEDLE_SIDES, "angles": ANGLES, "ae_types": ADVERSE_EVENT_TYPES,
+        "sides": NEEDLE_SIDES,
+        "angles": ANGLES,
+        "ae_types": ADVERSE_EVENT_TYPES,
         "severities": SEVERITIES,
-    }  # fmt: skip
+    }
 
 
 def _prefill_problems(
@@ -192,15 +196,21 @@ def _session_context(
         rows = rows_from_needles(chart["needles"], spare=2 if view.session.status == "draft" else 1)
         _row_problems(rows, {c.index: c.problems for c in view.checks})
     context = _form_context(kb, patient, values or session_values(chart), rows)
-    ready = (view.session.status == "draft" and not view.unresolved
-             and view.session.needles_in is not None
-             and view.session.needles_in == view.session.needles_out)  # fmt: skip
+    ready = (
+        view.session.status == "draft"
+        and not view.unresolved
+        and view.session.needles_in is not None
+        and view.session.needles_in == view.session.needles_out
+    )
     return context | {
-        "view": view, "chart": view.session, "checks": {c.index: c for c in view.checks},
-        "original": view.original if view.amendments else None, "ready": ready,
+        "view": view,
+        "chart": view.session,
+        "checks": {c.index: c for c in view.checks},
+        "original": view.original if view.amendments else None,
+        "ready": ready,
         "mismatch": view.session.needle_count_mismatch,
         "uncounted": view.session.needles_in is None or view.session.needles_out is None,
-    }  # fmt: skip
+    }
 
 
 @router.get("/sessions/{session_id}")
@@ -269,7 +279,9 @@ def amend_session(
     except InputError as exc:
         view = charting.get_session(uow, actor, session_id)
         context = _session_context(uow, user, view, kb, rows, values) | {
-            "error": exc.message, "reason": field(form, "reason")}  # fmt: skip
+            "error": exc.message,
+            "reason": field(form, "reason"),
+        }
         return render(request, "clinic/session.html", context, user=user, status_code=422)
     return redirect(f"/clinic/sessions/{session_id}")
 

@@ -64,8 +64,13 @@ _VERDICT_WORDS = {
 def _patient(uow: UnitOfWork, user: User) -> tuple[Actor, int]:
     """The actor and the patient record this account is linked to (a refusal is audited)."""
     if user.patient_id is None:
-        refuse(uow, actor_of(user), "patient.read", entity="patient",
-               message="this account is not linked to a patient record")  # fmt: skip
+        refuse(
+            uow,
+            actor_of(user),
+            "patient.read",
+            entity="patient",
+            message="this account is not linked to a patient record",
+        )
     return actor_of(user), user.patient_id
 
 
@@ -134,8 +139,12 @@ def _form_again(request: Request, user: User, form: FormData, exc: InputError) -
     """The questionnaire form again with what the patient typed and the field named, 422."""
     typed: dict[str, Any] = {key: field(form, key) for key in form}
     typed |= {"findings": form.getlist("findings")}
-    context = {"form": typed, "error": f"{exc.field}: {exc.problem}", "error_field": exc.field,
-               "paper_only": paper_only()}  # fmt: skip
+    context = {
+        "form": typed,
+        "error": f"{exc.field}: {exc.problem}",
+        "error_field": exc.field,
+        "paper_only": paper_only(),
+    }
     return render(request, "portal/questionnaires.html", context, user=user, status_code=422)
 
 
@@ -179,8 +188,13 @@ def progress(request: Request, uow: UoW, user: PatientUser) -> Response:
     sessions = list_sessions(uow, actor, patient_id)
     drawn = any(o.score is not None for o in outcomes) or bool(session_pain(sessions))
     chart = progress_figure(outcomes, sessions, "My progress: pain and function over time")
-    context = {"patient": patient, "outcomes": list(reversed(outcomes)), "report": report,
-               "chart": chart if drawn else "", "verdicts": _VERDICT_WORDS}  # fmt: skip
+    context = {
+        "patient": patient,
+        "outcomes": list(reversed(outcomes)),
+        "report": report,
+        "chart": chart if drawn else "",
+        "verdicts": _VERDICT_WORDS,
+    }
     return render(request, "portal/progress.html", context, user=user)
 
 
@@ -193,16 +207,21 @@ def home_points(request: Request, uow: UoW, user: PatientUser) -> Response:
     kb = load_knowledge()
     figure, unplaced = body_map([item.code for item in points], "Body map of my home points")
     shown = len(unplaced) < len(points)
-    context = {"plan": accepted[-1] if accepted else None, "points": points,
-               "kb_points": kb.points, "body_map": figure if shown else "",
-               "sources": kb.sources}  # fmt: skip
+    context = {
+        "plan": accepted[-1] if accepted else None,
+        "points": points,
+        "kb_points": kb.points,
+        "body_map": figure if shown else "",
+        "sources": kb.sources,
+    }
     return render(request, "portal/home_points.html", context, user=user)
 
 
 def _visits(uow: UoW, actor: Actor, patient_id: int) -> list[tuple[Appointment, Any]]:
     appointments = list_patient_appointments(uow, actor, patient_id)
-    staff = {a.practitioner_id: get_practitioner(uow, actor, a.practitioner_id)
-             for a in appointments}  # fmt: skip
+    staff = {
+        a.practitioner_id: get_practitioner(uow, actor, a.practitioner_id) for a in appointments
+    }
     return [(a, staff[a.practitioner_id]) for a in sorted(appointments, key=lambda a: a.starts_at)]
 
 
@@ -213,10 +232,14 @@ def appointments(request: Request, uow: UoW, user: PatientUser) -> Response:
     staff = {visit.id: practitioner for visit, practitioner in visits}
     now = datetime.now(UTC)
     upcoming, past = split_visits([visit for visit, _ in visits], now)
-    context = {"upcoming": [(a, staff[a.id]) for a in upcoming], "now": now,
-               "past": [(a, staff[a.id]) for a in past], "patient_id": patient_id,
-               "zone": clinic_calendar(uow).zone,
-               "progress": course_progress(uow, [visit for visit, _ in visits], now)}  # fmt: skip
+    context = {
+        "upcoming": [(a, staff[a.id]) for a in upcoming],
+        "now": now,
+        "past": [(a, staff[a.id]) for a in past],
+        "patient_id": patient_id,
+        "zone": clinic_calendar(uow).zone,
+        "progress": course_progress(uow, [visit for visit, _ in visits], now),
+    }
     return render(request, "portal/appointments.html", context, user=user)
 
 
@@ -244,6 +267,7 @@ def appointment_page(
                 "error": error,
             }
             status = 409 if error else 200
-            return render(request, "portal/appointment.html", context, user=user,
-                          status_code=status)  # fmt: skip
+            return render(
+                request, "portal/appointment.html", context, user=user, status_code=status
+            )
     raise NotFound("appointment of yours", str(appointment_id))  # another patient's: same answer

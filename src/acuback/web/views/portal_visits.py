@@ -47,8 +47,13 @@ def cancel(
     request: Request, appointment_id: PathId, uow: UoW, user: PatientUser, form: FormFields
 ) -> Response:
     actor = actor_of(user)
-    return _done(request, uow, user, appointment_id, lambda: portal_visits.cancel_own_visit(
-        uow, actor, appointment_id, field(form, "reason")))  # fmt: skip
+    return _done(
+        request,
+        uow,
+        user,
+        appointment_id,
+        lambda: portal_visits.cancel_own_visit(uow, actor, appointment_id, field(form, "reason")),
+    )
 
 
 @router.post("/portal/appointments/{appointment_id}/request")
@@ -56,5 +61,10 @@ def request_time(
     request: Request, appointment_id: PathId, uow: UoW, user: PatientUser, form: FormFields
 ) -> Response:
     actor = actor_of(user)
-    return _done(request, uow, user, appointment_id, lambda: portal_visits.request_new_time(
-        uow, actor, appointment_id, field(form, "wish")))  # fmt: skip
+    return _done(
+        request,
+        uow,
+        user,
+        appointment_id,
+        lambda: portal_visits.request_new_time(uow, actor, appointment_id, field(form, "wish")),
+    )

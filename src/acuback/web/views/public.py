@@ -53,11 +53,15 @@ FORM_LABELS: Mapping[str, str] = {
 }
 _LEG_SIGNS = ("pain.radiates_below_knee", "pain.leg_numbness", "pain.leg_weakness")
 _REGION_WORDS = {
-    "lower_back": "the lower back", "upper_back": "the upper back", "neck": "the neck",
+    "lower_back": "the lower back",
+    "upper_back": "the upper back",
+    "neck": "the neck",
     "sacrum": "the flat bone at the bottom of the spine (sacrum)",
-    "lower_abdomen": "the lower belly", "upper_abdomen": "the upper belly",
-    "chest": "the chest", "thorax": "the chest",
-}  # fmt: skip
+    "lower_abdomen": "the lower belly",
+    "upper_abdomen": "the upper belly",
+    "chest": "the chest",
+    "thorax": "the chest",
+}
 _FLAG_WORDS = {
     "pregnancy_forbidden": "Points traditionally avoided in pregnancy",
     "pregnancy_caution": "Points many practitioners leave out in pregnancy",
@@ -65,9 +69,11 @@ _FLAG_WORDS = {
 # Said whenever the back itself is off limits, so that "no needles on the lower back" does not
 # read as "nothing can be done for my back pain" (distal points are the usual way round it).
 _BACK_REGIONS = {"lower_back", "upper_back", "neck", "sacrum"}
-_INSTEAD = ("This does not rule out treatment for your back pain: practitioners then use points "
-            "away from these areas, for example on the legs, feet and hands (leaving out any "
-            "point named above), and gentle techniques.")  # fmt: skip
+_INSTEAD = (
+    "This does not rule out treatment for your back pain: practitioners then use points "
+    "away from these areas, for example on the legs, feet and hands (leaving out any "
+    "point named above), and gentle techniques."
+)
 _LIST_AT_MOST = 12  # longer point lists are summarised (the regions already say where)
 
 
@@ -91,8 +97,10 @@ def intake_from_form(form: FormData) -> dict[str, Any]:
     left out so that `parse_intake` says it is required.
     """
     pain: dict[str, Any] = {"regions": [v for v in form.getlist("pain.regions") if v]}
-    for name, kind, words in (("pain.onset_weeks", float, "a number of weeks"),
-                              ("pain.nrs", int, "a whole number from 0 to 10")):  # fmt: skip
+    for name, kind, words in (
+        ("pain.onset_weeks", float, "a number of weeks"),
+        ("pain.nrs", int, "a whole number from 0 to 10"),
+    ):
         value = _number(form, name, kind, words)
         if value is not None:
             pain[name.removeprefix("pain.")] = value
@@ -219,8 +227,11 @@ def plain_constraints(result: ScreeningResult, kb: KnowledgeBase) -> list[PlainC
         out.append(PlainConstraint("method", f"No {name.lower()}.", (method,)))
     for code, depth in sorted(c.max_depth_mm.items()):
         where = "any needle" if code == "*" else code
-        out.append(PlainConstraint("depth", f"Shallow needling only: {where} no deeper than "
-                                            f"{depth:g} mm.", (code,)))  # fmt: skip
+        out.append(
+            PlainConstraint(
+                "depth", f"Shallow needling only: {where} no deeper than {depth:g} mm.", (code,)
+            )
+        )
     if c.position == "lying":
         out.append(PlainConstraint("position", "You will be treated lying down."))
     elif c.position == "side_lying":
@@ -259,8 +270,11 @@ def medicine_lines(result: ScreeningResult) -> list[PlainConstraint]:
 def _result_context(result: ScreeningResult, kb: KnowledgeBase) -> dict[str, Any]:
     """What the result template shows; the more serious answers hide everything reassuring."""
     serious = result.disposition in ("emergency", "refer", "clearance")
-    shown = ("emergency", "refer", "clearance") if serious else (result.disposition, "caution",
-                                                                  "proceed")  # fmt: skip
+    shown = (
+        ("emergency", "refer", "clearance")
+        if serious
+        else (result.disposition, "caution", "proceed")
+    )
     reasons = [r for r in result.reasons if r.disposition in shown]
     if result.disposition == "emergency":
         reasons = [r for r in reasons if r.disposition == "emergency"] + [
@@ -311,8 +325,13 @@ def self_check(request: Request, user: PageUser, form: FormFields) -> Response:
     try:
         intake = parse_intake(intake_from_form(form), conditions=kb.conditions)
     except InputError as exc:
-        context = {"form": _typed(form), "labels": FORM_LABELS, "error": error_words(exc),
-                   "error_field": form_error_field(exc), "conditions": _conditions(kb)}  # fmt: skip
+        context = {
+            "form": _typed(form),
+            "labels": FORM_LABELS,
+            "error": error_words(exc),
+            "error_field": form_error_field(exc),
+            "conditions": _conditions(kb),
+        }
         return render(request, "public/self_check.html", context, user=user, status_code=422)
     result = screen(intake, kb)
     context = {**_result_context(result, kb), "contradictions": contradictions(form)}

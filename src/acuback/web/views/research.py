@@ -41,8 +41,16 @@ from acuback.web.views.templating import render
 if TYPE_CHECKING:
     from acuback.evidence.clinic import ClinicSummary
 
-__all__ = ["CLINIC_INSTRUMENTS", "AnalysisRow", "ClinicResults", "clinic_results", "clinic_svg",
-           "evidence_rows", "forest_svg", "router"]  # fmt: skip
+__all__ = [
+    "CLINIC_INSTRUMENTS",
+    "AnalysisRow",
+    "ClinicResults",
+    "clinic_results",
+    "clinic_svg",
+    "evidence_rows",
+    "forest_svg",
+    "router",
+]
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -101,8 +109,10 @@ def _report(
     svg = ""
     for name, figure in report.figures.items():
         if name.startswith("forest_"):
-            title = (f"Forest plot: acupuncture versus {COMPARATOR_WORDS[comparator]}, {outcome}, "
-                     f"{TIMEPOINT_WORDS.get(timepoint, timepoint)}")  # fmt: skip
+            title = (
+                f"Forest plot: acupuncture versus {COMPARATOR_WORDS[comparator]}, {outcome}, "
+                f"{TIMEPOINT_WORDS.get(timepoint, timepoint)}"
+            )
             svg = inline_svg(figure_bytes(figure, "svg").decode("utf-8"), "forest-", title)
     return report.data, svg, report.notes
 
@@ -172,10 +182,17 @@ def evidence(
     if user is not None and can(actor_of(user), "research.aggregate"):
         clinic = clinic_results(uow, user, instrument)
     context = {
-        "rows": evidence_rows(), "spec": spec, "data": data, "forest": svg, "notes": notes,
-        "comparators": COMPARATOR_WORDS, "timepoints": TIMEPOINT_WORDS, "clinic": clinic,
-        "instruments": CLINIC_INSTRUMENTS, "instrument": instrument,
-    }  # fmt: skip
+        "rows": evidence_rows(),
+        "spec": spec,
+        "data": data,
+        "forest": svg,
+        "notes": notes,
+        "comparators": COMPARATOR_WORDS,
+        "timepoints": TIMEPOINT_WORDS,
+        "clinic": clinic,
+        "instruments": CLINIC_INSTRUMENTS,
+        "instrument": instrument,
+    }
     return render(request, "research/evidence.html", context, user=user)
 
 

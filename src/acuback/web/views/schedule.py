@@ -68,23 +68,35 @@ def _day_context(
     start, end = local_day_bounds(day, cal.zone)
     found = schedule.list_appointments(uow, actor, start, end)
     return {
-        "day": day, "cal": cal, "zone": cal.zone, "appointments": found,
+        "day": day,
+        "cal": cal,
+        "zone": cal.zone,
+        "appointments": found,
         "patients": people.get_patients(uow, actor, {a.patient_id for a in found}),
         "practitioners": {p.id: p for p in people.list_practitioners(uow, actor)},
-        "rooms": uow.schedule.rooms(), "marks": MARKS,
-        "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
+        "rooms": uow.schedule.rooms(),
+        "marks": MARKS,
+        "prev": day - dt.timedelta(days=1),
+        "next": day + dt.timedelta(days=1),
         "today": cal.today(),
-    }  # fmt: skip
+    }
 
 
 def _day_page(
-    request: Request, uow: UnitOfWork, user: User, day: dt.date, *, error: str = "",
-    status: int = 200, patient_id: int | None = None,
-) -> Response:  # fmt: skip
+    request: Request,
+    uow: UnitOfWork,
+    user: User,
+    day: dt.date,
+    *,
+    error: str = "",
+    status: int = 200,
+    patient_id: int | None = None,
+) -> Response:
     cal = clinic_calendar(uow)
     context = _day_context(uow, actor_of(user), cal, day) | {
-        "error": error, "book_patient": patient_id,
-    }  # fmt: skip
+        "error": error,
+        "book_patient": patient_id,
+    }
     return render(request, "clinic/schedule_day.html", context, user=user, status_code=status)
 
 
@@ -124,9 +136,10 @@ def book(request: Request, uow: UoW, user: Staff, form: FormFields) -> Response:
         data = {
             "patient_id": whole_number(field(form, "patient_id"), "patient_id", 1),
             "practitioner_id": whole_number(field(form, "practitioner_id"), "practitioner_id", 1),
-            "starts_at": start, "ends_at": start + dt.timedelta(minutes=minutes),
+            "starts_at": start,
+            "ends_at": start + dt.timedelta(minutes=minutes),
             "room_id": whole_number(room, "room_id", 1) if room else None,
-        }  # fmt: skip
+        }
         schedule.book_appointment(uow, actor_of(user), data)
 
     return _after_change(request, uow, user, day, change)
@@ -183,8 +196,11 @@ def move(
     def change() -> None:
         current = uow.appointments.get(appointment_id)
         start = _local(cal, form)
-        changes = {"starts_at": start, "ends_at": start + (current.ends_at - current.starts_at),
-                   "patient_request": None}  # fmt: skip
+        changes = {
+            "starts_at": start,
+            "ends_at": start + (current.ends_at - current.starts_at),
+            "patient_request": None,
+        }
         _update(uow, user, appointment_id, form, changes)
 
     return _after_change(request, uow, user, day, change)
@@ -214,11 +230,15 @@ def week_view(
     for visit in found:
         by_day[visit.starts_at.astimezone(cal.zone).date()].append(visit)
     context = {
-        "days": days, "by_day": by_day, "zone": cal.zone, "practitioner": practitioners[chosen],
+        "days": days,
+        "by_day": by_day,
+        "zone": cal.zone,
+        "practitioner": practitioners[chosen],
         "practitioners": practitioners,
         "patients": people.get_patients(uow, actor, {a.patient_id for a in found}),
-        "prev": monday - dt.timedelta(weeks=1), "next": monday + dt.timedelta(weeks=1),
-    }  # fmt: skip
+        "prev": monday - dt.timedelta(weeks=1),
+        "next": monday + dt.timedelta(weeks=1),
+    }
     return render(request, "clinic/schedule_week.html", context, user=user)
 
 
@@ -240,22 +260,36 @@ def _preferences(form: FormData, cal: ClinicCalendar) -> courses.CoursePreferenc
     room = field(form, "room_id")
     return courses.CoursePreferences(
         whole_number(field(form, "practitioner_id"), "practitioner_id", 1),
-        _day(field(form, "first_day"), cal, "first_day"), weekdays, tuple(times),
+        _day(field(form, "first_day"), cal, "first_day"),
+        weekdays,
+        tuple(times),
         whole_number(room, "room_id", 1) if room else None,
-        None, field(form, "limit_reason")[:500] or None,
-    )  # fmt: skip
+        None,
+        field(form, "limit_reason")[:500] or None,
+    )
 
 
 def _course_page(
-    request: Request, uow: UnitOfWork, user: User, plan_id: int, values: dict[str, str],
-    *, proposal: courses.CourseBooking | None = None, error: str = "", status: int = 200,
-) -> Response:  # fmt: skip
+    request: Request,
+    uow: UnitOfWork,
+    user: User,
+    plan_id: int,
+    values: dict[str, str],
+    *,
+    proposal: courses.CourseBooking | None = None,
+    error: str = "",
+    status: int = 200,
+) -> Response:
     actor = actor_of(user)
     context = {
-        "plan_id": plan_id, "values": values, "proposal": proposal, "error": error,
-        "weekdays": WEEKDAY_KEYS, "rooms": uow.schedule.rooms(),
+        "plan_id": plan_id,
+        "values": values,
+        "proposal": proposal,
+        "error": error,
+        "weekdays": WEEKDAY_KEYS,
+        "rooms": uow.schedule.rooms(),
         "practitioners": people.list_practitioners(uow, actor),
-    }  # fmt: skip
+    }
     return render(request, "clinic/course.html", context, user=user, status_code=status)
 
 
@@ -263,10 +297,14 @@ def _course_page(
 def course_form(request: Request, plan_id: PathId, uow: UoW, user: Staff) -> Response:
     cal = clinic_calendar(uow)
     values = {
-        "practitioner_id": str(user.practitioner_id or ""), "times": "10:00, 14:00",
+        "practitioner_id": str(user.practitioner_id or ""),
+        "times": "10:00, 14:00",
         "first_day": (cal.today() + dt.timedelta(days=1)).isoformat(),
-        "wd_tue": "on", "wd_thu": "on", "room_id": "", "limit_reason": "",
-    }  # fmt: skip
+        "wd_tue": "on",
+        "wd_thu": "on",
+        "room_id": "",
+        "limit_reason": "",
+    }
     return _course_page(request, uow, user, plan_id, values)
 
 

@@ -24,17 +24,32 @@ __all__ = ["NAV", "render", "templates"]
 # Navigation per role: (label, path). Public links are shown to everyone signed out.
 NAV: dict[str, tuple[tuple[str, str], ...]] = {
     "public": (("Self-check", "/self-check"), ("Learn", "/learn"), ("Evidence", "/evidence")),
-    "practitioner": (("Dashboard", "/clinic"), ("Week", "/clinic/schedule/week"),
-                     ("Patients", "/clinic/patients"),
-                     ("New patient", "/clinic/patients/new"), ("Evidence", "/evidence")),
-    "reception": (("Schedule", "/clinic"), ("Day", "/clinic/schedule"),
-                  ("Patients", "/clinic/patients")),
-    "admin": (("Dashboard", "/clinic"), ("Users", "/admin/users"),
-              ("Credentials", "/admin/practitioners"), ("Audit log", "/admin/audit")),
-    "patient": (("My progress", "/portal"), ("Questionnaires", "/portal/questionnaires"),
-                ("Home points", "/portal/home-points"), ("Appointments", "/portal/appointments")),
+    "practitioner": (
+        ("Dashboard", "/clinic"),
+        ("Week", "/clinic/schedule/week"),
+        ("Patients", "/clinic/patients"),
+        ("New patient", "/clinic/patients/new"),
+        ("Evidence", "/evidence"),
+    ),
+    "reception": (
+        ("Schedule", "/clinic"),
+        ("Day", "/clinic/schedule"),
+        ("Patients", "/clinic/patients"),
+    ),
+    "admin": (
+        ("Dashboard", "/clinic"),
+        ("Users", "/admin/users"),
+        ("Credentials", "/admin/practitioners"),
+        ("Audit log", "/admin/audit"),
+    ),
+    "patient": (
+        ("My progress", "/portal"),
+        ("Questionnaires", "/portal/questionnaires"),
+        ("Home points", "/portal/home-points"),
+        ("Appointments", "/portal/appointments"),
+    ),
     "researcher": (("Aggregates", "/research"), ("Evidence", "/evidence")),
-}  # fmt: skip
+}
 
 
 @lru_cache(maxsize=1)

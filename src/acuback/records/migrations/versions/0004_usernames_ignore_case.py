@@ -28,10 +28,16 @@ INDEX = "uq_users_username_lower"
 
 
 def upgrade() -> None:
-    clashes = op.get_bind().execute(sa.text(
-        "SELECT lower(username) AS name, COUNT(*) AS n FROM users "
-        "GROUP BY lower(username) HAVING COUNT(*) > 1 ORDER BY 1"
-    )).all()  # fmt: skip
+    clashes = (
+        op.get_bind()
+        .execute(
+            sa.text(
+                "SELECT lower(username) AS name, COUNT(*) AS n FROM users "
+                "GROUP BY lower(username) HAVING COUNT(*) > 1 ORDER BY 1"
+            )
+        )
+        .all()
+    )
     if clashes:
         names = ", ".join(row.name for row in clashes)
         raise ConfigurationError(
