@@ -5,20 +5,30 @@ instrument with everything the report groups by: the signed sessions and session
 week (from the sessions table), the change from baseline (baseline minus final, so positive means
 better: every instrument acuback follows is lower-is-better) and responder status by the
 instrument's own rule in clinical/data/instruments.yaml (either threshold met, rounded as
-`acuback.clinical.outcomes.classify_response` rounds). `factor_table` and `model_patterns` are
-the two aggregates the report fetches.
+`acuback.clinical.outcomes.classify_response` rounds). `report_columns` keeps only what the
+report reads (the table the report caches once: narrow, so that materialising it costs little
+beside the scan that builds it); `factor_table` and `model_patterns` are the two aggregates the
+report fetches from it.
 """
 
 from __future__ import annotations
 
 import ibis
+import ibis.expr.datatypes as dt  # objects, not strings: Ibis parses a type string slowly
 import ibis.expr.types as ir
 from ibis import _
 
 from acuback.analytics.factors import AnalysisSpec, Factor
 from acuback.clinical.instruments import load_instruments
 
-__all__ = ["course_facts", "factor_table", "level", "model_patterns", "responder"]
+__all__ = [
+    "course_facts",
+    "factor_table",
+    "level",
+    "model_patterns",
+    "report_columns",
+    "responder",
+]
 
 _DIGITS = 9  # as acuback.clinical.outcomes rounds improvement and percent
 
@@ -38,8 +48,8 @@ def responder(t: ir.Table) -> ir.BooleanValue:
         if rule.percent is not None:
             met = met | (percent >= rule.percent).fill_null(False)
         branches.append((t.instrument == spec.id, met))
-    rule_met = ibis.cases(*branches, else_=ibis.null("boolean"))
-    return ibis.ifelse(t.final.isnull() | (t.scores < 2), ibis.null("boolean"), rule_met)
+    rule_met = ibis.cases(*branches, else_=ibis.null(dt.boolean))
+    return ibis.ifelse(t.final.isnull() | (t.scores < 2), ibis.null(dt.boolean), rule_met)
 
 
 def level(t: ir.Table, factor: Factor, missing: str) -> ir.StringValue:
@@ -52,7 +62,7 @@ def level(t: ir.Table, factor: Factor, missing: str) -> ir.StringValue:
     elif value.type().is_boolean():
         shown = value.ifelse("yes", "no")
     else:
-        shown = value.cast("string")
+        shown = value.cast(dt.string)
     return ibis.ifelse(value.isnull(), missing, shown)
 
 
@@ -80,6 +90,14 @@ def course_facts(courses: ir.Table, sessions: ir.Table, instrument: str) -> ir.T
     )
 
 
+def report_columns(facts: ir.Table, spec: AnalysisSpec) -> ir.Table:
+    """`facts` narrowed to the columns the factors, the model and the totals read."""
+    m = spec.model
+    wanted = {f.column for f in spec.factors} | {*m.numeric, *m.binary, m.cluster}
+    wanted |= {"change", "responder", "assessed", "sessions_attended"}
+    return facts.select(*[c for c in facts.columns if c in wanted])
+
+
 def factor_table(facts: ir.Table, spec: AnalysisSpec, overall: str | None = None) -> ir.Table:
     """n, responders, mean and SD of the change per level of every factor, as one table; with
     `overall`, also one row for every assessed course (factor and level both `overall`)."""
@@ -99,7 +117,7 @@ def factor_table(facts: ir.Table, spec: AnalysisSpec, overall: str | None = None
 def _figures(rows: ir.Table) -> ir.Table:
     return rows.group_by(["factor", "level"]).aggregate(
         n=_.count(),
-        responders=_.responder.cast("int64").sum(),
+        responders=_.responder.cast(dt.int64).sum(),
         mean_change=_.change.mean(),
         sd_change=_.change.std(how="sample"),
     )
@@ -111,12 +129,13 @@ def model_patterns(facts: ir.Table, spec: AnalysisSpec) -> ir.Table:
     assessed = facts.filter(facts.assessed)
     covariates = [*m.categorical, *m.numeric, *m.binary]
     columns = {spec.factor(n).column if n in m.categorical else n for n in covariates}
+    columns.add(m.cluster)
     complete = assessed.filter([assessed[c].notnull() for c in sorted(columns)])
     keys = {
         **{n: level(complete, spec.factor(n), spec.missing_label) for n in m.categorical},
-        **{n: complete[n].cast("float64") for n in m.numeric},
-        **{n: complete[n].cast("int64") for n in m.binary},
+        **{n: complete[n].cast(dt.float64) for n in m.numeric},
+        **{n: complete[n].cast(dt.int64) for n in m.binary},
         "cluster": complete[m.cluster],
     }
     grouped = complete.mutate(**keys).group_by(list(keys))
-    return grouped.aggregate(n=_.count(), responders=_.responder.cast("int64").sum())
+    return grouped.aggregate(n=_.count(), responders=_.responder.cast(dt.int64).sum())

@@ -14,13 +14,15 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import ibis.expr.datatypes as dt  # objects, not strings: Ibis parses a type string slowly
 import ibis.expr.types as ir
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 from scipy import stats
 
 from acuback.analytics.factors import AnalysisSpec, load_analysis_spec
 from acuback.analytics.model import ModelFit, fit_model
-from acuback.analytics.queries import course_facts, factor_table, model_patterns
+from acuback.analytics.queries import course_facts, factor_table, model_patterns, report_columns
 from acuback.errors import InputError
 from acuback.evidence.clinic import wilson_ci
 from acuback.knowledge import load_knowledge
@@ -81,8 +83,15 @@ def _r(x: float) -> float:
     return round(float(x), _PLACES)
 
 
-def _level(row: Mapping[str, Any], label: str, small: int) -> Level:
-    """One level's figures from its aggregate row (n, responders, mean and SD of the change)."""
+def _t975(rows: list[dict[str, Any]]) -> list[float]:
+    """t(0.975, n - 1) for every row's n, in one call (scipy's ppf costs ~0.1 ms a call)."""
+    df = np.array([max(int(r["n"]) - 1, 1) for r in rows], dtype=float)
+    return [float(q) for q in stats.t.ppf(0.975, df)] if rows else []
+
+
+def _level(row: Mapping[str, Any], label: str, small: int, t975: float) -> Level:
+    """One level's figures from its aggregate row (n, responders, mean and SD of the change),
+    `t975` the t quantile for its n."""
     n, yes, mean, sd = (
         int(row["n"]),
         int(row["responders"] or 0),
@@ -104,7 +113,7 @@ def _level(row: Mapping[str, Any], label: str, small: int) -> Level:
     lo, hi = wilson_ci(yes, n)
     ci = None
     if mean is not None and sd is not None and n > 1 and not math.isnan(sd):
-        half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
+        half = t975 * sd / math.sqrt(n)
         ci = (_r(mean - half), _r(mean + half))
     return Level(
         level=row["level"],
@@ -137,9 +146,10 @@ def _sort_key(spec: AnalysisSpec, factor: str, level: str) -> tuple[int, int, st
 
 def _factors(rows: list[dict[str, Any]], spec: AnalysisSpec) -> dict[str, tuple[Level, ...]]:
     out: dict[str, list[Level]] = {f.name: [] for f in spec.factors}
-    for row in sorted(rows, key=lambda r: (r["factor"], _sort_key(spec, r["factor"], r["level"]))):
+    ordered = sorted(rows, key=lambda r: (r["factor"], _sort_key(spec, r["factor"], r["level"])))
+    for row, t975 in zip(ordered, _t975(ordered), strict=True):
         label = _label(row["factor"], row["level"])
-        out[row["factor"]].append(_level(row, label, spec.small_cell))
+        out[row["factor"]].append(_level(row, label, spec.small_cell, t975))
     return {name: tuple(levels) for name, levels in out.items()}
 
 
@@ -210,13 +220,15 @@ def build_report(
 ) -> Report:
     """The report over the export's `courses` and `sessions` tables on one backend."""
     spec = spec or load_analysis_spec()
-    facts = course_facts(tables["courses"], tables["sessions"], instrument).cache()
+    facts = report_columns(
+        course_facts(tables["courses"], tables["sessions"], instrument), spec
+    ).cache()
     try:
         totals = (
             facts.aggregate(
                 courses=facts.count(),
                 sessions=facts.sessions_attended.sum(),
-                assessed=facts.assessed.cast("int64").sum(),
+                assessed=facts.assessed.cast(dt.int64).sum(),
             )
             .to_pyarrow()
             .to_pylist()[0]
@@ -226,7 +238,7 @@ def build_report(
     finally:
         facts.release()  # drop the cached table while its connection is still open
     [overall_row] = [r for r in rows if r["factor"] == OVERALL]
-    overall = _level(overall_row, "all courses", spec.small_cell)
+    overall = _level(overall_row, "all courses", spec.small_cell, *_t975([overall_row]))
     factors = _factors([r for r in rows if r["factor"] != OVERALL], spec)
     n_courses, n_assessed = int(totals["courses"]), int(totals["assessed"])
     return Report(

@@ -21,6 +21,7 @@ import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import stats
@@ -119,11 +120,18 @@ def parse_outcome_csv(text: str) -> tuple[OutcomeRecord, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=8)
+def _z(level: float) -> float:
+    """The two-sided normal quantile of a confidence level in percent (cached: the analytics
+    report asks for thousands of intervals at one level)."""
+    return float(stats.norm.ppf(1 - (1 - level / 100) / 2))
+
+
 def wilson_ci(successes: int, n: int, level: float = 95.0) -> tuple[float, float]:
     """Wilson score interval for a proportion (Wilson 1927)."""
     if n <= 0:
         raise InputError("n", "needs at least one patient")
-    z = float(stats.norm.ppf(1 - (1 - level / 100) / 2))
+    z = _z(level)
     p = successes / n
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
