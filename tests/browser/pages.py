@@ -134,7 +134,7 @@ PAGES: dict[str | None, list[str | Visit]] = {
         "/admin/practitioners/{practitioners[0]}",
         "/admin/audit",
     ],
-    "researcher": ["/research"],
+    "researcher": ["/research", "/research/analytics"],
     "ada": [
         "/portal",
         "/portal/questionnaires",

@@ -252,6 +252,9 @@ def test_the_researcher_sees_the_analytics_factors_and_model(browser: Browser) -
     text = section.get_text(" ")
     assert "no control arm" in text
     assert "Adjusted model" in text
+    beside = section.select_one("figure[data-figure=beside-trials] svg")
+    assert beside is not None, "the clinic beside the trial arms, from the analytics report"
+    assert "beside the trial arms" in (beside.get("aria-label") or beside.get_text(" "))
 
 
 @pytest.mark.parametrize("user", ["mei", "admin", "reception"])

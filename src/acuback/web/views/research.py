@@ -240,7 +240,7 @@ def research_analytics(request: Request, uow: UoW, user: PageUser) -> Response:
 def _analytics(request: Request, uow: UnitOfWork, user: User) -> dict[str, Any]:
     """The analytics report and its model figure, for a role that may see them (else none)."""
     from acuback.analytics.factors import load_analysis_spec
-    from acuback.analytics.figures import odds_ratio_svg
+    from acuback.analytics.figures import beside_trials_svg, odds_ratio_svg
     from acuback.services.analytics import clinic_analytics
     from acuback.services.exchange import research_keys
 
@@ -248,15 +248,21 @@ def _analytics(request: Request, uow: UnitOfWork, user: User) -> dict[str, Any]:
     if not can(actor, "research.analytics"):
         return {"analytics": None}
     report = clinic_analytics(uow, actor, research_keys(request.app.state.settings))
-    svg = odds_ratio_svg(report)
+    model, beside = odds_ratio_svg(report), beside_trials_svg(report)
     labels = {f.name: f.label for f in load_analysis_spec().factors}
+    name = CLINIC_INSTRUMENTS[report.instrument][0]
     return {
         "analytics": report,
         "factor_labels": labels,
         "model_svg": None
-        if svg is None
+        if model is None
         else inline_svg(
-            svg, "analytics-model", "Odds ratios of responding from the adjusted model"
+            model, "analytics-model", "Odds ratios of responding from the adjusted model"
+        ),
+        "beside_svg": None
+        if beside is None
+        else inline_svg(
+            beside, "analytics-beside", f"This clinic's {name} courses beside the trial arms"
         ),
     }
 
