@@ -4,8 +4,9 @@
 (two fetches: the factor table and the model's covariate patterns, over one cached course
 table), then adds the intervals here: a Wilson score interval for each responder rate
 (`acuback.evidence.wilson_ci`) and a t interval for each mean change (mean +/- t(0.975, n - 1)
-SD / sqrt(n)). A level with fewer than `small_cell` assessed courses keeps its count and loses
-every other figure. Figures are rounded to 4 decimals, so two engines agree digit for digit.
+SD / sqrt(n)). A level with fewer than `small_cell` assessed courses shows no figure, not even
+its count, by the same rule as the research aggregates (with one complementary cell). Figures
+are rounded to 4 decimals, so two engines agree digit for digit.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from acuback.analytics.model import ModelFit, fit_model
 from acuback.analytics.queries import course_facts, factor_table, model_patterns, report_columns
 from acuback.errors import InputError
 from acuback.evidence.clinic import wilson_ci
+from acuback.interop.disclosure import is_small, suppress_counts
 from acuback.knowledge import load_knowledge
 
 __all__ = ["Level", "ModelReport", "Report", "build_report"]
@@ -40,7 +42,7 @@ class _Frozen(BaseModel):
 class Level(_Frozen):
     level: str
     label: str  # plain words for a person (a condition's name; else the level itself)
-    n: int
+    n: int | None  # None when suppressed
     responders: int | None
     rate: float | None
     rate_ci: tuple[float, float] | None
@@ -89,20 +91,20 @@ def _t975(rows: list[dict[str, Any]]) -> list[float]:
     return [float(q) for q in stats.t.ppf(0.975, df)] if rows else []
 
 
-def _level(row: Mapping[str, Any], label: str, small: int, t975: float) -> Level:
+def _level(row: Mapping[str, Any], label: str, hidden: bool, t975: float) -> Level:
     """One level's figures from its aggregate row (n, responders, mean and SD of the change),
-    `t975` the t quantile for its n."""
+    `t975` the t quantile for its n; a `hidden` level shows nothing, not even its count."""
     n, yes, mean, sd = (
         int(row["n"]),
         int(row["responders"] or 0),
         row["mean_change"],
         row["sd_change"],
     )
-    if n < small:
+    if hidden:
         return Level(
             level=row["level"],
             label=label,
-            n=n,
+            n=None,
             responders=None,
             rate=None,
             rate_ci=None,
@@ -145,11 +147,21 @@ def _sort_key(spec: AnalysisSpec, factor: str, level: str) -> tuple[int, int, st
 
 
 def _factors(rows: list[dict[str, Any]], spec: AnalysisSpec) -> dict[str, tuple[Level, ...]]:
+    """Each factor's levels in order, small cells hidden by the clinic's one rule
+    (`interop.disclosure.suppress_counts`: counts too, and one more cell where a single hidden
+    one could be worked out from the total)."""
     out: dict[str, list[Level]] = {f.name: [] for f in spec.factors}
     ordered = sorted(rows, key=lambda r: (r["factor"], _sort_key(spec, r["factor"], r["level"])))
+    shown: dict[str, dict[str, int | None]] = {
+        f.name: suppress_counts(
+            {r["level"]: int(r["n"]) for r in ordered if r["factor"] == f.name}, spec.small_cell
+        )
+        for f in spec.factors
+    }
     for row, t975 in zip(ordered, _t975(ordered), strict=True):
         label = _label(row["factor"], row["level"])
-        out[row["factor"]].append(_level(row, label, spec.small_cell, t975))
+        hidden = shown[row["factor"]][row["level"]] is None
+        out[row["factor"]].append(_level(row, label, hidden, t975))
     return {name: tuple(levels) for name, levels in out.items()}
 
 
@@ -192,7 +204,8 @@ def _summary(
         "who stopped) are left out of the rates; if they did worse, the rates flatter the clinic.",
         "The adjusted model shows associations within these patients, not causes: who chooses, "
         "keeps to or is offered more frequent treatment can differ in ways no column records.",
-        f"Levels with fewer than {spec.small_cell} courses show their count only.",
+        f"Levels with fewer than {spec.small_cell} courses show no figures, not even their "
+        "count (nor does one more level where a single hidden one could be worked out).",
     ]
     if overall.rate is not None and overall.rate_ci is not None:
         lo, hi = overall.rate_ci
@@ -238,7 +251,8 @@ def build_report(
     finally:
         facts.release()  # drop the cached table while its connection is still open
     [overall_row] = [r for r in rows if r["factor"] == OVERALL]
-    overall = _level(overall_row, "all courses", spec.small_cell, *_t975([overall_row]))
+    hidden = is_small(int(overall_row["n"]), spec.small_cell)
+    overall = _level(overall_row, "all courses", hidden, *_t975([overall_row]))
     factors = _factors([r for r in rows if r["factor"] != OVERALL], spec)
     n_courses, n_assessed = int(totals["courses"]), int(totals["assessed"])
     return Report(

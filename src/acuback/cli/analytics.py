@@ -148,7 +148,7 @@ def _text(report: Report) -> str:
         lines.append(name)
         for lvl in levels:
             if lvl.suppressed or lvl.rate is None or lvl.rate_ci is None:
-                lines.append(f"  {lvl.label}: n {lvl.n} (suppressed)")
+                lines.append(f"  {lvl.label}: a small cell, not shown")
             else:
                 lo, hi = lvl.rate_ci
                 lines.append(
