@@ -60,7 +60,7 @@ def odds_ratio_svg(report: Report) -> str | None:
 def beside_trials_svg(report: Report) -> str | None:
     """The report's overall change and responder rate beside the trial arms on one scale."""
     o = report.overall
-    if o.suppressed or o.mean_change is None or o.rate is None or o.rate_ci is None:
+    if o.n is None or o.mean_change is None or o.rate is None or o.rate_ci is None:
         return None
     summary = ClinicSummary(
         instrument=report.instrument,
