@@ -134,7 +134,7 @@ def fhir_import_command(
     db: str | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Import a patient, their scores and answers from a Bundle, all or nothing."""
+    """Import a patient, their scores, answers, conditions and medicines, all or nothing."""
     import json
 
     from acuback.errors import InputError
@@ -166,13 +166,14 @@ def fhir_import_command(
 def _import_lines(verb: str, report: ImportReport) -> str:
     head = f"{verb} {len(report.imported)} resources for patient {report.patient}"
     head += " (new)" if report.created else " (existing)"
-    lines = [head, *(_skipped_line(s) for s in report.skipped)]
+    lines = [head, *(_history_line(h) for h in report.history)]
+    lines += [f"skipped {s['resource']}: {s['why']}" for s in report.skipped]
     return "\n".join(lines)
 
 
-def _skipped_line(skipped: dict[str, str]) -> str:
-    reads = f" (it reads: {skipped['reads']})" if "reads" in skipped else ""
-    return f"skipped {skipped['resource']}: {skipped['why']}{reads}"
+def _history_line(item: dict[str, str | bool]) -> str:
+    where = "for the next intake" if item["for_intake"] else "kept as history, not for an intake"
+    return f"{item['resource']} reads: {item['reads']} ({where})"
 
 
 def register(app: typer.Typer) -> None:

@@ -123,7 +123,7 @@ def fhir_import(
 ) -> ImportReport:
     """Import a Bundle (see `acuback.interop.fhir.importer`) in one transaction."""
     authorize(uow, actor, "fhir.import", entity="patient")
-    report = import_bundle(uow, bundle, urls, into, new)
+    report = import_bundle(uow, bundle, urls, into, new, actor.user_id)
     if dry_run:
         uow.rollback()
         return report
