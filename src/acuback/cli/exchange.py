@@ -137,6 +137,7 @@ def fhir_import_command(
     """Import a patient, their scores, answers, conditions and medicines, all or nothing."""
     import json
 
+    from acuback.cli.progress import progress_bar
     from acuback.errors import InputError
     from acuback.records import UnitOfWork, make_engine
     from acuback.services.access import Actor
@@ -150,11 +151,12 @@ def fhir_import_command(
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError("BUNDLE", f"{bundle} is not valid JSON ({exc})") from None
     engine = make_engine(db)
+    urls = fhir_urls(get_settings())
     try:
-        with UnitOfWork(engine) as uow:
+        with progress_bar(as_json) as progress, UnitOfWork(engine) as uow:
             actor = Actor.of(uow.users.get_by_username(user))
             report = fhir_import(
-                uow, actor, data, fhir_urls(get_settings()), into=into, new=new, dry_run=dry_run
+                uow, actor, data, urls, into=into, new=new, dry_run=dry_run, progress=progress
             )
     finally:
         engine.dispose()

@@ -120,10 +120,11 @@ def fhir_import(
     into: str | None = None,
     new: bool = False,
     dry_run: bool = False,
+    progress: Progress = SILENT,
 ) -> ImportReport:
     """Import a Bundle (see `acuback.interop.fhir.importer`) in one transaction."""
     authorize(uow, actor, "fhir.import", entity="patient")
-    report = import_bundle(uow, bundle, urls, into, new, actor.user_id)
+    report = import_bundle(uow, bundle, urls, into, new, actor.user_id, progress)
     if dry_run:
         uow.rollback()
         return report

@@ -36,6 +36,7 @@ from acuback.interop.fhir.history import (
     reading,
 )
 from acuback.interop.fhir.resources import parse
+from acuback.interop.progress import SILENT, Progress
 from acuback.records import ImportedItem, OutcomeMeasurement, Patient, UnitOfWork
 from acuback.records.models import validated
 
@@ -262,10 +263,12 @@ def import_bundle(
     into: str | None = None,
     new: bool = False,
     user_id: int | None = None,
+    progress: Progress = SILENT,
 ) -> ImportReport:
     """Write the bundle's patient, measurements, conditions and medicines into `uow` (not
-    committed: the caller does); `user_id` is who imports."""
+    committed: the caller does); `user_id` is who imports, `progress` hears of each entry."""
     resources = _resources(data)
+    progress.start(len(resources), "importing")
     report = ImportReport()
     (incoming,) = [r for r in resources if r["resourceType"] == "Patient"]
     patient, report.created = _target(uow, _patient_record(urls, incoming), into, new)
@@ -282,6 +285,7 @@ def import_bundle(
     for resource in resources:
         label = f"{resource['resourceType']}/{resource.get('id', '')}"
         kind = resource["resourceType"]
+        progress.advance(f"importing {kind}")
         if kind in _WHY_SKIPPED:
             report.skipped.append({"resource": label, "why": _WHY_SKIPPED[kind]})
         elif kind == "Condition":
