@@ -111,9 +111,16 @@ def research_export_command(
         "format": summary.format,
         "rows": summary.rows,
         "files": [str(path) for path in summary.files],
+        "smallest_sex_age_group": summary.smallest_sex_age_group,
     }
     rows = ", ".join(f"{name} {count}" for name, count in summary.rows.items())
-    emit(data, as_json, lambda: f"wrote {len(summary.files)} files to {out} ({rows} rows)")
+    note = (
+        f"; not k-anonymous: the smallest group sharing sex and age has "
+        f"{summary.smallest_sex_age_group} patient(s), see dictionary.json"
+        if summary.smallest_sex_age_group is not None
+        else ""
+    )
+    emit(data, as_json, lambda: f"wrote {len(summary.files)} files to {out} ({rows} rows){note}")
 
 
 def _operator() -> Actor:
