@@ -266,10 +266,27 @@ def _history_bundle() -> dict[str, Any]:
 PAIN = {"regions": ["lower_back"], "onset_weeks": 20.0, "nrs": 6}
 
 
+def _imported_items(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with UnitOfWork(engine) as uow:
+            return sum(len(uow.imported.for_patient(p.id or 0)) for p in uow.patients.all())
+    finally:
+        engine.dispose()
+
+
 def test_conditions_and_medicines_are_stored_and_the_next_intake_screens_them(
     new_url: Callable[[], str],
 ) -> None:
     target = _database(new_url)
+    # A dry run, and a Bundle with one resource we do not import, store nothing at all.
+    dry = _import(target, _history_bundle(), dry_run=True)
+    assert len(dry.history) == 4
+    basic = {"resource": {"resourceType": "Basic", "code": {"text": "a note"}}}
+    with pytest.raises(InputError, match="Basic is not imported"):
+        _import(target, _with(_history_bundle(), lambda b: b["entry"].append(basic)))
+    assert _imported_items(target) == 0
+    assert _counts(target) == (0, 0)
     report = _import(target, _history_bundle())
     assert report.imported == [
         "Patient/ext-1",
