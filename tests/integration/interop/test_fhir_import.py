@@ -28,6 +28,7 @@ from ...medplum import medplum_validate
 
 URLS = Urls("https://clinic.example")
 VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 MEI = Actor(None, "mei", "practitioner")
 RMDQ = [True] * 9 + [False] * 15
 
@@ -396,3 +397,40 @@ def test_partial_dates_are_refused_or_skipped_not_guessed(new_url: Callable[[], 
     assert {"resource": "Observation/obs-1", "why": "no effectiveDateTime with a full date"} in (
         report.skipped
     )
+
+
+def test_an_uncoded_condition_and_a_referenced_medicine_export_valid(
+    new_url: Callable[[], str],
+) -> None:
+    bare = _with(_history_bundle(), lambda b: b.update(entry=b["entry"][:1]))
+    bare["entry"] += [
+        {
+            "resource": {
+                "resourceType": "Condition",
+                "id": "c9",
+                "subject": {"reference": "Patient/ext-1"},
+                "clinicalStatus": {"coding": [{"system": CLINICAL, "code": "resolved"}]},
+            }
+        },
+        {
+            "resource": {
+                "resourceType": "MedicationStatement",
+                "id": "m9",
+                "status": "active",
+                "subject": {"reference": "Patient/ext-1"},
+                "medicationReference": {"display": "Apixaban 5 mg"},
+            }
+        },
+    ]
+    target = _database(new_url)
+    report = _import(target, bare)
+    assert [(h["reads"], h["for_intake"]) for h in report.history] == [
+        ("no knowledge-base condition for an uncoded condition; status resolved", False),
+        ("Apixaban 5 mg", True),
+    ]
+    exported = _export_first(target)
+    Bundle.model_validate(exported)
+    assert medplum_validate(exported) == []
+    again = _database(new_url)
+    _import(again, exported)
+    assert _export_first(again) == exported

@@ -101,8 +101,9 @@ def condition_item(
 def medication_item(resource: dict[str, Any], patient_id: int, user_id: int | None) -> ImportedItem:
     """The imported item of a MedicationStatement: the medicine's text, else its displays."""
     concept = resource.get("medicationCodeableConcept")
-    if concept is None:
-        concept = {"text": str((resource.get("medicationReference") or {}).get("display") or "")}
+    if concept is None:  # a medicationReference: only its display can be read
+        shown = (resource.get("medicationReference") or {}).get("display")
+        concept = {"text": str(shown or "a medicine with no text or display")}
     return ImportedItem(
         patient_id=patient_id,
         kind="medication",
@@ -159,7 +160,9 @@ def imported_condition(patient: str, item: ImportedItem, taken: set[str]) -> dic
     if item.verification:
         coding = {"system": CONDITION_VERIFICATION, "code": item.verification}
         resource["verificationStatus"] = {"coding": [coding]}
-    resource |= {"code": item.concept, "subject": ref("Patient", patient)}
+    if item.concept:  # a Condition may come without a code
+        resource["code"] = item.concept
+    resource["subject"] = ref("Patient", patient)
     if item.recorded:
         resource["recordedDate"] = item.recorded
     return resource
