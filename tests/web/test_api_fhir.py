@@ -51,7 +51,8 @@ def test_metadata_and_our_code_systems_are_public_at_their_urls(client: TestClie
         if "documentation" in r
     }
     assert handling["Observation"] == "In an imported Bundle: imported."
-    assert "kept for review" in handling["MedicationStatement"]
+    assert "imported onto the patient" in handling["MedicationStatement"]
+    assert "MedicationStatement" in exported
     assert handling["Procedure"].startswith("In an imported Bundle: skipped: treatment sessions")
     system = client.get("/api/v1/fhir/CodeSystem/acupoint").json()
     assert system["url"] == "http://localhost:8000/api/v1/fhir/CodeSystem/acupoint"
@@ -96,6 +97,9 @@ def test_a_bundle_posted_creates_a_patient_and_a_repeat_is_only_a_proposal(
     assert client.post("/api/v1/fhir", json=bundle, headers=auth("researcher")).status_code == 403
     broken = client.post("/api/v1/fhir", content=b'{"resourceType": "Bun', headers=mei)
     assert broken.status_code == 422
+    assert broken.json()["field"] == "body"
+    assert broken.json()["problem"].startswith("not valid JSON")
+    assert "Traceback" not in broken.text
 
 
 def test_a_posted_bundle_with_an_unknown_type_is_422_and_changes_nothing(
@@ -125,6 +129,10 @@ def test_a_posted_bundle_with_an_unknown_type_is_422_and_changes_nothing(
         "/api/v1/fhir?dry_run=true", json={**bundle, "entry": entries[:2]}, headers=mei
     )
     assert dry.status_code == 200  # so the 422 above created no patient to match against
-    (medicine,) = dry.json()["skipped"]
-    assert medicine["reads"] == "warfarin 5 mg daily"
-    assert medicine["why"].startswith("kept for review, not imported")
+    assert dry.json()["skipped"] == []
+    (medicine,) = dry.json()["history"]
+    assert medicine == {
+        "resource": "MedicationStatement/",
+        "reads": "warfarin 5 mg daily",
+        "for_intake": True,
+    }

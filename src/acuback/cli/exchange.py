@@ -111,9 +111,16 @@ def research_export_command(
         "format": summary.format,
         "rows": summary.rows,
         "files": [str(path) for path in summary.files],
+        "smallest_sex_age_group": summary.smallest_sex_age_group,
     }
     rows = ", ".join(f"{name} {count}" for name, count in summary.rows.items())
-    emit(data, as_json, lambda: f"wrote {len(summary.files)} files to {out} ({rows} rows)")
+    note = (
+        f"; not k-anonymous: the smallest group sharing sex and age has "
+        f"{summary.smallest_sex_age_group} patient(s), see dictionary.json"
+        if summary.smallest_sex_age_group is not None
+        else ""
+    )
+    emit(data, as_json, lambda: f"wrote {len(summary.files)} files to {out} ({rows} rows){note}")
 
 
 def _operator() -> Actor:
@@ -134,9 +141,10 @@ def fhir_import_command(
     db: str | None = DbOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Import a patient, their scores and answers from a Bundle, all or nothing."""
+    """Import a patient, their scores, answers, conditions and medicines, all or nothing."""
     import json
 
+    from acuback.cli.progress import progress_bar
     from acuback.errors import InputError
     from acuback.records import UnitOfWork, make_engine
     from acuback.services.access import Actor
@@ -150,11 +158,12 @@ def fhir_import_command(
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError("BUNDLE", f"{bundle} is not valid JSON ({exc})") from None
     engine = make_engine(db)
+    urls = fhir_urls(get_settings())
     try:
-        with UnitOfWork(engine) as uow:
+        with progress_bar(as_json) as progress, UnitOfWork(engine) as uow:
             actor = Actor.of(uow.users.get_by_username(user))
             report = fhir_import(
-                uow, actor, data, fhir_urls(get_settings()), into=into, new=new, dry_run=dry_run
+                uow, actor, data, urls, into=into, new=new, dry_run=dry_run, progress=progress
             )
     finally:
         engine.dispose()
@@ -166,13 +175,14 @@ def fhir_import_command(
 def _import_lines(verb: str, report: ImportReport) -> str:
     head = f"{verb} {len(report.imported)} resources for patient {report.patient}"
     head += " (new)" if report.created else " (existing)"
-    lines = [head, *(_skipped_line(s) for s in report.skipped)]
+    lines = [head, *(_history_line(h) for h in report.history)]
+    lines += [f"skipped {s['resource']}: {s['why']}" for s in report.skipped]
     return "\n".join(lines)
 
 
-def _skipped_line(skipped: dict[str, str]) -> str:
-    reads = f" (it reads: {skipped['reads']})" if "reads" in skipped else ""
-    return f"skipped {skipped['resource']}: {skipped['why']}{reads}"
+def _history_line(item: dict[str, str | bool]) -> str:
+    where = "for the next intake" if item["for_intake"] else "kept as history, not for an intake"
+    return f"{item['resource']} reads: {item['reads']} ({where})"
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,10 @@ A count of people from 1 to `MIN_CELL - 1` is never published: a cell that small
 one person. `suppress_counts` applies it to a table of counts and then suppresses the next
 smallest cell too when only one was hidden, since the published total minus the shown cells
 would otherwise give the hidden one away (complementary suppression). The research
-aggregates (`acuback.services.research`) and the research export use these alone.
+aggregates (`acuback.services.research`) use these alone, and the analytics report
+(`analytics/data/factors.yaml`, `small_cell`) hides the figures of a level under the same
+threshold (a test holds the two equal). The research export is row-level, so it has no
+counts to suppress: its dictionary's `disclosure` says what that means.
 """
 
 from __future__ import annotations

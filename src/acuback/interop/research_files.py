@@ -59,6 +59,7 @@ class Dictionary(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    disclosure: str
     tables: dict[str, TableSpec]
 
 

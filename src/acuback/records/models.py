@@ -35,6 +35,7 @@ from acuback.records.vocabulary import (
     Angle,
     AppointmentStatus,
     Disposition,
+    ImportedKind,
     NeedleSide,
     PlanStatus,
     Role,
@@ -47,6 +48,7 @@ from acuback.records.vocabulary import (
 __all__ = [
     "AdverseEvent",
     "Appointment",
+    "ImportedItem",
     "Intake",
     "NeedleInsertion",
     "OutcomeMeasurement",
@@ -322,3 +324,29 @@ class AdverseEvent(VersionedRecord):
         if self.type == "other" and not (self.description or "").strip():
             raise ValueError("an adverse event of type 'other' needs a description")
         return self
+
+
+class ImportedItem(VersionedRecord):
+    """A diagnosis or a medicine another system sent in a FHIR Bundle (a Condition or a
+    MedicationStatement), kept as it came until an intake takes it in (`intake_id`).
+
+    `code` is the knowledge-base condition the Condition was read as (None: none matched);
+    `text` is what it names, as a person reads it; `status` is the FHIR status word
+    (clinicalStatus, or the MedicationStatement's status) and `verification` the Condition's
+    verificationStatus ("" when absent); `concept` is the CodeableConcept as received and
+    `recorded` the FHIR dateTime (recordedDate, dateAsserted) verbatim, so the export gives
+    back what came in; `source` names the resource in the sending Bundle.
+    """
+
+    patient_id: int
+    kind: ImportedKind
+    code: str | None = Field(default=None, max_length=100)
+    text: str = Field(min_length=1, max_length=500)
+    status: str = Field(default="", max_length=40)
+    verification: str = Field(default="", max_length=40)
+    concept: dict[str, Any]
+    recorded: str | None = Field(default=None, max_length=40)
+    source: str = Field(min_length=1, max_length=200)
+    imported_at: UtcDatetime | None = None
+    imported_by: int | None = None
+    intake_id: int | None = None

@@ -34,6 +34,7 @@ from acuback.records.repositories import (
     UserRepository,
 )
 from acuback.records.repositories.base import translate_errors
+from acuback.records.repositories.imported import ImportedItemRepository
 from acuback.records.repositories.logins import LoginRepository
 from acuback.secrets import audit_key as _audit_key
 from acuback.settings import get_settings
@@ -48,6 +49,7 @@ class UnitOfWork:
     practitioners: PractitionerRepository
     patients: PatientRepository
     intakes: IntakeRepository
+    imported: ImportedItemRepository
     plans: PlanRepository
     appointments: AppointmentRepository
     sessions: SessionRepository
@@ -87,6 +89,7 @@ class UnitOfWork:
         self.practitioners = PractitionerRepository(session)
         self.patients = PatientRepository(session)
         self.intakes = IntakeRepository(session)
+        self.imported = ImportedItemRepository(session)
         self.plans = PlanRepository(session)
         self.appointments = AppointmentRepository(session)
         self.sessions = SessionRepository(session)

@@ -23,6 +23,7 @@ __all__ = [
     "ANGLES",
     "APPOINTMENT_STATUSES",
     "DISPOSITIONS",
+    "IMPORTED_KINDS",
     "NEEDLE_SIDES",
     "PLAN_STATUSES",
     "ROLES",
@@ -34,6 +35,7 @@ __all__ = [
     "Angle",
     "AppointmentStatus",
     "Disposition",
+    "ImportedKind",
     "NeedleSide",
     "PlanStatus",
     "Role",
@@ -47,6 +49,7 @@ Role = Literal["admin", "practitioner", "reception", "patient", "researcher"]
 PlanStatus = Literal["proposed", "accepted", "superseded"]
 AppointmentStatus = Literal["booked", "arrived", "attended", "cancelled", "no_show"]
 SessionStatus = Literal["draft", "signed"]
+ImportedKind = Literal["condition", "medication"]
 Stimulation = Literal["manual", "electro"]
 AdverseEventType = Literal[
     "bleeding_haematoma",
@@ -69,6 +72,7 @@ SEXES: tuple[str, ...] = get_args(Sex)
 PLAN_STATUSES: tuple[str, ...] = get_args(PlanStatus)
 APPOINTMENT_STATUSES: tuple[str, ...] = get_args(AppointmentStatus)
 SESSION_STATUSES: tuple[str, ...] = get_args(SessionStatus)
+IMPORTED_KINDS: tuple[str, ...] = get_args(ImportedKind)
 NEEDLE_SIDES: tuple[str, ...] = get_args(NeedleSide)
 ANGLES: tuple[str, ...] = get_args(Angle)
 STIMULATIONS: tuple[str, ...] = get_args(Stimulation)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,9 @@ class ExportSummary:
     files: tuple[Path, ...]
     rows: dict[str, int]
     format: str
+    #: the fewest patients sharing one (sex, age) in the export (None: no patients); the
+    #: export is not k-anonymous (dictionary.json's `disclosure`), this says how far from it
+    smallest_sex_age_group: int | None = None
 
 
 def research_keys(settings: Settings) -> ResearchKeys:
@@ -87,9 +91,12 @@ def research_export(
     tables = build_tables(uow, keys, progress)
     files = write_tables(tables, out, fmt, progress)
     rows = {name: len(table) for name, table in tables.items()}
-    audit(uow, actor, "research.export", "research", None, {"format": fmt, "rows": rows})
+    groups = Counter((row["sex"], row["age"]) for row in tables["patients"])
+    smallest = min(groups.values(), default=None)
+    detail = {"format": fmt, "rows": rows, "smallest_sex_age_group": smallest}
+    audit(uow, actor, "research.export", "research", None, detail)
     uow.commit()
-    return ExportSummary(tuple(files), rows, fmt)
+    return ExportSummary(tuple(files), rows, fmt, smallest)
 
 
 def fhir_urls(settings: Settings) -> Urls:
@@ -120,10 +127,11 @@ def fhir_import(
     into: str | None = None,
     new: bool = False,
     dry_run: bool = False,
+    progress: Progress = SILENT,
 ) -> ImportReport:
     """Import a Bundle (see `acuback.interop.fhir.importer`) in one transaction."""
     authorize(uow, actor, "fhir.import", entity="patient")
-    report = import_bundle(uow, bundle, urls, into, new)
+    report = import_bundle(uow, bundle, urls, into, new, actor.user_id, progress)
     if dry_run:
         uow.rollback()
         return report

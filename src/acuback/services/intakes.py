@@ -1,5 +1,8 @@
 """Use cases for intakes: submit one (validated as Intake v1 and screened), read them back.
 
+A submitted intake first takes in the patient's pending FHIR-imported diagnoses and medicines
+(`services.imported`), so that its screening sees them.
+
 The intake and its screening result are stored as the core's models, as validated and as
 computed, so what a practitioner saw on the day can always be shown again; plans and charts
 are checked against that stored screening.
@@ -15,6 +18,7 @@ from acuback.clinical.screening_rules import Policy
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import Intake, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, read_clinical_record
+from acuback.services.imported import mark_taken, take_in_imported
 from acuback.services.inputs import reject_nul
 
 __all__ = [
@@ -53,6 +57,7 @@ def submit_intake(
     kb = kb or load_knowledge()
     intake = parse_intake(payload, conditions=kb.conditions)
     reject_nul(payload, "")
+    intake, imported = take_in_imported(uow, patient_id, intake, kb)
     result = screen(intake, kb, policy)
     record = Intake(
         patient_id=patient_id,
@@ -61,7 +66,10 @@ def submit_intake(
         screening=result,
     )
     stored = uow.intakes.add(record)
-    detail = {"patient_id": patient_id, "disposition": stored.disposition}
+    mark_taken(uow, imported, stored.id or 0)
+    detail: dict[str, object] = {"patient_id": patient_id, "disposition": stored.disposition}
+    if imported:
+        detail["imported_items"] = [item.id for item in imported]
     audit(uow, actor, "intake.submit", "intake", stored.id, detail)
     return stored
 

@@ -125,7 +125,7 @@ def _rewrite_manifest(source: Path, target: Path, change: Callable[[dict[str, An
 
 
 def test_refuses_a_newer_schema_and_a_manifest_mismatch(
-    clinic_url: str, new_url: Callable[[], str], tmp_path: Path
+    clinic_url: str, new_url: Callable[[], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     file = tmp_path / "clinic.tar.gz"
     backup(clinic_url, file)
@@ -136,6 +136,12 @@ def test_refuses_a_newer_schema_and_a_manifest_mismatch(
     wrong_hash = tmp_path / "hash.tar.gz"
     _rewrite_manifest(file, wrong_hash, lambda m: m.update(database_sha256="0" * 64))
     target = new_url()
+    code, out, err = _cli(capsys, "db", "restore", str(newer), "--db", target)
+    assert (code, out) == (2, "")
+    assert "newer than this acuback knows" in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+    assert _is_empty(target)
     with pytest.raises(InputError, match="newer than this acuback knows"):
         restore(newer, target)
     with pytest.raises(InputError, match=r"does not match the manifest \(patients\)"):

@@ -11,20 +11,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fhir.resources.R4B.bundle import Bundle
 
 from acuback.cli.app import main
 from acuback.errors import InputError
 from acuback.interop.fhir import Urls, patient_bundle
 from acuback.interop.fhir.codes import ICD10CM
-from acuback.interop.fhir.review import FOR_REVIEW
 from acuback.knowledge import load_knowledge
 from acuback.records import Patient, UnitOfWork, User, make_engine, upgrade
 from acuback.services import Actor
 from acuback.services.exchange import fhir_import
+from acuback.services.intakes import submit_intake
 from acuback.services.outcomes import record_outcome
+
+from ...medplum import medplum_validate
 
 URLS = Urls("https://clinic.example")
 VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 MEI = Actor(None, "mei", "practitioner")
 RMDQ = [True] * 9 + [False] * 15
 
@@ -214,9 +218,9 @@ def test_the_cli_imports_and_refuses_a_truncated_bundle(
     assert _counts(target) == (1, 4)
 
 
-def test_conditions_and_medicines_are_read_and_kept_for_review(
-    new_url: Callable[[], str],
-) -> None:
+def _history_bundle() -> dict[str, Any]:
+    """A foreign Bundle: a disc herniation (ICD-10-CM), a refuted diabetes, a stopped and a
+    current anticoagulant."""
     patient = {
         "resourceType": "Patient",
         "id": "ext-1",
@@ -229,6 +233,7 @@ def test_conditions_and_medicines_are_read_and_kept_for_review(
         "id": "c1",
         "subject": {"reference": "Patient/ext-1"},
         "code": {"coding": [{"system": ICD10CM, "code": "M51.26"}]},
+        "recordedDate": "2025-11-03",
     }
     other = {
         "resourceType": "Condition",
@@ -244,33 +249,111 @@ def test_conditions_and_medicines_are_read_and_kept_for_review(
         "subject": {"reference": "Patient/ext-1"},
         "medicationCodeableConcept": {"coding": [{"display": "Warfarin 5 mg"}]},
     }
-    bundle = {
+    xarelto = {
+        "resourceType": "MedicationStatement",
+        "id": "m2",
+        "status": "active",
+        "subject": {"reference": "Patient/ext-1"},
+        "medicationCodeableConcept": {"text": "Xarelto 20 mg daily"},
+        "dateAsserted": "2025-11-03T09:00:00+00:00",
+    }
+    return {
         "resourceType": "Bundle",
         "type": "collection",
-        "entry": [{"resource": r} for r in (patient, disc, other, warfarin)],
+        "entry": [{"resource": r} for r in (patient, disc, other, warfarin, xarelto)],
     }
+
+
+PAIN = {"regions": ["lower_back"], "onset_weeks": 20.0, "nrs": 6}
+
+
+def _imported_items(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with UnitOfWork(engine) as uow:
+            return sum(len(uow.imported.for_patient(p.id or 0)) for p in uow.patients.all())
+    finally:
+        engine.dispose()
+
+
+def test_conditions_and_medicines_are_stored_and_the_next_intake_screens_them(
+    new_url: Callable[[], str],
+) -> None:
     target = _database(new_url)
-    report = _import(target, bundle)
-    reads = {s["resource"]: (s["why"], s["reads"]) for s in report.skipped}
+    # A dry run, and a Bundle with one resource we do not import, store nothing at all.
+    dry = _import(target, _history_bundle(), dry_run=True)
+    assert len(dry.history) == 4
+    basic = {"resource": {"resourceType": "Basic", "code": {"text": "a note"}}}
+    with pytest.raises(InputError, match="Basic is not imported"):
+        _import(target, _with(_history_bundle(), lambda b: b["entry"].append(basic)))
+    assert _imported_items(target) == 0
+    assert _counts(target) == (0, 0)
+    report = _import(target, _history_bundle())
+    assert report.imported == [
+        "Patient/ext-1",
+        "Condition/c1",
+        "Condition/c2",
+        "MedicationStatement/m1",
+        "MedicationStatement/m2",
+    ]
+    assert report.skipped == []
+    reads = {h["resource"]: (h["reads"], h["for_intake"]) for h in report.history}
     assert reads == {
-        "Condition/c1": (
-            FOR_REVIEW,
-            f"herniated_disc ({_name('herniated_disc')}); ICD-10-CM M51.26",
-        ),
-        "Condition/c2": (
-            FOR_REVIEW,
-            f"no knowledge-base condition for {ICD10CM}|E11.9; status refuted",
-        ),
-        "MedicationStatement/m1": (FOR_REVIEW, "Warfarin 5 mg; status stopped"),
+        "Condition/c1": (f"herniated_disc ({_name('herniated_disc')}); ICD-10-CM M51.26", True),
+        "Condition/c2": (f"no knowledge-base condition for {ICD10CM}|E11.9; status refuted", False),
+        "MedicationStatement/m1": ("Warfarin 5 mg; status stopped", False),
+        "MedicationStatement/m2": ("Xarelto 20 mg daily", True),
     }
-    assert report.imported == ["Patient/ext-1"]
     engine = make_engine(target)
     try:
         with UnitOfWork(engine) as uow:
             (stored,) = uow.patients.all()
-            assert uow.intakes.for_patient(stored.id or 0) == []  # no intake is invented
+            pid = stored.id or 0
+            assert uow.intakes.for_patient(pid) == []  # no intake is invented
+            assert len(uow.imported.for_patient(pid)) == 4
+            mei = Actor.of(uow.users.get_by_username("mei"))
+            form = {"age": 68, "sex": "male", "pain": PAIN, "medications": ["paracetamol"]}
+            intake = submit_intake(uow, mei, pid, form, policy=None)
+        with UnitOfWork(engine) as uow:
+            items = {i.source: i.intake_id for i in uow.imported.for_patient(pid)}
     finally:
         engine.dispose()
+    # The current medicine and the known diagnosis are on the intake, and screened.
+    assert intake.payload.diagnoses == ("herniated_disc",)
+    assert intake.payload.medications == ("paracetamol", "Xarelto 20 mg daily")
+    assert "anticoagulant_therapy" in {m.finding for m in intake.screening.medications}
+    assert items == {
+        "Condition/c1": intake.id,
+        "Condition/c2": None,
+        "MedicationStatement/m1": None,
+        "MedicationStatement/m2": intake.id,
+    }
+
+
+def test_imported_history_exports_as_it_came_and_round_trips(new_url: Callable[[], str]) -> None:
+    first = _database(new_url)
+    _import(first, _history_bundle())
+    exported = _export_first(first)
+    Bundle.model_validate(exported)
+    assert medplum_validate(exported) == []
+    kinds = [e["resource"]["resourceType"] for e in exported["entry"]]
+    assert kinds == [
+        "Patient",
+        "Condition",
+        "Condition",
+        "MedicationStatement",
+        "MedicationStatement",
+    ]
+    second = _database(new_url)
+    report = _import(second, exported)
+    assert len(report.imported) == 5
+    assert _export_first(second) == exported
+    # Importing the same again onto the same patient adds nothing.
+    public_id = exported["entry"][0]["resource"]["id"]
+    again = _import(second, exported, into=public_id)
+    assert again.imported == [f"Patient/{public_id}"]
+    assert {s["why"] for s in again.skipped} == {"already imported for the patient"}
+    assert _export_first(second) == exported
 
 
 def _name(code: str) -> str:
@@ -314,3 +397,40 @@ def test_partial_dates_are_refused_or_skipped_not_guessed(new_url: Callable[[], 
     assert {"resource": "Observation/obs-1", "why": "no effectiveDateTime with a full date"} in (
         report.skipped
     )
+
+
+def test_an_uncoded_condition_and_a_referenced_medicine_export_valid(
+    new_url: Callable[[], str],
+) -> None:
+    bare = _with(_history_bundle(), lambda b: b.update(entry=b["entry"][:1]))
+    bare["entry"] += [
+        {
+            "resource": {
+                "resourceType": "Condition",
+                "id": "c9",
+                "subject": {"reference": "Patient/ext-1"},
+                "clinicalStatus": {"coding": [{"system": CLINICAL, "code": "resolved"}]},
+            }
+        },
+        {
+            "resource": {
+                "resourceType": "MedicationStatement",
+                "id": "m9",
+                "status": "active",
+                "subject": {"reference": "Patient/ext-1"},
+                "medicationReference": {"display": "Apixaban 5 mg"},
+            }
+        },
+    ]
+    target = _database(new_url)
+    report = _import(target, bare)
+    assert [(h["reads"], h["for_intake"]) for h in report.history] == [
+        ("no knowledge-base condition for an uncoded condition; status resolved", False),
+        ("Apixaban 5 mg", True),
+    ]
+    exported = _export_first(target)
+    Bundle.model_validate(exported)
+    assert medplum_validate(exported) == []
+    again = _database(new_url)
+    _import(again, exported)
+    assert _export_first(again) == exported

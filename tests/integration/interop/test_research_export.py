@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from sqlalchemy import text
 
 from acuback.cli.app import main
 from acuback.interop.research_export import ResearchKeys
+from acuback.interop.research_files import load_dictionary
 from acuback.records import UnitOfWork, make_engine, upgrade
 from acuback.services import Actor
 from acuback.services.exchange import research_export
@@ -54,7 +56,11 @@ def _secrets(url: str) -> tuple[set[str], dict[int, set[date]]]:
     """Identifying and free-text values of the clinic, and every patient's true dates."""
     engine = make_engine(url)
     queries = [
-        "SELECT given_name, family_name, phone, email, public_id FROM patients",
+        "SELECT given_name, family_name, phone, email, public_id, physician FROM patients",
+        "SELECT cancel_reason, patient_request FROM appointments",
+        "SELECT note FROM issued_documents",
+        "SELECT reason FROM session_amendments",
+        "SELECT text FROM imported_items",
         "SELECT name, licence_number FROM practitioners",
         "SELECT username FROM users",
         "SELECT notes, needle_make FROM treatment_sessions",
@@ -100,6 +106,7 @@ def test_no_identifier_free_text_or_true_date_in_any_cell(
         part for w in words for part in w.split()
     }
     by_key = {KEY.key("patient", pid): pid for pid in dates}
+    dictionary = load_dictionary().tables
     checked = 0
     for name, rows in tables.items():
         for row in rows:
@@ -107,7 +114,10 @@ def test_no_identifier_free_text_or_true_date_in_any_cell(
             for column, value in row.items():
                 cell = "" if value is None else str(value)
                 assert not any(word in cell for word in words), (name, column, cell)
-                if column.endswith("_on") and cell:
+                kind = dictionary[name].columns[column].type
+                if kind == "string" and not column.endswith("_key"):  # no e-mail, no phone
+                    assert not re.search(r"\S@\S|\d{3}[ -]?\d{3,}", cell), (name, column, cell)
+                if kind == "date" and cell:
                     assert date.fromisoformat(cell[:10]) not in dates[patient], (name, column)
                     checked += 1
     assert checked > 50
@@ -118,6 +128,7 @@ def test_the_dictionary_covers_every_column(clinic_url: str, tmp_path: Path) -> 
         _export(clinic_url, tmp_path / fmt, fmt)
         dictionary = json.loads((tmp_path / fmt / "dictionary.json").read_text())
         assert list(dictionary["tables"]) == list(TABLES)
+        assert "not anonymous" in dictionary["disclosure"]
         for name in TABLES:
             path = tmp_path / fmt / f"{name}.{fmt}"
             if fmt == "csv":
@@ -222,5 +233,6 @@ def test_ages_over_89_are_top_coded_and_bad_input_is_one_line(
         out, _ = capsys.readouterr()
         assert code == 0
         assert json.loads(out)["rows"]["patients"] == 1
+        assert json.loads(out)["smallest_sex_age_group"] == 1  # not k-anonymous, and said so
     finally:
         get_settings.cache_clear()

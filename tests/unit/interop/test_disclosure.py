@@ -20,3 +20,11 @@ def test_one_hidden_cell_brings_a_complementary_one() -> None:
     assert suppress_counts({"a": 1, "b": 2, "c": 7}) == {"a": None, "b": None, "c": 7}
     assert suppress_counts({"a": 4, "b": 3}) == {"a": 4, "b": 3}
     assert suppress_counts({"a": 1}) == {"a": None}
+
+
+def test_the_analytics_report_and_the_research_aggregates_share_the_threshold() -> None:
+    from acuback.analytics.factors import load_analysis_spec
+    from acuback.services import research
+
+    assert load_analysis_spec().small_cell == MIN_CELL
+    assert research.MIN_CELL == MIN_CELL

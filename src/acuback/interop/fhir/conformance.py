@@ -28,6 +28,7 @@ EXPORTED_TYPES = (
     "Practitioner",
     "PractitionerRole",
     "Condition",
+    "MedicationStatement",
     "Encounter",
     "Appointment",
     "Procedure",

@@ -1,11 +1,15 @@
 """A patient's record as a FHIR R4 `collection` Bundle (validated by the fhir.resources R4B
 models, resource by resource and as a whole).
 
-Entries come in a fixed order (Patient, Practitioners and roles, Conditions, Appointments,
-CarePlans, then per signed session its Encounter, Procedure and Provenance, Observations and
-QuestionnaireResponses, AdverseEvents) with ids derived from our record ids, so one record
-always exports to the same Bundle. Only signed sessions leave (drafts are not yet clinical
-records), with their amendments applied.
+Entries come in a fixed order (Patient, Practitioners and roles, Conditions,
+MedicationStatements, Appointments, CarePlans, then per signed session its Encounter,
+Procedure and Provenance, Observations and QuestionnaireResponses, AdverseEvents) with ids
+derived from our record ids (or, for conditions and medicines, from what they name), so one
+record always exports to the same Bundle. Only signed sessions leave (drafts are not yet
+clinical records), with their amendments applied. Conditions are the intakes' diagnoses, then
+the imported ones no intake has taken in yet, as they came; MedicationStatements are the
+newest intake's medicines (taken as of that intake), then the imported ones no intake has
+taken in, as they came.
 """
 
 from __future__ import annotations
@@ -21,9 +25,14 @@ from acuback.interop.fhir.care import (
 )
 from acuback.interop.fhir.charting import adverse_event_resource, procedure_id, session_resources
 from acuback.interop.fhir.codes import Urls
+from acuback.interop.fhir.history import (
+    imported_condition,
+    intake_medications,
+    medication_resource,
+)
 from acuback.interop.fhir.people import patient_id, patient_resource, practitioner_resources
 from acuback.interop.fhir.resources import checked
-from acuback.records import Intake, TreatmentSession, UnitOfWork
+from acuback.records import ImportedItem, Intake, TreatmentSession, UnitOfWork
 
 __all__ = ["patient_bundle"]
 
@@ -36,6 +45,28 @@ def _conditions(urls: Urls, patient: str, intakes: list[Intake]) -> list[dict[st
             if code not in seen:
                 seen[code] = condition_resource(urls, patient, code, intake)
     return list(seen.values())
+
+
+def _history(
+    urls: Urls, patient: str, intakes: list[Intake], imported: list[ImportedItem]
+) -> list[dict[str, Any]]:
+    """The Conditions, then the MedicationStatements (see the module docstring)."""
+    found = _conditions(urls, patient, intakes)
+    pending = [item for item in imported if item.intake_id is None]
+    taken = {c["id"] for c in found}
+    for item in (i for i in pending if i.kind == "condition"):
+        found.append(imported_condition(patient, item, taken))
+        taken.add(found[-1]["id"])
+    newest = intakes[-1] if intakes else None
+    asserted = newest.submitted_at.isoformat() if newest and newest.submitted_at else None
+    medicines = [(concept, status, asserted) for concept, status in intake_medications(newest)]
+    medicines += [(i.concept, i.status, i.recorded) for i in pending if i.kind == "medication"]
+    for concept, status, when in medicines:
+        resource = medication_resource(patient, concept, status, when)
+        if resource["id"] not in taken:
+            taken.add(resource["id"])
+            found.append(resource)
+    return found
 
 
 def _signer(uow: UnitOfWork, session: TreatmentSession) -> int:
@@ -56,8 +87,7 @@ def patient_bundle(uow: UnitOfWork, patient_record_id: int, urls: Urls) -> dict[
         s for s in uow.sessions.effective_for_patient(patient_record_id) if s.status == "signed"
     ]
     appointments = uow.appointments.for_patient(patient_record_id)
-    conditions = _conditions(urls, pid, intakes)
-    condition_ids = [c["id"] for c in conditions]
+    condition_ids = [c["id"] for c in _conditions(urls, pid, intakes)]
     signers = {s.id: _signer(uow, s) for s in sessions}
     practitioner_ids = sorted(
         {s.practitioner_id for s in sessions}
@@ -68,7 +98,7 @@ def patient_bundle(uow: UnitOfWork, patient_record_id: int, urls: Urls) -> dict[
     resources: list[dict[str, Any]] = [patient_resource(urls, patient)]
     for practitioner in practitioner_ids:
         resources += practitioner_resources(urls, uow.practitioners.get(practitioner))
-    resources += conditions
+    resources += _history(urls, pid, intakes, uow.imported.for_patient(patient_record_id))
     resources += [appointment_resource(pid, a) for a in appointments]
     for plan in uow.plans.for_patient(patient_record_id):
         done = [procedure_id(s) for s in sessions if s.plan_id == plan.id]

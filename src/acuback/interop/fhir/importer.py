@@ -1,15 +1,17 @@
 """Read a FHIR R4 Bundle from another system into one patient's records, all or nothing.
 
-What is imported: one Patient (matched or created), and Observations of the instruments we
-know (by the LOINC score code of instruments.yaml or our own instrument code), with their
-answers from the QuestionnaireResponse they derive from. When answers are present the clinical
-core scores them and the Observation's value must agree; without answers the value must lie in
-the instrument's range. Conditions and MedicationStatements are read and reported as kept for
-review, never written (`acuback.interop.fhir.review` says why). The other types our own export
-holds (practitioners, encounters, procedures, plans...) are reported as skipped with the
-reason, so that our own Bundle imports. Every resource is validated by the R4B models; a type
-we neither export nor import, an invalid resource, or a Bundle that is not JSON is an error
-naming the entry, and nothing is written (the caller rolls the unit of work back).
+What is imported: one Patient (matched or created); Observations of the instruments we know
+(by the LOINC score code of instruments.yaml or our own instrument code), with their answers
+from the QuestionnaireResponse they derive from (when answers are present the clinical core
+scores them and the Observation's value must agree; without answers the value must lie in the
+instrument's range); Conditions and MedicationStatements, stored as imported items that the
+patient's next intake takes in (`acuback.interop.fhir.history` says which and why). A
+Condition or medicine already on the patient (imported before, or on an intake) is skipped.
+The other types our own export holds (practitioners, encounters, procedures, plans...) are
+reported as skipped with the reason, so that our own Bundle imports. Every resource is
+validated by the R4B models; a type we neither export nor import, an invalid resource, or a
+Bundle that is not JSON is an error naming the entry, and nothing is written (the caller
+rolls the unit of work back).
 
 The patient is never merged silently: a Patient whose identifier, or name and birth date,
 matches a stored one is a proposal, and the import goes ahead only with `into` set to that
@@ -18,6 +20,7 @@ patient's public id (or `new=True` for a separate patient).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,19 +28,21 @@ from typing import Any
 from acuback.clinical.instruments import Instrument, load_instruments, score
 from acuback.errors import InputError
 from acuback.interop.fhir.codes import LOINC, Urls
-from acuback.interop.fhir.resources import parse
-from acuback.interop.fhir.review import (
-    FOR_REVIEW,
-    REVIEWED_TYPES,
-    condition_reading,
-    medication_reading,
+from acuback.interop.fhir.history import (
+    HISTORY_TYPES,
+    condition_item,
+    for_intake,
+    medication_item,
+    reading,
 )
-from acuback.records import OutcomeMeasurement, Patient, UnitOfWork
+from acuback.interop.fhir.resources import parse
+from acuback.interop.progress import SILENT, Progress
+from acuback.records import ImportedItem, OutcomeMeasurement, Patient, UnitOfWork
 from acuback.records.models import validated
 
 __all__ = ["IMPORTED_TYPES", "IMPORT_HANDLING", "KNOWN_TYPES", "ImportReport", "import_bundle"]
 
-IMPORTED_TYPES = ("Patient", "Observation", "QuestionnaireResponse")
+IMPORTED_TYPES = ("Patient", "Observation", "QuestionnaireResponse", *HISTORY_TYPES)
 # Types our export holds that an import does not write, and why (records of the sending
 # clinic's own practice: its people, visits, needling, plans and signatures).
 _WHY_SKIPPED = {
@@ -50,11 +55,15 @@ _WHY_SKIPPED = {
     "CarePlan": "plans are made from an intake in this clinic, not imported",
     "AdverseEvent": "adverse events belong to sessions, which are not imported",
 }
-KNOWN_TYPES = (*IMPORTED_TYPES, *REVIEWED_TYPES, *_WHY_SKIPPED)
+KNOWN_TYPES = (*IMPORTED_TYPES, *_WHY_SKIPPED)
 #: what an import does with each type it accepts (the CapabilityStatement publishes it)
 IMPORT_HANDLING = {
     **dict.fromkeys(IMPORTED_TYPES, "imported"),
-    **dict.fromkeys(REVIEWED_TYPES, FOR_REVIEW),
+    **dict.fromkeys(
+        HISTORY_TYPES,
+        "imported onto the patient; the next intake takes in current medicines and "
+        "knowledge-base diagnoses that are not resolved or refuted",
+    ),
     **{kind: f"skipped: {why}" for kind, why in _WHY_SKIPPED.items()},
 }
 _PATIENT_FIELDS = {  # our field -> the FHIR element it came from, for error messages
@@ -76,6 +85,9 @@ class ImportReport:
     created: bool = False
     imported: list[str] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
+    #: per imported Condition or MedicationStatement: what it reads as and whether the next
+    #: intake takes it in
+    history: list[dict[str, str | bool]] = field(default_factory=list)
 
 
 def _resources(data: object) -> list[dict[str, Any]]:
@@ -211,14 +223,56 @@ def _observation(
     )
 
 
+def _already(uow: UnitOfWork, patient_id: int) -> tuple[set[str], set[tuple[object, ...]]]:
+    """What the patient already has: diagnosis codes and medicine texts of their intakes, and
+    the imported items (as keys of `_key`)."""
+    on_intakes: set[str] = set()
+    for intake in uow.intakes.for_patient(patient_id):
+        on_intakes |= {f"condition:{code}" for code in intake.payload.diagnoses}
+        on_intakes |= {f"medication:{text.strip().lower()}" for text in intake.payload.medications}
+    return on_intakes, {_key(item) for item in uow.imported.for_patient(patient_id)}
+
+
+def _key(item: ImportedItem) -> tuple[object, ...]:
+    return (item.kind, json.dumps(item.concept, sort_keys=True), item.status, item.verification)
+
+
+def _history(
+    uow: UnitOfWork, item: ImportedItem, report: ImportReport, label: str, known: tuple[Any, Any]
+) -> None:
+    on_intakes, imported = known
+    kept = f"condition:{item.code}" if item.kind == "condition" else ""
+    if item.kind == "medication":
+        kept = f"medication:{item.text.strip().lower()}"
+    if kept in on_intakes and for_intake(item):
+        report.skipped.append({"resource": label, "why": "already on the patient's intake"})
+    elif _key(item) in imported:
+        report.skipped.append({"resource": label, "why": "already imported for the patient"})
+    else:
+        imported.add(_key(item))
+        uow.imported.add(item)
+        report.imported.append(label)
+        entry: dict[str, str | bool] = {"resource": label, "reads": reading(item)}
+        report.history.append({**entry, "for_intake": for_intake(item)})
+
+
 def import_bundle(
-    uow: UnitOfWork, data: object, urls: Urls, into: str | None = None, new: bool = False
+    uow: UnitOfWork,
+    data: object,
+    urls: Urls,
+    into: str | None = None,
+    new: bool = False,
+    user_id: int | None = None,
+    progress: Progress = SILENT,
 ) -> ImportReport:
-    """Write the bundle's patient and measurements into `uow` (not committed: the caller does)."""
+    """Write the bundle's patient, measurements, conditions and medicines into `uow` (not
+    committed: the caller does); `user_id` is who imports, `progress` hears of each entry."""
     resources = _resources(data)
+    progress.start(len(resources), "importing")
     report = ImportReport()
     (incoming,) = [r for r in resources if r["resourceType"] == "Patient"]
     patient, report.created = _target(uow, _patient_record(urls, incoming), into, new)
+    pid = patient.id or 0
     report.patient = str(patient.public_id)
     report.imported.append(f"Patient/{incoming.get('id', '')}")
     responses = {
@@ -226,21 +280,20 @@ def import_bundle(
         for r in resources
         if r["resourceType"] == "QuestionnaireResponse"
     }
+    known = _already(uow, pid)
     used: set[str] = set()
     for resource in resources:
         label = f"{resource['resourceType']}/{resource.get('id', '')}"
         kind = resource["resourceType"]
+        progress.advance(f"importing {kind}")
         if kind in _WHY_SKIPPED:
             report.skipped.append({"resource": label, "why": _WHY_SKIPPED[kind]})
-        elif kind in REVIEWED_TYPES:
-            reading = (
-                condition_reading(urls, resource)
-                if kind == "Condition"
-                else medication_reading(resource)
-            )
-            report.skipped.append({"resource": label, "why": FOR_REVIEW, "reads": reading})
+        elif kind == "Condition":
+            _history(uow, condition_item(urls, resource, pid, user_id), report, label, known)
+        elif kind == "MedicationStatement":
+            _history(uow, medication_item(resource, pid, user_id), report, label, known)
         elif kind == "Observation":
-            outcome = _observation(urls, resource, responses, patient.id or 0)
+            outcome = _observation(urls, resource, responses, pid)
             if isinstance(outcome, str):
                 report.skipped.append({"resource": label, "why": outcome})
                 continue

@@ -11,6 +11,7 @@ from acuback.records.tables.base import Base
 from acuback.records.tables.care import AppointmentRow, IntakeRow, OutcomeRow, PlanRow
 from acuback.records.tables.charting import AdverseEventRow, AmendmentRow, NeedleRow, SessionRow
 from acuback.records.tables.documents import ClinicSettingsRow, IssuedDocumentRow
+from acuback.records.tables.imported import ImportedItemRow
 from acuback.records.tables.logins import LoginRow
 from acuback.records.tables.people import PatientRow, PractitionerRow, UserRow
 from acuback.records.tables.scheduling import (
@@ -32,6 +33,7 @@ __all__ = [
     "ClinicSettingRow",
     "ClinicSettingsRow",
     "HoursRow",
+    "ImportedItemRow",
     "IntakeRow",
     "IssuedDocumentRow",
     "LoginRow",

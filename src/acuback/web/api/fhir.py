@@ -78,7 +78,8 @@ async def import_fhir(
     new: bool = False,
     dry_run: bool = False,
 ) -> JSONResponse:
-    """Import a Bundle: a patient (matched only with `into`, or `new`) and their scores."""
+    """Import a Bundle: a patient (matched only with `into`, or `new`), their scores,
+    conditions and medicines."""
     try:
         data = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
