@@ -70,12 +70,17 @@ README_INTAKE = {
 }
 
 
-def _wall_env(command: list[str], runs: int, env: dict[str, str]) -> list[float]:
-    times = []
+def _interleaved(
+    commands: dict[str, tuple[list[str], dict[str, str]]], runs: int
+) -> dict[str, list[float]]:
+    """Wall times of each command, run in turn (round robin) so that a machine whose load
+    changes during the run weighs on every command alike."""
+    times: dict[str, list[float]] = {label: [] for label in commands}
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
-        times.append(time.perf_counter() - start)
+        for label, (command, env) in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
+            times[label].append(time.perf_counter() - start)
     return times
 
 
@@ -123,36 +128,38 @@ def main() -> None:
     print(f"  acuback points search ... (full CLI)  {_ms(search)}  {ratio:5.1f} x")
     ratio = statistics.median(show) / base
     print(f"  acuback points show BL23 --json       {_ms(show)}  {ratio:5.1f} x   (target < 3 x)")
-    _plan_and_screen(exe, runs, bare)
+    _plan_and_screen(exe, runs)
 
 
-def _plan_and_screen(exe: str, runs: int, bare: list[float]) -> None:
+def _plan_and_screen(exe: str, runs: int) -> None:
     lean_env = {k: v for k, v in os.environ.items() if not k.upper().startswith("ACUBACK_")}
     full_env = {**lean_env, "ACUBACK_ENVIRONMENT": "development"}  # the default: full CLI
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as intake:
         json.dump(README_INTAKE, intake)
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
         script.write(PYDANTIC_ONE_MODEL)
-    rows = []
+    commands = {
+        "python -c pass": ([sys.executable, "-c", "pass"], lean_env),
+        "pydantic: one model built, validated": ([sys.executable, script.name], lean_env),
+    }
+    for command in ("plan", "screen"):
+        for form in ([], ["--json"]):
+            label = f"acuback {command}{' --json' if form else ''} INTAKE"
+            commands[label] = ([exe, command, *form, intake.name], lean_env)
+        commands[f"acuback {command} INTAKE (full CLI)"] = ([exe, command, intake.name], full_env)
     try:
-        floor = _wall([sys.executable, script.name], runs)
-        for command in ("plan", "screen"):
-            for form in ([], ["--json"]):
-                args = [exe, command, *form, intake.name]
-                label = f"acuback {command}{' --json' if form else ''} INTAKE"
-                rows.append((label, _wall_env(args, runs, lean_env), "(target <= 5 x)"))
-            label = f"acuback {command} INTAKE (full CLI)"
-            rows.append((label, _wall_env([exe, command, intake.name], runs, full_env), ""))
+        times = _interleaved(commands, runs)
     finally:
         Path(intake.name).unlink()
         Path(script.name).unlink()
-    base = statistics.median(bare)
-    print(f"CLI plan and screen, wall time, median of {runs} (same run's python -c pass)")
-    ratio = statistics.median(floor) / base
-    print(f"  {'pydantic: one model built, validated':<37} {_ms(floor)}  {ratio:5.1f} x   (floor)")
-    for label, times, target in rows:
-        ratio = statistics.median(times) / base
-        print(f"  {label:<37} {_ms(times)}  {ratio:5.1f} x   {target}".rstrip())
+    base = statistics.median(times["python -c pass"])
+    print(f"CLI plan and screen, wall time, median of {runs}, run in turn")
+    for label, values in times.items():
+        ratio = statistics.median(values) / base
+        note = "(floor)" if label.startswith("pydantic") else ""
+        if label.startswith("acuback") and "full CLI" not in label:
+            note = "(target <= 5 x)"
+        print(f"  {label:<37} {_ms(values)}  {ratio:5.1f} x   {note}".rstrip())
 
 
 if __name__ == "__main__":
