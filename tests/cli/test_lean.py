@@ -153,6 +153,32 @@ def test_an_internal_fault_is_the_same_one_line_and_exit_1(
     assert leaned == (1, b"", b"acuback: internal error: RuntimeError: the engine broke\n")
 
 
+def test_end_of_input_is_aborted_the_same_way(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acuback.clinical import planning
+
+    def ended(*args: object, **kwargs: object) -> None:
+        raise EOFError
+
+    monkeypatch.setattr(planning, "plan", ended)
+    leaned, full = both(capsysbinary, ["plan", write(tmp_path, PREGNANT)])
+    assert leaned == full == (1, b"", b"\nacuback: aborted\n")
+
+
+def test_an_interrupt_ends_with_status_130_and_no_traceback(
+    tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from acuback.clinical import planning
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(planning, "plan", interrupted)
+    assert lean.run(["plan", write(tmp_path, PREGNANT)]) == 130
+    assert capsysbinary.readouterr() == (b"", b"")
+
+
 def test_standard_input() -> None:
     intake = json.dumps(PREGNANT).encode()
     script = "import sys; from acuback.cli import main; sys.exit(main())"

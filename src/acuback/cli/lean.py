@@ -16,6 +16,7 @@ reads the settings (the clinic's `ACUBACK_POLICY`, and refuses a bad value of an
 from __future__ import annotations
 
 import os
+import sys
 
 __all__ = ["COMMANDS", "lean_request", "run"]
 
@@ -70,6 +71,11 @@ def run(args: list[str]) -> int | None:
     def answer() -> int:
         try:
             return _answer(*request)
+        except KeyboardInterrupt:  # as Typer ends the full command: status 130, no traceback
+            return 130
+        except EOFError:  # as Typer and `app.main` end the full command
+            print("\nacuback: aborted", file=sys.stderr)
+            return 1
         except Exception as exc:  # the boundary: never a traceback for the user
             return report(exc)
 
