@@ -175,8 +175,24 @@ def test_an_interrupt_ends_with_status_130_and_no_traceback(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(planning, "plan", interrupted)
-    assert lean.run(["plan", write(tmp_path, PREGNANT)]) == 130
-    assert capsysbinary.readouterr() == (b"", b"")
+    leaned, full = both(capsysbinary, ["plan", write(tmp_path, PREGNANT)])
+    assert leaned == full == (130, b"", b"")
+
+
+def test_a_commands_exit_status_is_the_full_clis_status(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typer returns a command's `typer.Exit` status outside standalone mode (as `audit
+    verify` on a broken chain raises it); `app.main` must pass it on, not exit 0."""
+    import typer
+
+    from acuback.clinical import planning
+
+    def exits(*args: object, **kwargs: object) -> None:
+        raise typer.Exit(1)
+
+    monkeypatch.setattr(planning, "plan", exits)
+    assert full_main(["plan", write(tmp_path, PREGNANT)]) == 1
 
 
 def test_standard_input() -> None:

@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     try:
-        app(args=argv, standalone_mode=False)
+        # Outside standalone mode Typer returns, not raises, the status of a command's
+        # `typer.Exit` (`audit verify` on a broken chain) and of Ctrl-C (130).
+        status = app(args=argv, standalone_mode=False)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
@@ -58,7 +60,7 @@ def _run(argv: list[str] | None) -> int:
         return 2 if exc.exit_code == 2 else 1
     except Exception as exc:  # the boundary: never a traceback for the user
         return report(exc)
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":
