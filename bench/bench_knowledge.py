@@ -9,12 +9,19 @@ Figures:
   (target: under 3 times the bare interpreter's start). That command takes the CLI's quick path
   (acuback.cli.quick: prepared pages, no Typer or pydantic); for comparison the run also times
   `points search`, which takes the full CLI, and the floor the libraries set before any acuback
-  code runs: `import pydantic`, `import typer`, and an empty one-command Typer app.
+  code runs: `import pydantic`, `import typer`, and an empty one-command Typer app;
+- CLI `plan` and `screen` (issue 16 point 4, target: at most 5 times the bare start): the lean
+  path (acuback.cli.lean: the engine without Typer, settings or the services layer, data from
+  the fingerprinted snapshots) on the README's intake, text and `--json`, beside the same
+  command on the full CLI (forced by setting ACUBACK_ENVIRONMENT to its default) and the floor
+  pydantic sets: one model class built and validated.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -48,6 +55,33 @@ def show(code: str, as_json: bool = typer.Option(False, "--json")) -> None:
     print(code)
 app()
 """
+
+
+PYDANTIC_ONE_MODEL = """
+from pydantic import BaseModel
+class Pain(BaseModel):
+    nrs: int
+Pain(nrs=6)
+"""
+README_INTAKE = {
+    "age": 45,
+    "sex": "female",
+    "pain": {"regions": ["lower_back"], "side": "both", "onset_weeks": 30, "nrs": 6},
+}
+
+
+def _interleaved(
+    commands: dict[str, tuple[list[str], dict[str, str]]], runs: int
+) -> dict[str, list[float]]:
+    """Wall times of each command, run in turn (round robin) so that a machine whose load
+    changes during the run weighs on every command alike."""
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, (command, env) in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL, env=env)
+            times[label].append(time.perf_counter() - start)
+    return times
 
 
 def _ms(values: list[float]) -> str:
@@ -94,6 +128,38 @@ def main() -> None:
     print(f"  acuback points search ... (full CLI)  {_ms(search)}  {ratio:5.1f} x")
     ratio = statistics.median(show) / base
     print(f"  acuback points show BL23 --json       {_ms(show)}  {ratio:5.1f} x   (target < 3 x)")
+    _plan_and_screen(exe, runs)
+
+
+def _plan_and_screen(exe: str, runs: int) -> None:
+    lean_env = {k: v for k, v in os.environ.items() if not k.upper().startswith("ACUBACK_")}
+    full_env = {**lean_env, "ACUBACK_ENVIRONMENT": "development"}  # the default: full CLI
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as intake:
+        json.dump(README_INTAKE, intake)
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as script:
+        script.write(PYDANTIC_ONE_MODEL)
+    commands = {
+        "python -c pass": ([sys.executable, "-c", "pass"], lean_env),
+        "pydantic: one model built, validated": ([sys.executable, script.name], lean_env),
+    }
+    for command in ("plan", "screen"):
+        for form in ([], ["--json"]):
+            label = f"acuback {command}{' --json' if form else ''} INTAKE"
+            commands[label] = ([exe, command, *form, intake.name], lean_env)
+        commands[f"acuback {command} INTAKE (full CLI)"] = ([exe, command, intake.name], full_env)
+    try:
+        times = _interleaved(commands, runs)
+    finally:
+        Path(intake.name).unlink()
+        Path(script.name).unlink()
+    base = statistics.median(times["python -c pass"])
+    print(f"CLI plan and screen, wall time, median of {runs}, run in turn")
+    for label, values in times.items():
+        ratio = statistics.median(values) / base
+        note = "(floor)" if label.startswith("pydantic") else ""
+        if label.startswith("acuback") and "full CLI" not in label:
+            note = "(target <= 5 x)"
+        print(f"  {label:<37} {_ms(values)}  {ratio:5.1f} x   {note}".rstrip())
 
 
 if __name__ == "__main__":

@@ -1,9 +1,8 @@
-"""The Typer application, the error boundary and the command-group registry."""
+"""The Typer application and the command-group registry; errors end at `boundary.report`."""
 
 from __future__ import annotations
 
 import sys
-import warnings
 
 import typer
 
@@ -18,7 +17,7 @@ from acuback.cli import (
     records,
     serve,
 )
-from acuback.errors import AcubackError, ConfigurationError, InputError, NotFound
+from acuback.cli.boundary import one_line_warnings, report
 
 __all__ = ["app", "main"]
 
@@ -41,30 +40,16 @@ documents.register(app)
 serve.register(app)
 
 
-def _one_line_warning(
-    message: Warning | str,
-    category: type[Warning],
-    filename: str,
-    lineno: int,
-    line: str | None = None,
-) -> str:
-    """A warning as one sentence for the user, not Python's file, line and source text."""
-    return f"acuback: warning: {message}\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map errors to exit codes (2 bad input, 1 internal fault) with one line."""
-    python_format = warnings.formatwarning
-    warnings.formatwarning = _one_line_warning
-    try:
-        return _run(argv)
-    finally:
-        warnings.formatwarning = python_format
+    return one_line_warnings(lambda: _run(argv))
 
 
 def _run(argv: list[str] | None) -> int:
     try:
-        app(args=argv, standalone_mode=False)
+        # Outside standalone mode Typer returns, not raises, the status of a command's
+        # `typer.Exit` (`audit verify` on a broken chain) and of Ctrl-C (130).
+        status = app(args=argv, standalone_mode=False)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
@@ -73,16 +58,9 @@ def _run(argv: list[str] | None) -> int:
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument
         print(f"acuback: {exc.format_message()}", file=sys.stderr)
         return 2 if exc.exit_code == 2 else 1
-    except (InputError, NotFound, ConfigurationError) as exc:
-        print(f"acuback: {exc}", file=sys.stderr)
-        return 2
-    except AcubackError as exc:
-        print(f"acuback: internal error: {exc}", file=sys.stderr)
-        return 1
     except Exception as exc:  # the boundary: never a traceback for the user
-        print(f"acuback: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    return 0
+        return report(exc)
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":

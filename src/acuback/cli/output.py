@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import typer
 
+from acuback.cli.echo import json_text
+
 __all__ = ["JsonOption", "emit", "json_text"]
 
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
-
-
-def json_text(data: Any) -> str:
-    """The JSON every command prints for `--json`."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
 def emit(data: Any, as_json: bool, render: Callable[[], str]) -> None:

@@ -7,6 +7,8 @@ the full command's own `point_page`. The file is trusted only while the fingerpr
 was made from (the knowledge package's code and data, and the CLI modules that render a point)
 still matches. Anything else (another command, a spelling other than the plain code, an unknown
 code, a stale file) runs the full CLI, so every error message and suggestion has one source.
+
+`plan` and `screen` are handed to `acuback.cli.lean`, which runs the engine without Typer.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 
+from acuback.cli.echo import write_utf8
 from acuback.fingerprint import fingerprint
 
 __all__ = ["PAGES", "main", "page_sources", "quick_page", "write_pages"]
@@ -27,7 +30,7 @@ PAGES = os.path.join(_CLI, "point_pages.dat")
 _HEADER = b"acuback point pages "
 _RS, _US = b"\x1e", b"\x1f"
 _SOURCE_SUFFIXES = (".py", ".yaml", ".csv")
-_RENDERERS = ("cli/knowledge.py", "cli/output.py")
+_RENDERERS = ("cli/echo.py", "cli/knowledge.py", "cli/output.py")
 
 
 def _read(path: str) -> bytes:
@@ -82,23 +85,19 @@ def quick_page(args: list[str], pages: str | None = None) -> str | None:
         return None
 
 
-def _write_utf8(text: str) -> None:
-    """Write UTF-8 whatever the stream's encoding says, as the full CLI's click.echo does."""
-    stream = getattr(sys.stdout, "buffer", None)
-    if stream is None:
-        sys.stdout.write(text)
-        return
-    sys.stdout.flush()
-    stream.write(text.encode())
-    stream.flush()
-
-
 def main(argv: list[str] | None = None) -> int:
-    """The `acuback` console script: the quick path when it applies, else the full CLI."""
-    page = quick_page(sys.argv[1:] if argv is None else argv)
+    """The `acuback` console script: a quick or lean path when one applies, else the full CLI."""
+    args = sys.argv[1:] if argv is None else argv
+    page = quick_page(args)
     if page is not None:
-        _write_utf8(page + "\n")
+        write_utf8(page + "\n")
         return 0
+    if args[:1] in (["plan"], ["screen"]):
+        from acuback.cli.lean import run
+
+        status = run(args)
+        if status is not None:
+            return status
     from acuback.cli.app import main as full_main
 
     return full_main(argv)

@@ -1,34 +1,43 @@
 """The clinical core: intake, safety screening, planning, instruments and outcomes.
 
 Pure functions over the knowledge base and packaged data; nothing is read at import.
+
+The public names are imported lazily: `acuback plan` on the command line imports only the
+modules the plan uses (issue 16 point 4).
 """
 
-from acuback.clinical.instruments import (
-    INSTRUMENT_IDS,
-    Instrument,
-    InstrumentCatalog,
-    InstrumentId,
-    Score,
-    VisitRule,
-    instrument,
-    load_instruments,
-    score,
-)
-from acuback.clinical.intake import FINDINGS, Intake, parse_intake
-from acuback.clinical.medications import MedicationReading, match_medications, read_medications
-from acuback.clinical.outcomes import (
-    CoverageDecision,
-    Measurement,
-    ResponderResult,
-    Trajectory,
-    Verdict,
-    assess_trajectory,
-    check_visit_coverage,
-    classify_response,
-)
-from acuback.clinical.planning import Plan, plan
-from acuback.clinical.screening import Constraints, Reason, ScreeningResult, screen
-from acuback.clinical.screening_rules import Policy, parse_policy
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from acuback.clinical.instruments import (
+        INSTRUMENT_IDS,
+        Instrument,
+        InstrumentCatalog,
+        InstrumentId,
+        Score,
+        VisitRule,
+        instrument,
+        load_instruments,
+        score,
+    )
+    from acuback.clinical.intake import FINDINGS, Intake, parse_intake
+    from acuback.clinical.medications import MedicationReading, match_medications, read_medications
+    from acuback.clinical.outcomes import (
+        CoverageDecision,
+        Measurement,
+        ResponderResult,
+        Trajectory,
+        Verdict,
+        assess_trajectory,
+        check_visit_coverage,
+        classify_response,
+    )
+    from acuback.clinical.planning import Plan, plan
+    from acuback.clinical.screening import Constraints, Reason, ScreeningResult, screen
+    from acuback.clinical.screening_rules import Policy, parse_policy
 
 __all__ = [
     "FINDINGS",
@@ -63,3 +72,48 @@ __all__ = [
     "score",
     "screen",
 ]
+
+_HOME = {
+    "INSTRUMENT_IDS": "acuback.clinical.instruments",
+    "Instrument": "acuback.clinical.instruments",
+    "InstrumentCatalog": "acuback.clinical.instruments",
+    "InstrumentId": "acuback.clinical.instruments",
+    "Score": "acuback.clinical.instruments",
+    "VisitRule": "acuback.clinical.instruments",
+    "instrument": "acuback.clinical.instruments",
+    "load_instruments": "acuback.clinical.instruments",
+    "score": "acuback.clinical.instruments",
+    "FINDINGS": "acuback.clinical.intake",
+    "Intake": "acuback.clinical.intake",
+    "parse_intake": "acuback.clinical.intake",
+    "MedicationReading": "acuback.clinical.medications",
+    "match_medications": "acuback.clinical.medications",
+    "read_medications": "acuback.clinical.medications",
+    "CoverageDecision": "acuback.clinical.outcomes",
+    "Measurement": "acuback.clinical.outcomes",
+    "ResponderResult": "acuback.clinical.outcomes",
+    "Trajectory": "acuback.clinical.outcomes",
+    "Verdict": "acuback.clinical.outcomes",
+    "assess_trajectory": "acuback.clinical.outcomes",
+    "check_visit_coverage": "acuback.clinical.outcomes",
+    "classify_response": "acuback.clinical.outcomes",
+    "Plan": "acuback.clinical.planning",
+    "plan": "acuback.clinical.planning",
+    "Constraints": "acuback.clinical.screening",
+    "Reason": "acuback.clinical.screening",
+    "ScreeningResult": "acuback.clinical.screening",
+    "screen": "acuback.clinical.screening",
+    "Policy": "acuback.clinical.screening_rules",
+    "parse_policy": "acuback.clinical.screening_rules",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (PEP 562), so that importing one
+    submodule does not load all the others."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value

@@ -16,7 +16,6 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Literal, get_args
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from acuback.errors import InputError, KnowledgeError, NotFound
@@ -189,6 +188,8 @@ class InstrumentCatalog(_Frozen):
 @lru_cache(maxsize=1)
 def load_instruments() -> InstrumentCatalog:
     """Read and validate `data/instruments.yaml` once per process."""
+    import yaml  # not at import: `acuback plan` imports this module only for STarT Back
+
     text = (files("acuback.clinical") / "data" / _FILE).read_text(encoding="utf-8")
     try:
         raw = yaml.safe_load(text)

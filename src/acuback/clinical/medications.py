@@ -23,7 +23,6 @@ from importlib.resources import files
 from itertools import pairwise
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from acuback.clinical.intake import Finding
@@ -131,6 +130,8 @@ class MedicationReading(_Frozen):
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     """The packaged medication vocabulary, validated (cached; read on first use)."""
+    import yaml  # not at import: `acuback plan` without medications does not need it
+
     raw = yaml.safe_load(
         files("acuback.clinical").joinpath("data", "medications.yaml").read_text("utf-8")
     )

@@ -8,12 +8,11 @@ raises `KnowledgeError` naming the file, the record and the field.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from acuback.clinical.data_snapshot import read_yaml
 from acuback.clinical.intake import DURATIONS, PAIN_REGIONS, Duration, PainRegion
 from acuback.errors import KnowledgeError
 from acuback.knowledge.models import PointCode, Region
@@ -192,7 +191,7 @@ class GuidelineStatement(_Frozen):
 
 
 def _read(name: str) -> Any:
-    return yaml.safe_load(files("acuback.clinical").joinpath("data", name).read_text("utf-8"))
+    return read_yaml(name)
 
 
 def _validate(model: type[M], raw: Any, name: str) -> M:

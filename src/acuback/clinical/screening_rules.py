@@ -18,12 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib.resources import files
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from acuback.clinical.data_snapshot import read_yaml
 from acuback.clinical.intake import Duration, Finding, PainRegion, Side
 from acuback.errors import InputError, KnowledgeError
 from acuback.knowledge.models import FlagKind, Region
@@ -178,9 +177,7 @@ def _location(error: Mapping[str, Any]) -> str:
 @lru_cache(maxsize=1)
 def load_rule_table() -> RuleTable:
     """The packaged rule table, validated (cached; read on first use)."""
-    raw = yaml.safe_load(
-        files("acuback.clinical").joinpath("data", "screening_rules.yaml").read_text("utf-8")
-    )
+    raw = read_yaml("screening_rules.yaml")
     try:
         return RuleTable.model_validate(raw)
     except ValidationError as exc:
@@ -194,6 +191,8 @@ def load_rule_table() -> RuleTable:
 
 def parse_policy(text: str, name: str = "policy") -> Policy:
     """Validate a clinic policy (YAML text) against the packaged table; `name` labels errors."""
+    import yaml
+
     try:
         raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:

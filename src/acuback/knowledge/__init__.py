@@ -2,25 +2,34 @@
 
 Use `load_knowledge()` to get the one cached `KnowledgeBase` and `load_education()` for the
 patient-education pages; nothing is read at import.
+
+The public names are imported lazily: `acuback plan` on the command line imports only the
+modules the plan uses (issue 16 point 4).
 """
 
-from acuback.knowledge.base import KnowledgeBase
-from acuback.knowledge.education import (
-    Page,
-    education_page,
-    load_education,
-    page_for_disposition,
-)
-from acuback.knowledge.loader import load_knowledge
-from acuback.knowledge.models import (
-    Alias,
-    Condition,
-    Meridian,
-    Method,
-    Point,
-    SafetyFlag,
-    Source,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from acuback.knowledge.base import KnowledgeBase
+    from acuback.knowledge.education import (
+        Page,
+        education_page,
+        load_education,
+        page_for_disposition,
+    )
+    from acuback.knowledge.loader import load_knowledge
+    from acuback.knowledge.models import (
+        Alias,
+        Condition,
+        Meridian,
+        Method,
+        Point,
+        SafetyFlag,
+        Source,
+    )
 
 __all__ = [
     "Alias",
@@ -37,3 +46,30 @@ __all__ = [
     "load_knowledge",
     "page_for_disposition",
 ]
+
+_HOME = {
+    "KnowledgeBase": "acuback.knowledge.base",
+    "Page": "acuback.knowledge.education",
+    "education_page": "acuback.knowledge.education",
+    "load_education": "acuback.knowledge.education",
+    "page_for_disposition": "acuback.knowledge.education",
+    "load_knowledge": "acuback.knowledge.loader",
+    "Alias": "acuback.knowledge.models",
+    "Condition": "acuback.knowledge.models",
+    "Meridian": "acuback.knowledge.models",
+    "Method": "acuback.knowledge.models",
+    "Point": "acuback.knowledge.models",
+    "SafetyFlag": "acuback.knowledge.models",
+    "Source": "acuback.knowledge.models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (PEP 562), so that importing one
+    submodule does not load all the others."""
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value

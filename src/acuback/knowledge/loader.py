@@ -15,7 +15,6 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from acuback.errors import KnowledgeError
@@ -34,14 +33,16 @@ from acuback.knowledge.snapshot import parse_sources
 __all__ = ["DATA", "build_knowledge", "load_knowledge", "load_point_file", "read_yaml_records"]
 
 DATA: Traversable = files("acuback.knowledge") / "data"
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_yaml_records(path: Traversable, name: str) -> list[dict[str, Any]]:
     """Read a YAML file holding a list of mappings; `name` is how errors refer to the file."""
+    import yaml  # not at import: `acuback plan` reads the knowledge base from its snapshot
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as exc:
         raise KnowledgeError(name, "-", "-", f"not valid YAML: {exc}") from exc
     return _records(data, name)

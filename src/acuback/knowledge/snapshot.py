@@ -12,8 +12,6 @@ import json
 from importlib.resources.abc import Traversable
 from typing import Any
 
-import yaml
-
 from acuback.errors import KnowledgeError
 from acuback.fingerprint import fingerprint
 
@@ -21,7 +19,6 @@ __all__ = ["SNAPSHOT", "parse_sources", "read_sources", "source_digest", "source
 
 SNAPSHOT = "snapshot.json"
 _TOP = ("bibliography.yaml", "meridians.yaml", "aliases.yaml", "conditions.yaml", "methods.yaml")
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def source_names(root: Traversable) -> list[str]:
@@ -40,8 +37,11 @@ def source_digest(sources: dict[str, bytes]) -> str:
 
 
 def _parse_yaml(name: str, content: bytes) -> Any:
+    import yaml  # only when the snapshot is stale: `acuback plan` starts without it
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(content.decode("utf-8"), Loader=_Loader)
+        return yaml.load(content.decode("utf-8"), Loader=loader)
     except yaml.YAMLError as exc:
         raise KnowledgeError(name, "-", "-", f"not valid YAML: {exc}") from exc
 
