@@ -45,6 +45,7 @@ __all__ = [
     "field",
     "fields",
     "home_for",
+    "plain",
     "redirect",
     "require_roles",
     "whole_number",
@@ -217,6 +218,12 @@ def field(form: FormData, name: str) -> str:
     """A text field, stripped; absent fields and files read as ''."""
     value: Any = form.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def plain(form: FormData) -> dict[str, list[str]]:
+    """The form as a plain mapping of name to its text values (files left out), the input of
+    the form mapper (`acuback.web.forms`)."""
+    return {name: [v for v in form.getlist(name) if isinstance(v, str)] for name in form}
 
 
 def fields(form: FormData, names: Iterable[str]) -> dict[str, str]:
