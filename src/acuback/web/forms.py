@@ -103,7 +103,7 @@ def whole(fields: Fields, name: str, low: int, high: int) -> int | None:
         return None
     if not re.fullmatch(r"[+-]?[0-9]+", raw):
         raise InputError(name, f"{raw!r} is not a whole number", _range(low, high))
-    value = int(raw) if len(raw) <= 18 else None  # int() refuses thousands of digits
+    value = int(raw) if len(raw) <= 40 else None  # int() refuses thousands of digits
     if value is None or not low <= value <= high:
         raise InputError(name, f"{raw} is out of range", _range(low, high))
     return value

@@ -24,6 +24,7 @@ from acuback.errors import Conflict, Forbidden, InputError, NotFound
 from acuback.records import User
 from acuback.records.vocabulary import Role
 from acuback.services import Actor, refuse
+from acuback.web import forms
 from acuback.web.api.schemas.common import MAX_ID, PathId
 from acuback.web.deps import UoW, login_is_live
 from acuback.web.security.sessions import end_session, read_session, require_csrf
@@ -204,13 +205,11 @@ def actor_of(user: User) -> Actor:
 
 
 def whole_number(text: str, field_name: str, low: int = 0, high: int = MAX_ID) -> int:
-    """`text` as an integer in [low, high]; anything else is an `InputError` on `field_name`."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise InputError(field_name, f"{text!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise InputError(field_name, f"{value} is out of range", f"{low}..{high}")
+    """`text` as an integer in [low, high]; anything else, blank too, is an `InputError` on
+    `field_name` (parsed by the form mapper's `whole`, the one number parser of the forms)."""
+    value = forms.whole({field_name: text}, field_name, low, high)
+    if value is None:
+        raise InputError(field_name, "is required", f"{low}..{high}")
     return value
 
 

@@ -128,8 +128,8 @@ def error_words(error: InputError) -> str:
     label = FORM_LABELS.get(name, name)
     if error.problem == "is required":
         return f"{label}: please answer this question"
-    if name in _ACCEPTS:
-        return f"{label}: {_ACCEPTS[name]}"
+    if name in _ACCEPTS:  # what was wrong (the form mapper's words), then what is accepted
+        return f"{label}: {error.problem}; {_ACCEPTS[name]}"
     return f"{label}: {error.problem}"
 
 
