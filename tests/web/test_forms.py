@@ -158,7 +158,8 @@ def test_findings_are_checked_against_the_intake_codes() -> None:
         (
             {"startback.1": "yes", "startback.9": "slightly"},
             "startback.2",
-            "answer all nine STarT Back questions or none (missing 2, 3, 4, 5, 6, 7, 8)",
+            "answer every STarT Back question, or none of them (missing startback.2, "
+            "startback.3, startback.4, startback.5, startback.6, startback.7, startback.8)",
         ),
         ({"startback.4": "perhaps"}, "startback.4", "'perhaps' is not an answer"),
         ({"startback.9": "hugely"}, "startback.9", "'hugely' is not an answer"),

@@ -32,6 +32,7 @@ __all__ = [
     "NUMBERS",
     "STARTBACK_FIELDS",
     "Fields",
+    "all_or_none",
     "decimal",
     "error_field",
     "findings",
@@ -162,15 +163,24 @@ def findings(fields: Fields) -> list[str]:
     return ticked
 
 
-def startback(fields: Fields) -> list[bool | str] | None:
-    """The nine STarT Back answers (`startback.1` to `.9`), all or none; None when none."""
-    given = [text(fields, name) for name in STARTBACK_FIELDS]
+def all_or_none(fields: Fields, names: Sequence[str], what: str) -> list[str] | None:
+    """The answers to a questionnaire's items `names`, all given or none (then None); a
+    partly answered one is an `InputError` on the first item missing, listing the others."""
+    given = [text(fields, name) for name in names]
     if not any(given):
         return None
-    missing = [str(i) for i, value in enumerate(given, start=1) if not value]
+    missing = [name for name, value in zip(names, given, strict=True) if not value]
     if missing:
-        problem = f"answer all nine STarT Back questions or none (missing {', '.join(missing)})"
-        raise InputError(f"startback.{missing[0]}", problem)
+        problem = f"answer every {what} question, or none of them (missing {', '.join(missing)})"
+        raise InputError(missing[0], problem)
+    return given
+
+
+def startback(fields: Fields) -> list[bool | str] | None:
+    """The nine STarT Back answers (`startback.1` to `.9`), all or none; None when none."""
+    given = all_or_none(fields, STARTBACK_FIELDS, "STarT Back")
+    if given is None:
+        return None
     for name, value in zip(STARTBACK_FIELDS[:8], given[:8], strict=True):
         if value not in ("yes", "no"):
             raise InputError(name, f"{value!r} is not an answer", ("yes", "no"))

@@ -75,16 +75,6 @@ def _patient(uow: UnitOfWork, user: User) -> tuple[Actor, int]:
 # ----- questionnaires -------------------------------------------------------------------------
 
 
-def _all_or_none(fields: forms.Fields, names: list[str], what: str) -> list[str] | None:
-    given = [forms.text(fields, name) for name in names]
-    if not any(given):
-        return None
-    for name, value in zip(names, given, strict=True):
-        if not value:
-            raise InputError(name, f"answer every {what} question, or none of them")
-    return given
-
-
 def paper_only() -> list[Instrument]:
     """Instruments a patient cannot answer in the portal: their item wording is licensed and
     not shipped, so the portal could show only numbers (the RMDQ, the ODI)."""
@@ -100,7 +90,7 @@ def questionnaire_answers(fields: forms.Fields) -> tuple[dict[str, Any], list[st
     if nrs is not None:
         answers["nrs"] = nrs
     peg_names = [f"peg.{i}" for i in (1, 2, 3)]
-    if _all_or_none(fields, peg_names, "PEG") is not None:
+    if forms.all_or_none(fields, peg_names, "PEG") is not None:
         answers["peg"] = [forms.whole(fields, name, 0, 10) for name in peg_names]
     for spec in paper_only():
         if forms.text(fields, f"{spec.id}.include") or forms.texts(fields, spec.id):
