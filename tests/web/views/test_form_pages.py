@@ -68,3 +68,23 @@ def test_the_portal_follow_up_reports_the_mappers_error_on_its_field(browser: Br
     assert _invalid(response) == ["pain.nrs"]
     ticked = page(response).find("input", attrs={"name": "findings", "value": "fever"})
     assert ticked.has_attr("checked")
+
+
+HALF_STARTBACK = {"startback.1": "yes", "startback.2": "no", "startback.9": "slightly"}
+
+
+def test_a_half_answered_startback_is_the_same_error_on_the_clinic_and_the_portal(
+    browser: Browser,
+) -> None:
+    with pytest.raises(InputError) as caught:
+        forms.startback(HALF_STARTBACK)
+    expected = caught.value
+    assert expected.field == "startback.3"
+    clinic = browser("mei")
+    response = submit_intake(clinic, new_patient(clinic), CLEAN | HALF_STARTBACK)
+    assert _alert(response) == expected.message
+    assert page(response).select_one("details.startback").has_attr("open")
+    portal = browser("ada")
+    data = {**HALF_STARTBACK, "csrf_token": form_token(portal, "/portal/questionnaires")}
+    response = portal.post("/portal/questionnaires", data=data)
+    assert _alert(response) == expected.message

@@ -68,3 +68,14 @@ def test_the_self_check_answer_shows_no_code(anonymous: TestClient) -> None:
         soup = page(response)
         assert soup.select("[data-rule]"), "the answer lists its reasons"
         assert SNAKE.findall(_read(soup)) == []
+
+
+def test_the_portal_names_the_questionnaires_it_saved(browser: Browser) -> None:
+    client = browser("ada")
+    answers = {f"startback.{i}": "no" for i in range(1, 9)} | {"startback.9": "slightly"}
+    data = {"pain.nrs": "3", **answers, "csrf_token": form_token(client, "/portal/questionnaires")}
+    soup = page(client.post("/portal/questionnaires", data=data))
+    names = {
+        row["data-instrument"]: row.td.get_text() for row in soup.select("tr[data-instrument]")
+    }
+    assert names == {"nrs": "Pain NRS", "startback": "STarT Back"}

@@ -136,6 +136,7 @@ def submit_questionnaires(
         "screening": result.screening,
         "not_sent": result.not_sent,
         "told": result.told,
+        "names": {spec.id: spec.short_name for spec in load_instruments().instruments},
     }
     return render(request, "portal/questionnaires_done.html", context, user=user)
 
