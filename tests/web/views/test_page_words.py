@@ -43,6 +43,15 @@ def test_the_screening_page_names_each_rule_by_its_label(browser: Browser) -> No
     assert SNAKE.findall(words) == []
 
 
+def test_the_screening_page_names_methods_as_the_knowledge_base_does(browser: Browser) -> None:
+    client = browser("mei")
+    pregnant = CLEAN | {"sex": "female", "pregnancy_weeks": "20"}
+    soup = screened(client, new_patient(client), pregnant)
+    methods = soup.find("dt", string="Methods avoided").find_next_sibling("dd").get_text()
+    assert methods == "Electroacupuncture"  # its name in methods.yaml, not the code
+    assert SNAKE.findall(_read(soup)) == []
+
+
 def test_the_intake_form_shows_no_code(browser: Browser) -> None:
     client = browser("mei")
     soup = page(client.get(f"/clinic/patients/{new_patient(client)}/intake"))
