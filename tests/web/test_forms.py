@@ -87,6 +87,7 @@ def test_a_blank_number_is_left_out_so_the_intake_says_it_is_required(path: str)
         ("pain.nrs", "5.5", "pain.nrs: '5.5' is not a whole number (allowed: 0..10)"),
         ("pain.nrs", "1_0", "pain.nrs: '1_0' is not a whole number (allowed: 0..10)"),
         ("pain.nrs", "٥", "pain.nrs: '٥' is not a whole number (allowed: 0..10)"),
+        ("pain.nrs", "²", "pain.nrs: '²' is not a whole number (allowed: 0..10)"),
         ("pain.nrs", "11", "pain.nrs: 11 is out of range (allowed: 0..10)"),
         ("pain.nrs", "-1", "pain.nrs: -1 is out of range (allowed: 0..10)"),
         ("age", "12", "age: 12 is out of range (allowed: 16..120)"),
