@@ -15,10 +15,10 @@ from acuback.knowledge.bodymap import placed_codes
 CLEAN = {
     "age": "44",
     "sex": "male",
-    "pain_regions": ["lower_back"],
-    "pain_side": "central",
-    "onset_weeks": "20",
-    "nrs": "6",
+    "pain.regions": ["lower_back"],
+    "pain.side": "central",
+    "pain.onset_weeks": "20",
+    "pain.nrs": "6",
 }
 
 
@@ -97,15 +97,16 @@ def test_intake_form_offers_every_finding_with_a_label(browser: Browser) -> None
     for name in (
         "age",
         "sex",
-        "onset_weeks",
-        "nrs",
+        "pain.onset_weeks",
+        "pain.nrs",
         "pregnancy_weeks",
         "medications",
         "expectation",
-        "sb9",
+        "startback.9",
     ):
-        assert soup.find(attrs={"name": name}) is not None
-        assert soup.find("label", attrs={"for": name}) is not None, name
+        control = soup.find(attrs={"name": name})
+        assert control is not None
+        assert soup.find("label", attrs={"for": control["id"]}) is not None, name
 
 
 def test_intake_with_a_red_flag_shows_the_referral_and_no_plan(browser: Browser) -> None:
@@ -129,11 +130,11 @@ def test_intake_with_a_red_flag_shows_the_referral_and_no_plan(browser: Browser)
 def test_bad_intake_rerenders_with_the_field_named(browser: Browser) -> None:
     client = browser("mei")
     patient_id = new_patient(client)
-    response = submit_intake(client, patient_id, CLEAN | {"age": "12", "nrs": "7"})
+    response = submit_intake(client, patient_id, CLEAN | {"age": "12", "pain.nrs": "7"})
     assert response.status_code == 422
     soup = page(response)
     assert soup.find(attrs={"role": "alert"}).get_text().startswith("age")
-    assert soup.find("input", attrs={"name": "nrs"})["value"] == "7"
+    assert soup.find("input", attrs={"name": "pain.nrs"})["value"] == "7"
     assert soup.find("input", attrs={"name": "age"}).get("aria-invalid") == "true"
 
 
@@ -276,7 +277,7 @@ def test_the_timeline_orders_a_day_by_time(browser: Browser) -> None:
     client = browser("mei")
     patient_id = new_patient(client)
     _propose(client, screened(client, patient_id, CLEAN))  # intake, then its plan
-    screened(client, patient_id, CLEAN | {"nrs": "4"})  # a second intake later that day
+    screened(client, patient_id, CLEAN | {"pain.nrs": "4"})  # a second intake later that day
     record = page(client.get(f"/clinic/patients/{patient_id}"))
     kinds = [li["data-kind"] for li in record.select("ol.timeline li")]
     assert kinds == ["intake", "plan", "intake"]  # newest first: by the moment, not the kind

@@ -101,7 +101,7 @@ def test_questionnaires_are_scored_and_stored(browser: Browser, web_engine: Engi
     count = "SELECT count(*) FROM outcome_measurements WHERE patient_id = :p"
     before = _scalar(web_engine, count, p=ada)
     answers: dict[str, object] = {
-        "nrs": "3",
+        "pain.nrs": "3",
         "peg.1": "4",
         "peg.2": "3",
         "peg.3": "2",
@@ -132,7 +132,7 @@ def test_the_portal_offers_only_questionnaires_it_can_word(
     ada = _patient_id(web_engine, "ada")
     count = "SELECT count(*) FROM outcome_measurements WHERE patient_id = :p"
     before = _scalar(web_engine, count, p=ada)
-    refused = _post(browser("ada"), {"nrs": "3", "rmdq.include": "yes", "rmdq": ["1", "5"]})
+    refused = _post(browser("ada"), {"pain.nrs": "3", "rmdq.include": "yes", "rmdq": ["1", "5"]})
     assert refused.status_code == 422  # type: ignore[attr-defined]
     assert "RMDQ-24 is not answered here" in refused.text  # type: ignore[attr-defined]
     assert _scalar(web_engine, count, p=ada) == before  # nothing stored
@@ -142,7 +142,7 @@ def test_a_half_filled_questionnaire_is_422_and_stores_nothing(
     browser: Browser, web_engine: Engine
 ) -> None:
     before = _scalar(web_engine, "SELECT count(*) FROM outcome_measurements")
-    response = _post(browser("ada"), {"nrs": "4", "peg.1": "5"})
+    response = _post(browser("ada"), {"pain.nrs": "4", "peg.1": "5"})
     assert response.status_code == 422  # type: ignore[attr-defined]
     soup = page(response)
     assert soup.select_one('[role="alert"]').get_text().startswith("peg.2")
@@ -154,7 +154,7 @@ def test_a_red_flag_before_a_visit_alerts_the_practitioner(
     browser: Browser, web_engine: Engine
 ) -> None:
     ada = _patient_id(web_engine, "ada")
-    response = _post(browser("ada"), {"nrs": "6", "findings": "saddle_anaesthesia"})
+    response = _post(browser("ada"), {"pain.nrs": "6", "findings": "saddle_anaesthesia"})
     soup = page(response)
     assert soup.select_one(".answer")["data-disposition"] == "emergency"
     assert soup.select_one(".answer h1").get_text(strip=True) == "See a doctor now"
@@ -173,7 +173,7 @@ def test_a_red_flag_before_a_visit_alerts_the_practitioner(
 
 def test_questionnaires_refuse_a_post_without_the_csrf_token(browser: Browser) -> None:
     client = browser("ada")
-    assert client.post("/portal/questionnaires", data={"nrs": "2"}).status_code == 403
+    assert client.post("/portal/questionnaires", data={"pain.nrs": "2"}).status_code == 403
 
 
 def test_a_visit_under_way_is_still_coming_up_until_it_ends(

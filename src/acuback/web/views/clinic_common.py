@@ -24,6 +24,7 @@ from acuback.errors import Conflict, Forbidden, InputError, NotFound
 from acuback.records import User
 from acuback.records.vocabulary import Role
 from acuback.services import Actor, refuse
+from acuback.web import forms
 from acuback.web.api.schemas.common import MAX_ID, PathId
 from acuback.web.deps import UoW, login_is_live
 from acuback.web.security.sessions import end_session, read_session, require_csrf
@@ -45,6 +46,7 @@ __all__ = [
     "field",
     "fields",
     "home_for",
+    "plain",
     "redirect",
     "require_roles",
     "whole_number",
@@ -203,13 +205,11 @@ def actor_of(user: User) -> Actor:
 
 
 def whole_number(text: str, field_name: str, low: int = 0, high: int = MAX_ID) -> int:
-    """`text` as an integer in [low, high]; anything else is an `InputError` on `field_name`."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise InputError(field_name, f"{text!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise InputError(field_name, f"{value} is out of range", f"{low}..{high}")
+    """`text` as an integer in [low, high]; anything else, blank too, is an `InputError` on
+    `field_name` (parsed by the form mapper's `whole`, the one number parser of the forms)."""
+    value = forms.whole({field_name: text}, field_name, low, high)
+    if value is None:
+        raise InputError(field_name, "is required", f"{low}..{high}")
     return value
 
 
@@ -217,6 +217,12 @@ def field(form: FormData, name: str) -> str:
     """A text field, stripped; absent fields and files read as ''."""
     value: Any = form.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def plain(form: FormData) -> dict[str, list[str]]:
+    """The form as a plain mapping of name to its text values (files left out), the input of
+    the form mapper (`acuback.web.forms`)."""
+    return {name: [v for v in form.getlist(name) if isinstance(v, str)] for name in form}
 
 
 def fields(form: FormData, names: Iterable[str]) -> dict[str, str]:

@@ -19,13 +19,16 @@ from acuback.errors import InputError
 from acuback.knowledge import KnowledgeBase
 from acuback.services import documents, intakes, people, plans
 from acuback.services.safety import TREATING
+from acuback.web import forms
 from acuback.web.deps import ClinicPolicy, Knowledge, UoW
+from acuback.web.security.sessions import CSRF_FIELD
 from acuback.web.views.clinic_common import (
     Clinician,
     FormFields,
     PageRoute,
     PathId,
     actor_of,
+    plain,
     redirect,
 )
 from acuback.web.views.clinic_intake_form import (
@@ -33,8 +36,6 @@ from acuback.web.views.clinic_intake_form import (
     REGION_LABELS,
     SIDE_LABELS,
     STARTBACK_ANSWERS,
-    form_values,
-    intake_payload,
 )
 from acuback.web.views.templating import render
 
@@ -81,23 +82,7 @@ def _form_context(kb: KnowledgeBase, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _blank() -> dict[str, Any]:
-    values: dict[str, Any] = dict.fromkeys(
-        (
-            "age",
-            "sex",
-            "pain_side",
-            "onset_weeks",
-            "nrs",
-            "pregnancy_weeks",
-            "medications",
-            "expectation",
-            "prior_acupuncture",
-        ),
-        "",
-    )
-    values |= {f"sb{i}": "" for i in range(1, 10)}
-    values |= {"pain_regions": ["lower_back"], "findings": [], "diagnoses": [], "leg": []}
-    return values
+    return {**forms.typed({}), "pain.regions": ["lower_back"]}
 
 
 @router.get("/patients/{patient_id}/intake")
@@ -129,17 +114,16 @@ def submit_intake(
 ) -> Response:
     actor = actor_of(user)
     patient = people.get_patient(uow, actor, patient_id)
-    values = form_values(form)
+    fields = plain(form)
     try:
-        stored = intakes.submit_intake(
-            uow, actor, patient_id, intake_payload(values), kb, policy=policy
-        )
+        payload = forms.intake_fields(fields, also=(CSRF_FIELD,))
+        stored = intakes.submit_intake(uow, actor, patient_id, payload, kb, policy=policy)
     except InputError as exc:
         context = {
             "patient": patient,
-            **_form_context(kb, values),
+            **_form_context(kb, forms.typed(fields)),
             "error": exc.message,
-            "error_field": exc.field,
+            "error_field": forms.error_field(exc),
         }
         return render(request, "clinic/intake.html", context, user=user, status_code=422)
     return redirect(f"/clinic/intakes/{stored.id}")
@@ -166,6 +150,7 @@ def screening_page(
         "plans": intake_plans,
         "letters": documents.referrals(uow, actor, intake_id),
         "letter_due": screening.disposition in documents.LETTER_REASONS,
+        "methods": kb.methods,
     }
     return render(request, "clinic/screening.html", context, user=user)
 

@@ -1,26 +1,17 @@
-"""The intake form: plain-words labels for every Intake v1 field, and the form-to-payload parse.
+"""The clinic intake form's plain-words labels for the Intake v1 fields.
 
 `FINDING_GROUPS` labels every finding code of the Intake v1 contract in plain words, grouped
-the way a clinician asks about them; a test checks that no code is left out. `intake_payload`
-turns the posted form into an Intake v1 object (JSON types); values that are not numbers are
-an `InputError` naming the intake field, the rest is validated by `parse_intake` in the service.
+the way a clinician asks about them; a test checks that no code is left out. The posted form
+is read by the one form mapper, `acuback.web.forms` (fields named by their intake paths).
 """
 
 from __future__ import annotations
-
-from typing import Any
-
-from starlette.datastructures import FormData
-
-from acuback.errors import InputError
 
 __all__ = [
     "FINDING_GROUPS",
     "REGION_LABELS",
     "SIDE_LABELS",
     "STARTBACK_ANSWERS",
-    "form_values",
-    "intake_payload",
 ]
 
 REGION_LABELS = {"lower_back": "Lower back", "upper_back": "Upper back", "neck": "Neck"}
@@ -118,82 +109,3 @@ FINDING_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ),
     ),
 )
-
-_TEXT = (
-    "age",
-    "sex",
-    "pain_side",
-    "onset_weeks",
-    "nrs",
-    "pregnancy_weeks",
-    "medications",
-    "expectation",
-    "prior_acupuncture",
-    *(f"sb{i}" for i in range(1, 10)),
-)
-_LISTS = ("pain_regions", "findings", "diagnoses", "leg")
-
-
-def form_values(form: FormData) -> dict[str, Any]:
-    """What the user typed, to show again in a re-rendered form."""
-    values: dict[str, Any] = {}
-    for name in _TEXT:
-        raw = form.get(name)
-        values[name] = raw.strip() if isinstance(raw, str) else ""
-    for name in _LISTS:
-        values[name] = [v for v in form.getlist(name) if isinstance(v, str)]
-    return values
-
-
-def _number(values: dict[str, Any], name: str, field: str, whole: bool = True) -> Any:
-    text = values[name]
-    if text == "":
-        return None
-    try:
-        return int(text) if whole else float(text)
-    except ValueError:
-        kind = "a whole number" if whole else "a number"
-        raise InputError(field, f"{text!r} is not {kind}") from None
-
-
-def _startback(values: dict[str, Any]) -> list[Any] | None:
-    answers = [values[f"sb{i}"] for i in range(1, 10)]
-    if not any(answers):
-        return None
-    if not all(answers):
-        missing = ", ".join(str(i + 1) for i, a in enumerate(answers) if not a)
-        raise InputError(
-            "startback", f"answer all nine STarT Back items or none (missing {missing})"
-        )
-    return [a == "yes" for a in answers[:8]] + [answers[8]]
-
-
-def intake_payload(values: dict[str, Any]) -> dict[str, Any]:
-    """An Intake v1 object from the form values (see `form_values`)."""
-    pain: dict[str, Any] = {
-        "regions": values["pain_regions"],
-        "side": values["pain_side"] or "central",
-        "onset_weeks": _number(values, "onset_weeks", "pain.onset_weeks", whole=False),
-        "nrs": _number(values, "nrs", "pain.nrs"),
-    }
-    for sign in ("radiates_below_knee", "leg_numbness", "leg_weakness"):
-        pain[sign] = sign in values["leg"]
-    payload: dict[str, Any] = {
-        "age": _number(values, "age", "age"),
-        "sex": values["sex"],
-        "pain": {key: value for key, value in pain.items() if value is not None},
-        "diagnoses": values["diagnoses"],
-        "findings": values["findings"],
-        "pregnancy_weeks": _number(values, "pregnancy_weeks", "pregnancy_weeks"),
-        "medications": [
-            line.strip() for line in values["medications"].splitlines() if line.strip()
-        ],
-        "expectation": _number(values, "expectation", "expectation"),
-        "prior_acupuncture": {"yes": True, "no": False}.get(values["prior_acupuncture"]),
-        "startback": _startback(values),
-    }
-    if payload["age"] is None:
-        del payload["age"]  # parse_intake then says "age: is required"
-    if not payload["sex"]:
-        del payload["sex"]
-    return payload

@@ -17,11 +17,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 
-from acuback.clinical import FINDINGS
 from acuback.clinical.instruments import Instrument, load_instruments
-from acuback.clinical.intake import STARTBACK_ITEM9
 from acuback.errors import InputError, NotFound
 from acuback.knowledge import load_knowledge
 from acuback.records import Appointment, UnitOfWork, User
@@ -34,9 +31,10 @@ from acuback.services.portal_visits import course_progress
 from acuback.services.questionnaires import submit_questionnaires as submit_answers
 from acuback.services.schedule import list_patient_appointments, split_visits
 from acuback.services.scheduling import clinic_calendar
+from acuback.web import forms
 from acuback.web.deps import ClinicPolicy, UoW
 from acuback.web.views.charts import session_pain
-from acuback.web.views.clinic_common import FormFields, PageRoute, actor_of, field, require_roles
+from acuback.web.views.clinic_common import FormFields, PageRoute, actor_of, plain, require_roles
 from acuback.web.views.figures import body_map, progress_figure
 from acuback.web.views.templating import render
 
@@ -77,72 +75,38 @@ def _patient(uow: UnitOfWork, user: User) -> tuple[Actor, int]:
 # ----- questionnaires -------------------------------------------------------------------------
 
 
-def _int(form: FormData, name: str, low: int, high: int) -> int | None:
-    text = field(form, name)
-    if not text:
-        return None
-    if not text.isdigit() or not low <= int(text) <= high:
-        raise InputError(name, f"{text!r} is not a whole number from {low} to {high}")
-    return int(text)
-
-
-def _all_or_none(form: FormData, names: list[str], what: str) -> list[str] | None:
-    given = [field(form, name) for name in names]
-    if not any(given):
-        return None
-    for name, value in zip(names, given, strict=True):
-        if not value:
-            raise InputError(name, f"answer every {what} question, or none of them")
-    return given
-
-
 def paper_only() -> list[Instrument]:
     """Instruments a patient cannot answer in the portal: their item wording is licensed and
     not shipped, so the portal could show only numbers (the RMDQ, the ODI)."""
     return [spec for spec in load_instruments().instruments if not spec.patient_form]
 
 
-def questionnaire_answers(form: FormData) -> dict[str, Any]:
+def questionnaire_answers(fields: forms.Fields) -> tuple[dict[str, Any], list[str]]:
     """The instruments answered on the form, as the responses `score()` reads (the use case
-    scores them)."""
+    scores them), and the red-flag findings ticked. Pain now is the intake's `pain.nrs`, and
+    STarT Back the intake's `startback.1` to `.9`, read by the one form mapper."""
     answers: dict[str, Any] = {}
-    nrs = _int(form, "nrs", 0, 10)
+    findings, nrs = forms.follow_up_fields(fields)
     if nrs is not None:
         answers["nrs"] = nrs
     peg_names = [f"peg.{i}" for i in (1, 2, 3)]
-    if _all_or_none(form, peg_names, "PEG") is not None:
-        answers["peg"] = [_int(form, name, 0, 10) for name in peg_names]
+    if forms.all_or_none(fields, peg_names, "PEG") is not None:
+        answers["peg"] = [forms.whole(fields, name, 0, 10) for name in peg_names]
     for spec in paper_only():
-        if field(form, f"{spec.id}.include") or form.getlist(spec.id):
+        if forms.text(fields, f"{spec.id}.include") or forms.texts(fields, spec.id):
             raise InputError(spec.id, f"the {spec.short_name} is not answered here: {_PAPER}")
-    start_names = [f"startback.{i}" for i in range(1, 10)]
-    given = _all_or_none(form, start_names, "STarT Back")
-    if given is not None:
-        if given[8] not in STARTBACK_ITEM9:
-            raise InputError("startback.9", f"{given[8]!r} is not an answer", STARTBACK_ITEM9)
-        for name, value in zip(start_names[:8], given[:8], strict=True):
-            if value not in ("yes", "no"):
-                raise InputError(name, f"{value!r} is not an answer", ("yes", "no"))
-        answers["startback"] = [value == "yes" for value in given[:8]] + [given[8]]
-    return answers
+    startback = forms.startback(fields)
+    if startback is not None:
+        answers["startback"] = startback
+    return answers, findings
 
 
-def _red_flags(form: FormData) -> list[str]:
-    findings = [v for v in form.getlist("findings") if isinstance(v, str) and v]
-    for value in findings:
-        if value not in FINDINGS:
-            raise InputError("findings", f"{value!r} is not a question of this form")
-    return findings
-
-
-def _form_again(request: Request, user: User, form: FormData, exc: InputError) -> Response:
+def _form_again(request: Request, user: User, fields: forms.Fields, exc: InputError) -> Response:
     """The questionnaire form again with what the patient typed and the field named, 422."""
-    typed: dict[str, Any] = {key: field(form, key) for key in form}
-    typed |= {"findings": form.getlist("findings")}
     context = {
-        "form": typed,
-        "error": f"{exc.field}: {exc.problem}",
-        "error_field": exc.field,
+        "form": forms.typed(fields),
+        "error": exc.message,
+        "error_field": forms.error_field(exc),
         "paper_only": paper_only(),
     }
     return render(request, "portal/questionnaires.html", context, user=user, status_code=422)
@@ -160,18 +124,19 @@ def submit_questionnaires(
     request: Request, uow: UoW, user: PatientUser, policy: ClinicPolicy, form: FormFields
 ) -> Response:
     actor, patient_id = _patient(uow, user)
+    fields = plain(form)
     try:
-        answers = questionnaire_answers(form)
-        findings = _red_flags(form)
+        answers, findings = questionnaire_answers(fields)
         result = submit_answers(uow, actor, patient_id, answers, findings, policy=policy)
     except InputError as exc:
-        return _form_again(request, user, form, exc)
+        return _form_again(request, user, fields, exc)
     context: dict[str, Any] = {
         "stored": list(result.stored),
         "findings": list(result.findings),
         "screening": result.screening,
         "not_sent": result.not_sent,
         "told": result.told,
+        "names": {spec.id: spec.short_name for spec in load_instruments().instruments},
     }
     return render(request, "portal/questionnaires_done.html", context, user=user)
 

@@ -8,19 +8,19 @@ is the anonymous session cookie that carries the form's CSRF token.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.datastructures import FormData
 
 from acuback.clinical import ScreeningResult, parse_intake, screen
 from acuback.errors import InputError, NotFound
 from acuback.knowledge import KnowledgeBase, load_education, load_knowledge, page_for_disposition
-from acuback.web.views.clinic_common import FormFields, PageRoute, PageUser, field
+from acuback.web import forms
+from acuback.web.security.sessions import CSRF_FIELD
+from acuback.web.views.clinic_common import FormFields, PageRoute, PageUser, plain
 from acuback.web.views.templating import render
 
 __all__ = [
@@ -28,7 +28,6 @@ __all__ = [
     "PlainConstraint",
     "contradictions",
     "error_words",
-    "form_error_field",
     "intake_from_form",
     "medicine_lines",
     "plain_constraints",
@@ -51,7 +50,6 @@ FORM_LABELS: Mapping[str, str] = {
     "diagnoses": "A diagnosis you already have",
     "prior_acupuncture": "Acupuncture before",
 }
-_LEG_SIGNS = ("pain.radiates_below_knee", "pain.leg_numbness", "pain.leg_weakness")
 _REGION_WORDS = {
     "lower_back": "the lower back",
     "upper_back": "the upper back",
@@ -77,79 +75,40 @@ _INSTEAD = (
 _LIST_AT_MOST = 12  # longer point lists are summarised (the regions already say where)
 
 
-# ----- the self-check form -> Intake v1 -------------------------------------------------------
+# ----- the self-check form -> Intake v1 (acuback.web.forms) ---------------------------------
+
+_PAGE_FIELDS = (CSRF_FIELD, "pregnant")  # the self-check's own fields, besides the intake's
 
 
-def _number(form: FormData, name: str, kind: type[int] | type[float], words: str) -> Any:
-    text = field(form, name)
-    if not text:
-        return None
-    try:
-        return kind(text.replace(",", "."))
-    except ValueError:
-        raise InputError(name, f"{text!r} is not {words}") from None
-
-
-def intake_from_form(form: FormData) -> dict[str, Any]:
+def intake_from_form(fields: forms.Fields) -> dict[str, Any]:
     """Intake v1 (a JSON-like dict) from the self-check form; `InputError` names the field.
 
-    Field names are the intake paths (`pain.nrs`); a ticked box is yes. An empty field is
-    left out so that `parse_intake` says it is required.
+    The form mapper reads the intake fields; this page adds its pregnancy question: any weeks
+    of pregnancy count as pregnancy, whatever the radio says (a contradiction is never
+    resolved toward the less safe reading; `contradictions` says so to the visitor).
     """
-    pain: dict[str, Any] = {"regions": [v for v in form.getlist("pain.regions") if v]}
-    for name, kind, words in (
-        ("pain.onset_weeks", float, "a number of weeks"),
-        ("pain.nrs", int, "a whole number from 0 to 10"),
-    ):
-        value = _number(form, name, kind, words)
-        if value is not None:
-            pain[name.removeprefix("pain.")] = value
-    if field(form, "pain.side"):
-        pain["side"] = field(form, "pain.side")
-    for name in _LEG_SIGNS:
-        pain[name.removeprefix("pain.")] = bool(field(form, name))
-    intake: dict[str, Any] = {"pain": pain, "findings": [v for v in form.getlist("findings") if v]}
-    age = _number(form, "age", int, "a whole number of years")
-    if age is not None:
-        intake["age"] = age
-    if field(form, "sex"):
-        intake["sex"] = field(form, "sex")
-    # any weeks of pregnancy count as pregnancy, whatever the radio says: a contradiction is
-    # never resolved toward the less safe reading (`contradictions` says so to the visitor)
-    weeks = _number(form, "pregnancy_weeks", int, "a whole number of weeks")
-    if weeks is not None:
-        intake["pregnancy_weeks"] = weeks
-    elif field(form, "pregnant") == "yes":
+    intake = forms.intake_fields(fields, also=_PAGE_FIELDS)
+    if intake["pregnancy_weeks"] is None and forms.text(fields, "pregnant") == "yes":
         raise InputError("pregnancy_weeks", "say how many weeks pregnant you are (a guess is fine)")
-    intake["diagnoses"] = [v for v in form.getlist("diagnoses") if isinstance(v, str) and v]
-    medicines = field(form, "medications")
-    intake["medications"] = [line.strip() for line in medicines.splitlines() if line.strip()]
-    prior = field(form, "prior_acupuncture")
-    intake["prior_acupuncture"] = {"yes": True, "no": False}.get(prior)
     return intake
 
 
-def contradictions(form: FormData) -> list[str]:
+def contradictions(fields: forms.Fields) -> list[str]:
     """Answers that disagree, in plain words, with the safer reading the check used."""
     said: list[str] = []
-    weeks = field(form, "pregnancy_weeks")
-    if weeks and field(form, "pregnant") != "yes":
+    weeks = forms.text(fields, "pregnancy_weeks")
+    if weeks and forms.text(fields, "pregnant") != "yes":
         said.append(
             f"You answered that you are not pregnant, but you also gave {weeks} weeks of "
             "pregnancy. To be safe, this check has counted you as pregnant. If you are not "
             "pregnant, empty the weeks box and check again."
         )
-    if weeks and field(form, "sex") == "male":
+    if weeks and forms.text(fields, "sex") == "male":
         said.append(
             f"You chose male and also gave {weeks} weeks of pregnancy. To be safe, this check "
             "has counted the pregnancy."
         )
     return said
-
-
-def form_error_field(error: InputError) -> str:
-    """The form field an intake error points at (`findings[2]` -> `findings`)."""
-    return re.sub(r"\[\d+\]$", "", error.field)
 
 
 # What each field accepts, in the visitor's words (the intake's own messages are technical).
@@ -165,12 +124,12 @@ _ACCEPTS = {
 
 def error_words(error: InputError) -> str:
     """`Label: what is wrong` in plain words, naming the field as the form shows it."""
-    name = form_error_field(error)
+    name = forms.error_field(error)
     label = FORM_LABELS.get(name, name)
     if error.problem == "is required":
         return f"{label}: please answer this question"
-    if name in _ACCEPTS:
-        return f"{label}: {_ACCEPTS[name]}"
+    if name in _ACCEPTS:  # what was wrong (the form mapper's words), then what is accepted
+        return f"{label}: {error.problem}; {_ACCEPTS[name]}"
     return f"{label}: {error.problem}"
 
 
@@ -311,30 +270,23 @@ def self_check_form(request: Request, user: PageUser) -> Response:
     return render(request, "public/self_check.html", context, user=user)
 
 
-def _typed(form: FormData) -> dict[str, Any]:
-    """What the visitor typed, to fill the form again (lists for the boxes ticked)."""
-    typed: dict[str, Any] = {key: field(form, key) for key in form}
-    for name in ("pain.regions", "findings", "diagnoses"):
-        typed[name] = [v for v in form.getlist(name) if isinstance(v, str)]
-    return typed
-
-
 @router.post("/self-check")
 def self_check(request: Request, user: PageUser, form: FormFields) -> Response:
     kb = load_knowledge()
+    fields = plain(form)
     try:
-        intake = parse_intake(intake_from_form(form), conditions=kb.conditions)
+        intake = parse_intake(intake_from_form(fields), conditions=kb.conditions)
     except InputError as exc:
         context = {
-            "form": _typed(form),
+            "form": forms.typed(fields),
             "labels": FORM_LABELS,
             "error": error_words(exc),
-            "error_field": form_error_field(exc),
+            "error_field": forms.error_field(exc),
             "conditions": _conditions(kb),
         }
         return render(request, "public/self_check.html", context, user=user, status_code=422)
     result = screen(intake, kb)
-    context = {**_result_context(result, kb), "contradictions": contradictions(form)}
+    context = {**_result_context(result, kb), "contradictions": contradictions(fields)}
     return render(request, "public/self_check_result.html", context, user=user)
 
 
