@@ -17,7 +17,7 @@ from acuback.errors import InputError
 
 if TYPE_CHECKING:
     from acuback.clinical.intake import Intake
-    from acuback.clinical.planning import Plan
+    from acuback.clinical.plan_model import Plan
     from acuback.clinical.screening import ScreeningResult
     from acuback.clinical.screening_rules import Policy
 

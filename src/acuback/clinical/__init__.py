@@ -8,11 +8,9 @@ from acuback.clinical.instruments import (
     Instrument,
     InstrumentCatalog,
     InstrumentId,
-    Score,
     VisitRule,
     instrument,
     load_instruments,
-    score,
 )
 from acuback.clinical.intake import FINDINGS, Intake, parse_intake
 from acuback.clinical.medications import MedicationReading, match_medications, read_medications
@@ -26,7 +24,9 @@ from acuback.clinical.outcomes import (
     check_visit_coverage,
     classify_response,
 )
-from acuback.clinical.planning import Plan, plan
+from acuback.clinical.plan_model import Plan
+from acuback.clinical.planning import plan
+from acuback.clinical.scoring import Score, score
 from acuback.clinical.screening import Constraints, Reason, ScreeningResult, screen
 from acuback.clinical.screening_rules import Policy, parse_policy
 
