@@ -3,6 +3,7 @@
 Pure functions over the knowledge base and packaged data; nothing is read at import.
 """
 
+from acuback.clinical.coverage import CoverageDecision, check_visit_coverage
 from acuback.clinical.instruments import (
     INSTRUMENT_IDS,
     Instrument,
@@ -15,13 +16,11 @@ from acuback.clinical.instruments import (
 from acuback.clinical.intake import FINDINGS, Intake, parse_intake
 from acuback.clinical.medications import MedicationReading, match_medications, read_medications
 from acuback.clinical.outcomes import (
-    CoverageDecision,
     Measurement,
     ResponderResult,
     Trajectory,
     Verdict,
     assess_trajectory,
-    check_visit_coverage,
     classify_response,
 )
 from acuback.clinical.plan_model import Plan

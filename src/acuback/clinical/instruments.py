@@ -130,7 +130,7 @@ class Instrument(_Frozen):
 
 
 class VisitRule(_Frozen):
-    """A payer's limit on visits (Medicare NCD 30.3.3); see `outcomes.check_visit_coverage`."""
+    """A payer's limit on visits (Medicare NCD 30.3.3); see `coverage.check_visit_coverage`."""
 
     id: str
     name: str
