@@ -21,6 +21,7 @@ import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -199,13 +200,14 @@ def trial_benchmarks(instrument: str) -> tuple[ArmBenchmark, ...]:
     return tuple(out)
 
 
-def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) -> object:
-    """Dot-and-whisker figure: trial arms and the clinic on one improvement axis, with caveat."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+_Dot = tuple[str, float, tuple[float, float] | None, bool]  # label, estimate, CI, the clinic
 
-    factor = _PAIN_SCALE.get(summary.instrument, 1.0)
-    rows = [(b.label, b.improvement, b.ci, False) for b in benchmarks]
+
+def _dots(
+    summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...], factor: float
+) -> list[_Dot]:
+    """The trial arms, then the clinic on the arms' scale (NRS/PEG x `factor`)."""
+    rows: list[_Dot] = [(b.label, b.improvement, b.ci, False) for b in benchmarks]
     clinic_ci = None if summary.ci is None else (summary.ci[0] * factor, summary.ci[1] * factor)
     rows.append(
         (
@@ -215,11 +217,10 @@ def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) 
             True,
         )
     )
-    n = len(rows)
-    height = 2.5 + 0.36 * n  # inches: 1.0 above the axes, 1.5 below for axis label and notes
-    fig = Figure(figsize=(9.5, height))
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.34, 1.5 / height, 0.62, (height - 2.5) / height))
+    return rows
+
+
+def _draw_dots(ax: Any, rows: list[_Dot]) -> None:
     for y, (label, est, ci, mine) in enumerate(rows):
         colour = "#b5470b" if mine else "#1f4e79"
         if ci is not None:
@@ -235,6 +236,9 @@ def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) 
             fontsize=9,
             fontweight="bold" if mine else "normal",
         )
+
+
+def _clinic_axis(ax: Any, n: int, instrument: str, factor: float) -> None:
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_yticks([])
     ax.axvline(0, color="#6b6b6b", lw=0.8)
@@ -243,9 +247,15 @@ def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) 
     scale = (
         "improvement on a 0-100 pain scale (clinic NRS/PEG x 10)"
         if factor != 1
-        else f"improvement in {summary.instrument.upper()} points"
+        else f"improvement in {instrument.upper()} points"
     )
     ax.set_xlabel(f"Mean {scale}; higher = better; lines = 95% CI", fontsize=9)
+
+
+def _clinic_texts(
+    fig: Any, summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...], height: float
+) -> None:
+    """The title, the clinic's responder rate and the notes ending with the caveat."""
     lo, hi = summary.responder_ci
     inch = 1 / height
     fig.text(
@@ -271,4 +281,21 @@ def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) 
     fig.text(
         0.02, 0.85 * inch, "\n".join(notes), fontsize=8.5, color="#7a1f1f", va="top", wrap=True
     )
+
+
+def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) -> object:
+    """Dot-and-whisker figure: trial arms and the clinic on one improvement axis, with caveat."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    factor = _PAIN_SCALE.get(summary.instrument, 1.0)
+    rows = _dots(summary, benchmarks, factor)
+    n = len(rows)
+    height = 2.5 + 0.36 * n  # inches: 1.0 above the axes, 1.5 below for axis label and notes
+    fig = Figure(figsize=(9.5, height))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.34, 1.5 / height, 0.62, (height - 2.5) / height))
+    _draw_dots(ax, rows)
+    _clinic_axis(ax, n, summary.instrument, factor)
+    _clinic_texts(fig, summary, benchmarks, height)
     return fig
