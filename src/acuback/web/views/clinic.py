@@ -171,7 +171,7 @@ def create_patient(request: Request, uow: UoW, user: Staff, form: FormFields) ->
     return redirect(f"/clinic/patients/{patient.id}")
 
 
-def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
+def _intake_and_plan_entries(record: ClinicalRecord) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for intake in record.intakes:
         at = intake.submitted_at or datetime.now(UTC)
@@ -202,6 +202,12 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
                 at,
             )
         )
+    return entries
+
+
+def _treatment_entries(record: ClinicalRecord) -> list[TimelineEntry]:
+    """Sessions, outcomes and adverse events."""
+    entries: list[TimelineEntry] = []
     for chart in record.charts:
         pain = (
             f"pain {chart.pain_before} → {chart.pain_after}"
@@ -240,6 +246,11 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
                 event.occurred_at,
             )
         )
+    return entries
+
+
+def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
+    entries = _intake_and_plan_entries(record) + _treatment_entries(record)
     return sorted(entries, key=_moment, reverse=True)
 
 
