@@ -165,8 +165,10 @@ def _clinic_part(clinic_text: str, instrument: str) -> tuple[str, object, dict[s
         parse_outcome_csv,
         trial_benchmarks,
     )
+    from acuback.services.research import clinic_scales
 
-    summary = clinic_summary(parse_outcome_csv(clinic_text), instrument)
+    scales = clinic_scales()
+    summary = clinic_summary(parse_outcome_csv(clinic_text, scales), instrument, scales)
     figure = clinic_figure(summary, trial_benchmarks(summary.instrument))
     data = {
         "instrument": summary.instrument,
