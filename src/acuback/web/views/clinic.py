@@ -20,6 +20,7 @@ from acuback.clinical.scheduling import local_day_bounds
 from acuback.clinical.screening_rules import Policy
 from acuback.errors import InputError
 from acuback.records import Patient, UnitOfWork
+from acuback.records.vocabulary import SEXES
 from acuback.services import Actor, can, people, schedule
 from acuback.services import dashboard as dashboard_service
 from acuback.services.patient_record import ClinicalRecord
@@ -141,7 +142,7 @@ def patient_list(
 
 @router.get("/patients/new")
 def new_patient_form(request: Request, user: Staff) -> Response:
-    context = {"values": dict.fromkeys(_PATIENT_FIELDS, ""), "sexes": ("female", "male", "other")}
+    context = {"values": dict.fromkeys(_PATIENT_FIELDS, ""), "sexes": SEXES}
     return render(request, "clinic/patient_new.html", context, user=user)
 
 
@@ -163,7 +164,7 @@ def create_patient(request: Request, uow: UoW, user: Staff, form: FormFields) ->
     except InputError as exc:
         context = {
             "values": values,
-            "sexes": ("female", "male", "other"),
+            "sexes": SEXES,
             "error": exc.message,
             "error_field": exc.field,
         }
