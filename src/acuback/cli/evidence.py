@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import typer
 
@@ -157,7 +157,20 @@ def trials_command(as_json: bool = JsonOption) -> None:
     emit(data, as_json, render)
 
 
-def _clinic_part(clinic_text: str, instrument: str) -> tuple[str, object, dict[str, Any]]:
+class _ClinicJson(TypedDict):
+    """The clinic's summary in the report's output."""
+
+    instrument: str
+    n_patients: int
+    mean_improvement: float
+    ci: tuple[float, float] | None
+    responders: int
+    responder_rate: float
+    responder_ci: tuple[float, float]
+    responder_rule: str
+
+
+def _clinic_part(clinic_text: str, instrument: str) -> tuple[str, object, _ClinicJson]:
     """The clinic's figure (its file stem and the figure) and its summary for the output."""
     from acuback.evidence.clinic import (
         clinic_figure,
@@ -170,7 +183,7 @@ def _clinic_part(clinic_text: str, instrument: str) -> tuple[str, object, dict[s
     scales = clinic_scales()
     summary = clinic_summary(parse_outcome_csv(clinic_text, scales), instrument, scales)
     figure = clinic_figure(summary, trial_benchmarks(summary.instrument))
-    data = {
+    data: _ClinicJson = {
         "instrument": summary.instrument,
         "n_patients": summary.n_patients,
         "mean_improvement": summary.mean_improvement,
@@ -201,11 +214,16 @@ _VERSUS = {
 
 
 def _render_report(
-    rep: EvidenceReport, data: dict[str, Any], comparator: str, outcome: str, timepoint: str
+    rep: EvidenceReport,
+    clinic: _ClinicJson | None,
+    files: list[str],
+    comparator: str,
+    outcome: str,
+    timepoint: str,
 ) -> str:
     versus = _VERSUS.get(comparator, comparator)
     head = f"Acupuncture versus {versus}: {outcome}, {timepoint.replace('_', ' ')}"
-    lines = [head, "Mean difference, positive favours acupuncture; " + str(data["scale"])]
+    lines = [head, "Mean difference, positive favours acupuncture; " + str(rep.data["scale"])]
     if rep.pooled is None:
         lines.append("No pooled estimate.")
     else:
@@ -213,8 +231,8 @@ def _render_report(
         for t in rep.data["trials"]:
             lines.append(f"  {t['study']}: {t['md']:.2f} (SE {t['se']:.2f})")
     lines.extend(rep.notes)
-    if "clinic" in data:
-        c = data["clinic"]
+    if clinic is not None:
+        c = clinic
         ci = "n/a" if c["ci"] is None else f"{c['ci'][0]:.2f} to {c['ci'][1]:.2f}"
         lines.append(
             f"Clinic ({c['instrument']}, n = {c['n_patients']}): mean improvement "
@@ -222,7 +240,7 @@ def _render_report(
             f"/{c['n_patients']} ({c['responder_rate']:.0%}, 95% CI "
             f"{c['responder_ci'][0]:.0%} to {c['responder_ci'][1]:.0%})"
         )
-    lines.extend(f"wrote {f}" for f in data["files"])
+    lines.extend(f"wrote {f}" for f in files)
     return "\n".join(lines)
 
 
@@ -253,12 +271,19 @@ def report_command(
     )
     figures = dict(rep.figures)
     data = dict(rep.data)
+    clinic_json = None
     if clinic_text is not None:
-        stem, figure, data["clinic"] = _clinic_part(clinic_text, instrument)
+        stem, figure, clinic_json = _clinic_part(clinic_text, instrument)
         figures[stem] = figure
-    data["files"] = _write_figures(figures, out)
+        data["clinic"] = clinic_json
+    files = _write_figures(figures, out)
+    data["files"] = files
     data["notes"] = list(rep.notes)
-    emit(data, as_json, lambda: _render_report(rep, data, comparator, outcome, timepoint))
+    emit(
+        data,
+        as_json,
+        lambda: _render_report(rep, clinic_json, files, comparator, outcome, timepoint),
+    )
 
 
 def register(app: typer.Typer) -> None:

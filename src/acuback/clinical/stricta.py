@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from statistics import mean
-from typing import Any
+from typing import Any, TypedDict
 
-__all__ = ["NOT_RECORDED", "stricta_items"]
+__all__ = ["NOT_RECORDED", "PointUse", "point_frequency", "stricta_items"]
 
 NOT_RECORDED = "Not recorded in the plan or the charts."
 
@@ -29,7 +29,16 @@ def _needles(charts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [n for c in charts for n in c.get("needles") or ()]
 
 
-def point_frequency(charts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+class PointUse(TypedDict):
+    """A point across the signed sessions: its sides, sessions and depth range."""
+
+    point: str
+    sessions: int
+    sides: list[str]
+    depth_mm: list[float]
+
+
+def point_frequency(charts: Sequence[Mapping[str, Any]]) -> list[PointUse]:
     """Each point used, with its sides and the number of sessions it was needled in."""
     sessions: Counter[str] = Counter()
     sides: dict[str, set[str]] = {}

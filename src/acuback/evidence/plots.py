@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 
@@ -118,7 +118,13 @@ def _forest_axes(n: int, labels: ForestLabels) -> _ForestAxes:
     return _ForestAxes(fig, ax_l, ax, ax_r, height, note_in)
 
 
-def _text_style(r: ForestRow) -> dict[str, Any]:
+class _TextStyle(TypedDict):
+    fontsize: float
+    fontweight: str
+    color: str
+
+
+def _text_style(r: ForestRow) -> _TextStyle:
     return {
         "fontsize": 9.5 if r.kind != "text" else 8.5,
         "fontweight": "bold" if r.bold else "normal",
