@@ -14,7 +14,15 @@ from acuback.evidence.pooling import PooledResult
 from acuback.evidence.tau2 import Method
 from acuback.evidence.trials import AnalysisResult, TrialArm, contrasts, run_analysis
 
-__all__ = ["ArmJson", "ContextRow", "EvidenceReport", "TrialRow", "build_report"]
+__all__ = [
+    "ArmJson",
+    "ContextRow",
+    "EvidenceReport",
+    "ExcludedJson",
+    "ReportData",
+    "TrialRow",
+    "build_report",
+]
 
 _COMPARATOR_TEXT = {
     "sham": "sham acupuncture",
@@ -26,11 +34,32 @@ _COMPARATOR_TEXT = {
 _FAVOURS = {"sham": "sham", "none": "no acupuncture", "usual": "usual care"}
 
 
+class ExcludedJson(TypedDict):
+    trial: str
+    reason: str
+
+
+class ReportData(TypedDict):
+    """The report's JSON: the question, the pooled numbers (`PooledResult.as_dict`), the trials
+    pooled and left out, and the published contrasts for context."""
+
+    comparator: str
+    outcome: str
+    timepoint: str
+    scale: str
+    direction: str
+    pooled: dict[str, Any] | None
+    trials: list[TrialRow]
+    excluded: list[ExcludedJson]
+    published_context: list[ContextRow]
+    message: str
+
+
 @dataclass(frozen=True)
 class EvidenceReport:
     """JSON-ready `data`, figures by file stem, and notes for the reader."""
 
-    data: dict[str, Any]
+    data: ReportData
     pooled: PooledResult | None = None
     figures: dict[str, object] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
@@ -144,7 +173,7 @@ def build_report(
         for arm in pair
         if "derived" in arm.note.lower()
     ]
-    data: dict[str, Any] = {
+    data: ReportData = {
         "comparator": comparator,
         "outcome": outcome,
         "timepoint": timepoint,

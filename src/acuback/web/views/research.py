@@ -45,6 +45,7 @@ from acuback.web.views.templating import render
 
 if TYPE_CHECKING:
     from acuback.evidence.clinic import ClinicSummary
+    from acuback.evidence.report import ReportData
 
 __all__ = [
     "CLINIC_INSTRUMENTS",
@@ -105,7 +106,7 @@ def evidence_rows() -> tuple[AnalysisRow, ...]:
 @lru_cache(maxsize=16)
 def _report(
     comparator: str, outcome: str, timepoint: str
-) -> tuple[dict[str, Any], str, tuple[str, ...]]:
+) -> tuple[ReportData, str, tuple[str, ...]]:
     """The report data, its forest plot as inline SVG ('' when none) and its notes."""
     from acuback.evidence.plots import figure_bytes
     from acuback.evidence.report import build_report
