@@ -49,9 +49,9 @@ from acuback.clinical.sides import PointSide, needles_at, point_side
 from acuback.knowledge import KnowledgeBase, Point, load_knowledge
 from acuback.knowledge.models import POSITION_FLAG_KINDS
 
-__all__ = ["plan"]
+__all__ = ["TREATING", "plan"]
 
-TREATING = ("caution", "proceed")
+TREATING = ("caution", "proceed")  # the dispositions under which points are planned
 
 
 # ----- safety checks --------------------------------------------------------------------------
