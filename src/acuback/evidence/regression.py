@@ -163,6 +163,14 @@ def _residual(y: Array, v: Array, x: Array, tau2: float, method: Method) -> _Res
     return _Residual(qe, 100 * tau2 / (tau2 + s2), tau2 / s2 + 1, r2)
 
 
+def _p_and_crit(stat: Array, df: int | None, level: float) -> tuple[Array, float]:
+    """Two-sided p-values and the CI's critical value: t on `df` degrees, or z without."""
+    alpha = 1 - level / 100
+    if df:
+        return 2 * stats.t.sf(np.abs(stat), df), float(stats.t.ppf(1 - alpha / 2, df))
+    return 2 * stats.norm.sf(np.abs(stat)), float(stats.norm.ppf(1 - alpha / 2))
+
+
 def meta_regression(
     yi: Array | list[float],
     vi: Array | list[float],
@@ -190,12 +198,8 @@ def meta_regression(
     vb = xtwx_inv * (s2w if hk else 1.0)
     se = np.sqrt(np.diag(vb))
     stat = b / se
-    alpha = 1 - level / 100
     df = k - p if hk else None
-    if df:
-        pval, crit = 2 * stats.t.sf(np.abs(stat), df), stats.t.ppf(1 - alpha / 2, df)
-    else:
-        pval, crit = 2 * stats.norm.sf(np.abs(stat)), stats.norm.ppf(1 - alpha / 2)
+    pval, crit = _p_and_crit(stat, df, level)
     qm = float(b[1:] @ np.linalg.solve(vb[1:, 1:], b[1:]))
     qm_df = p - 1
     qm_p = float(stats.f.sf(qm / qm_df, qm_df, df) if df else stats.chi2.sf(qm, qm_df))
