@@ -36,7 +36,8 @@ import httpx
 from sqlalchemy import Engine, event, func, insert, select, text
 
 from acuback.clinical.intake import FINDINGS, PAIN_REGIONS, SEXES, SIDES, parse_intake
-from acuback.clinical.planning import Plan, plan
+from acuback.clinical.plan_model import Plan
+from acuback.clinical.planning import plan
 from acuback.clinical.screening import screen
 from acuback.knowledge import load_knowledge
 from acuback.records.tables import (

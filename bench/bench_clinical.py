@@ -34,7 +34,8 @@ from acuback.clinical.intake import (
 )
 from acuback.clinical.medications import _near_miss, _read_entry
 from acuback.clinical.placement import point_regions
-from acuback.clinical.planning import Plan, plan
+from acuback.clinical.plan_model import Plan
+from acuback.clinical.planning import plan
 from acuback.clinical.screening import screen
 from acuback.knowledge import KnowledgeBase, load_knowledge
 

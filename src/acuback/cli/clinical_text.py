@@ -11,7 +11,7 @@ from acuback.errors import InputError
 
 if TYPE_CHECKING:
     from acuback.clinical.intake import Intake
-    from acuback.clinical.planning import Plan
+    from acuback.clinical.plan_model import Plan
     from acuback.clinical.screening import ScreeningResult
 
 __all__ = ["dump", "plan_lines", "read_intake", "screening_lines"]

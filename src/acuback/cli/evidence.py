@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import typer
 
@@ -15,6 +15,7 @@ from acuback.errors import InputError
 
 if TYPE_CHECKING:
     from acuback.evidence.pooling import PooledResult
+    from acuback.evidence.report import EvidenceReport
 
 __all__ = ["register"]
 
@@ -156,6 +157,93 @@ def trials_command(as_json: bool = JsonOption) -> None:
     emit(data, as_json, render)
 
 
+class _ClinicJson(TypedDict):
+    """The clinic's summary in the report's output."""
+
+    instrument: str
+    n_patients: int
+    mean_improvement: float
+    ci: tuple[float, float] | None
+    responders: int
+    responder_rate: float
+    responder_ci: tuple[float, float]
+    responder_rule: str
+
+
+def _clinic_part(clinic_text: str, instrument: str) -> tuple[str, object, _ClinicJson]:
+    """The clinic's figure (its file stem and the figure) and its summary for the output."""
+    from acuback.evidence.clinic import (
+        clinic_figure,
+        clinic_summary,
+        parse_outcome_csv,
+        trial_benchmarks,
+    )
+    from acuback.services.research import clinic_scales
+
+    scales = clinic_scales()
+    summary = clinic_summary(parse_outcome_csv(clinic_text, scales), instrument, scales)
+    figure = clinic_figure(summary, trial_benchmarks(summary.instrument))
+    data: _ClinicJson = {
+        "instrument": summary.instrument,
+        "n_patients": summary.n_patients,
+        "mean_improvement": summary.mean_improvement,
+        "ci": summary.ci,
+        "responders": summary.responders,
+        "responder_rate": summary.responder_rate,
+        "responder_ci": summary.responder_ci,
+        "responder_rule": summary.responder_rule,
+    }
+    return f"clinic_{summary.instrument}", figure, data
+
+
+def _write_figures(figures: dict[str, object], out: Path) -> list[str]:
+    files = []
+    for stem, fig in figures.items():
+        for ext in ("svg", "png"):
+            path = out / f"{stem}.{ext}"
+            _write_figure(fig, path, "--out")
+            files.append(str(path))
+    return files
+
+
+_VERSUS = {
+    "sham": "sham acupuncture",
+    "none": "no acupuncture or waiting list",
+    "usual": "usual care",
+}
+
+
+def _render_report(
+    rep: EvidenceReport,
+    clinic: _ClinicJson | None,
+    files: list[str],
+    comparator: str,
+    outcome: str,
+    timepoint: str,
+) -> str:
+    versus = _VERSUS.get(comparator, comparator)
+    head = f"Acupuncture versus {versus}: {outcome}, {timepoint.replace('_', ' ')}"
+    lines = [head, "Mean difference, positive favours acupuncture; " + str(rep.data["scale"])]
+    if rep.pooled is None:
+        lines.append("No pooled estimate.")
+    else:
+        lines.append(_render_pooled(rep.pooled, digits=2))
+        for t in rep.data["trials"]:
+            lines.append(f"  {t['study']}: {t['md']:.2f} (SE {t['se']:.2f})")
+    lines.extend(rep.notes)
+    if clinic is not None:
+        c = clinic
+        ci = "n/a" if c["ci"] is None else f"{c['ci'][0]:.2f} to {c['ci'][1]:.2f}"
+        lines.append(
+            f"Clinic ({c['instrument']}, n = {c['n_patients']}): mean improvement "
+            f"{c['mean_improvement']:.2f} (95% CI {ci}); responders {c['responders']}"
+            f"/{c['n_patients']} ({c['responder_rate']:.0%}, 95% CI "
+            f"{c['responder_ci'][0]:.0%} to {c['responder_ci'][1]:.0%})"
+        )
+    lines.extend(f"wrote {f}" for f in files)
+    return "\n".join(lines)
+
+
 def report_command(
     comparator: str = typer.Option(..., "--comparator", help="sham | none | usual"),
     outcome: str = typer.Option(..., "--outcome", help="pain | function"),
@@ -183,65 +271,19 @@ def report_command(
     )
     figures = dict(rep.figures)
     data = dict(rep.data)
+    clinic_json = None
     if clinic_text is not None:
-        from acuback.evidence.clinic import (
-            clinic_figure,
-            clinic_summary,
-            parse_outcome_csv,
-            trial_benchmarks,
-        )
-
-        summary = clinic_summary(parse_outcome_csv(clinic_text), instrument)
-        figures[f"clinic_{summary.instrument}"] = clinic_figure(
-            summary, trial_benchmarks(summary.instrument)
-        )
-        data["clinic"] = {
-            "instrument": summary.instrument,
-            "n_patients": summary.n_patients,
-            "mean_improvement": summary.mean_improvement,
-            "ci": summary.ci,
-            "responders": summary.responders,
-            "responder_rate": summary.responder_rate,
-            "responder_ci": summary.responder_ci,
-            "responder_rule": summary.responder_rule,
-        }
-    files = []
-    for stem, fig in figures.items():
-        for ext in ("svg", "png"):
-            path = out / f"{stem}.{ext}"
-            _write_figure(fig, path, "--out")
-            files.append(str(path))
+        stem, figure, clinic_json = _clinic_part(clinic_text, instrument)
+        figures[stem] = figure
+        data["clinic"] = clinic_json
+    files = _write_figures(figures, out)
     data["files"] = files
     data["notes"] = list(rep.notes)
-
-    def render() -> str:
-        versus = {
-            "sham": "sham acupuncture",
-            "none": "no acupuncture or waiting list",
-            "usual": "usual care",
-        }.get(comparator, comparator)
-        head = f"Acupuncture versus {versus}: {outcome}, {timepoint.replace('_', ' ')}"
-        lines = [head, "Mean difference, positive favours acupuncture; " + str(data["scale"])]
-        if rep.pooled is None:
-            lines.append("No pooled estimate.")
-        else:
-            lines.append(_render_pooled(rep.pooled, digits=2))
-            for t in rep.data["trials"]:
-                lines.append(f"  {t['study']}: {t['md']:.2f} (SE {t['se']:.2f})")
-        lines.extend(rep.notes)
-        if "clinic" in data:
-            c = data["clinic"]
-            ci = "n/a" if c["ci"] is None else f"{c['ci'][0]:.2f} to {c['ci'][1]:.2f}"
-            lines.append(
-                f"Clinic ({c['instrument']}, n = {c['n_patients']}): mean improvement "
-                f"{c['mean_improvement']:.2f} (95% CI {ci}); responders {c['responders']}"
-                f"/{c['n_patients']} ({c['responder_rate']:.0%}, 95% CI "
-                f"{c['responder_ci'][0]:.0%} to {c['responder_ci'][1]:.0%})"
-            )
-        lines.extend(f"wrote {f}" for f in files)
-        return "\n".join(lines)
-
-    emit(data, as_json, render)
+    emit(
+        data,
+        as_json,
+        lambda: _render_report(rep, clinic_json, files, comparator, outcome, timepoint),
+    )
 
 
 def register(app: typer.Typer) -> None:

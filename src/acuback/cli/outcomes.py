@@ -11,7 +11,8 @@ from acuback.cli.files import read_input
 from acuback.cli.output import JsonOption, emit
 
 if TYPE_CHECKING:
-    from acuback.clinical.instruments import Instrument, Score
+    from acuback.clinical.instruments import Instrument
+    from acuback.clinical.scoring import Score
 
 __all__ = ["register"]
 
@@ -71,7 +72,7 @@ def score_command(
     odi 10 section scores 0-5 or null.
     """
     from acuback.clinical.instruments import instrument as get_instrument
-    from acuback.clinical.instruments import score
+    from acuback.clinical.scoring import score
 
     spec = get_instrument(instrument.strip().lower())
     result = score(spec.id, _read_json(responses))

@@ -12,30 +12,29 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from acuback.clinical.coverage import CoverageDecision, check_visit_coverage
     from acuback.clinical.instruments import (
         INSTRUMENT_IDS,
         Instrument,
         InstrumentCatalog,
         InstrumentId,
-        Score,
         VisitRule,
         instrument,
         load_instruments,
-        score,
     )
     from acuback.clinical.intake import FINDINGS, Intake, parse_intake
     from acuback.clinical.medications import MedicationReading, match_medications, read_medications
     from acuback.clinical.outcomes import (
-        CoverageDecision,
         Measurement,
         ResponderResult,
         Trajectory,
         Verdict,
         assess_trajectory,
-        check_visit_coverage,
         classify_response,
     )
-    from acuback.clinical.planning import Plan, plan
+    from acuback.clinical.plan_model import Plan
+    from acuback.clinical.planning import plan
+    from acuback.clinical.scoring import Score, score
     from acuback.clinical.screening import Constraints, Reason, ScreeningResult, screen
     from acuback.clinical.screening_rules import Policy, parse_policy
 
@@ -78,26 +77,26 @@ _HOME = {
     "Instrument": "acuback.clinical.instruments",
     "InstrumentCatalog": "acuback.clinical.instruments",
     "InstrumentId": "acuback.clinical.instruments",
-    "Score": "acuback.clinical.instruments",
+    "Score": "acuback.clinical.scoring",
     "VisitRule": "acuback.clinical.instruments",
     "instrument": "acuback.clinical.instruments",
     "load_instruments": "acuback.clinical.instruments",
-    "score": "acuback.clinical.instruments",
+    "score": "acuback.clinical.scoring",
     "FINDINGS": "acuback.clinical.intake",
     "Intake": "acuback.clinical.intake",
     "parse_intake": "acuback.clinical.intake",
     "MedicationReading": "acuback.clinical.medications",
     "match_medications": "acuback.clinical.medications",
     "read_medications": "acuback.clinical.medications",
-    "CoverageDecision": "acuback.clinical.outcomes",
+    "CoverageDecision": "acuback.clinical.coverage",
     "Measurement": "acuback.clinical.outcomes",
     "ResponderResult": "acuback.clinical.outcomes",
     "Trajectory": "acuback.clinical.outcomes",
     "Verdict": "acuback.clinical.outcomes",
     "assess_trajectory": "acuback.clinical.outcomes",
-    "check_visit_coverage": "acuback.clinical.outcomes",
+    "check_visit_coverage": "acuback.clinical.coverage",
     "classify_response": "acuback.clinical.outcomes",
-    "Plan": "acuback.clinical.planning",
+    "Plan": "acuback.clinical.plan_model",
     "plan": "acuback.clinical.planning",
     "Constraints": "acuback.clinical.screening",
     "Reason": "acuback.clinical.screening",

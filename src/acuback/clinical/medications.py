@@ -4,7 +4,7 @@
 antiplatelet, systemic corticosteroid; each counts as an intake finding), the entries it could
 not read ("not recognised: check with the patient"), and notes on mentions it read but did not
 count (a steroid cream, aspirin at a painkiller dose). `match_medications` gives the matches
-alone. The vocabulary is data (`data/medications.yaml`, whose header says how an entry is read);
+alone. The vocabulary is data (`data/medications.yaml`, loaded by `medication_vocabulary`);
 this module only cuts text into words and looks them up.
 
 Why the reading is this shape: a missed blood thinner is the unsafe error, a wrongly counted one
@@ -19,78 +19,28 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
 from itertools import pairwise
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from acuback.clinical.intake import Finding
-from acuback.errors import KnowledgeError
+from acuback.clinical.medication_vocabulary import Drug, DrugClass, load_vocabulary
 
 __all__ = [
     "NOT_RECOGNISED",
-    "AtcGroup",
-    "Drug",
-    "DrugClass",
     "MedicationMatch",
     "MedicationReading",
     "UnrecognisedMedication",
-    "Vocabulary",
     "edit_distance",
-    "load_drug_classes",
-    "load_vocabulary",
     "match_medications",
     "read_medications",
 ]
 
 NOT_RECOGNISED = "not recognised: check with the patient"
-_FILE = "clinical/data/medications.yaml"
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Drug(_Frozen):
-    name: str
-    brands: tuple[str, ...] = ()
-    max_dose_mg: float | None = Field(default=None, gt=0)
-
-
-class AtcGroup(_Frozen):
-    atc: str = Field(pattern=r"^[A-Z]\d\d[A-Z]{2}$")
-    group: str
-    drugs: tuple[Drug, ...] = Field(min_length=1)
-    sources: tuple[str, ...] = Field(min_length=1)
-    verified: bool = True
-
-
-class DrugClass(_Frozen):
-    """A drug class from `data/medications.yaml` (see its header)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-    key: str = Field(alias="class")
-    finding: Finding
-    label: str
-    class_words: tuple[str, ...] = Field(min_length=1)
-    non_systemic: tuple[str, ...] = ()
-    systemic: tuple[str, ...] = ()
-    groups: tuple[AtcGroup, ...] = Field(min_length=1)
-    sources: tuple[str, ...] = Field(min_length=1)
-    verified: bool = True
-
-    @property
-    def atc(self) -> tuple[str, ...]:
-        return tuple(g.atc for g in self.groups)
-
-
-class Vocabulary(_Frozen):
-    none_words: tuple[str, ...] = ()
-    separators: tuple[str, ...] = ()
-    indication_words: tuple[str, ...] = ()
-    classes: tuple[DrugClass, ...] = Field(min_length=1)
 
 
 Via = Literal["name", "brand", "class_word", "near_miss"]
@@ -122,33 +72,6 @@ class MedicationReading(_Frozen):
     matches: tuple[MedicationMatch, ...] = ()
     unrecognised: tuple[UnrecognisedMedication, ...] = ()
     notes: tuple[str, ...] = ()
-
-
-# ----- loading --------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def load_vocabulary() -> Vocabulary:
-    """The packaged medication vocabulary, validated (cached; read on first use)."""
-    import yaml  # not at import: `acuback plan` without medications does not need it
-
-    raw = yaml.safe_load(
-        files("acuback.clinical").joinpath("data", "medications.yaml").read_text("utf-8")
-    )
-    try:
-        return Vocabulary.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = first["loc"]
-        record = "-"
-        if len(loc) > 1 and loc[0] == "classes" and isinstance(loc[1], int):
-            record = str(raw["classes"][loc[1]].get("class", loc[1]))
-        field = ".".join(str(p) for p in loc) or "-"
-        raise KnowledgeError(_FILE, record, field, first["msg"]) from None
-
-
-def load_drug_classes() -> tuple[DrugClass, ...]:
-    return load_vocabulary().classes
 
 
 # ----- words ----------------------------------------------------------------------------------

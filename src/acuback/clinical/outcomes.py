@@ -1,4 +1,6 @@
-"""Is the treatment working? Responder classification, trajectory verdict, payer visit limits.
+"""Is the treatment working? Responder classification and the trajectory verdict.
+
+Payer visit limits are in `coverage.py`.
 
 Conventions: every instrument here runs "higher = worse", so `improvement` is
 baseline - follow-up (positive = better) and `improvement_percent` is that as a percent of the
@@ -11,22 +13,25 @@ and has no responder rule.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from acuback.clinical.instruments import Instrument, Responder, instrument, load_instruments
+from acuback.clinical.instruments import (
+    Instrument,
+    Responder,
+    instrument,
+    load_instruments,
+)
 from acuback.errors import InputError
 
 __all__ = [
-    "CoverageDecision",
     "Measurement",
     "ResponderResult",
     "Trajectory",
     "Verdict",
     "assess_trajectory",
-    "check_visit_coverage",
     "classify_response",
     "threshold_words",
 ]
@@ -79,23 +84,6 @@ class Trajectory(_Frozen):
     reassessment: str
     reassessment_reached: bool
     explanation: str
-
-
-class CoverageDecision(_Frozen):
-    """Whether a payer covers one more visit on `visit_date`, and why."""
-
-    covered: bool
-    visit_date: dt.date
-    phase: Literal["initial", "additional", "none"]
-    visits_in_year: int
-    initial_visits_used: int
-    additional_visits_used: int
-    course_start: dt.date
-    initial_window_end: dt.date
-    reason: str
-    rule: str
-    applies_to: str
-    sources: tuple[str, ...]
 
 
 # ----- responder --------------------------------------------------------------------------
@@ -291,97 +279,4 @@ def _explain(
     return head + (
         f" At the reassessment point ({where}) the threshold is not met: reconsider the plan"
         " (change the approach, refer, or stop)."
-    )
-
-
-# ----- payer visit limits -----------------------------------------------------------------
-
-
-def check_visit_coverage(
-    prior_visits: Sequence[dt.date],
-    visit_date: dt.date,
-    *,
-    improving: bool | None,
-    rule_id: str = "medicare",
-) -> CoverageDecision:
-    """Would the payer cover a visit on `visit_date`, given the visits already made?
-
-    Medicare NCD 30.3.3 (numbers in `data/instruments.yaml`): up to 12 visits in 90 days, 8
-    more only if the patient is improving, at most 20 a year. acuback's reading: the year is
-    the 365 days ending on `visit_date`; the 90 days run from the first visit in that year
-    (day 1) and take its first 12 visits; any later visit is one of the 8 "additional" visits
-    and needs `improving=True` (pass `assess_trajectory(...).verdict == "improving"`;
-    None means not yet assessed). Only visits for chronic low back pain count.
-    """
-    rule = load_instruments().visit_rule(rule_id)
-    for i, day in enumerate(prior_visits):
-        if not isinstance(day, dt.date) or day > visit_date:
-            raise InputError(f"visits[{i}]", f"{day!r}", f"a date on or before {visit_date}")
-    year_start = visit_date - dt.timedelta(days=rule.year_window_days - 1)
-    in_year = sorted(d for d in prior_visits if d >= year_start)
-    start = in_year[0] if in_year else visit_date
-    window_end = start + dt.timedelta(days=rule.initial_window_days - 1)
-    initial_used = min(rule.initial_visits, sum(d <= window_end for d in in_year))
-    additional_used = len(in_year) - initial_used
-
-    def decide(
-        covered: bool, phase: Literal["initial", "additional", "none"], why: str
-    ) -> CoverageDecision:
-        return CoverageDecision(
-            covered=covered,
-            visit_date=visit_date,
-            phase=phase,
-            visits_in_year=len(in_year),
-            initial_visits_used=initial_used,
-            additional_visits_used=additional_used,
-            course_start=start,
-            initial_window_end=window_end,
-            reason=why,
-            rule=rule.id,
-            applies_to=rule.applies_to,
-            sources=rule.sources,
-        )
-
-    if len(in_year) >= rule.max_visits_per_year:
-        return decide(
-            False,
-            "none",
-            f"{len(in_year)} visits in the last year already; "
-            f"the limit is {rule.max_visits_per_year} a year",
-        )
-    if initial_used < rule.initial_visits and visit_date <= window_end:
-        return decide(
-            True,
-            "initial",
-            f"visit {initial_used + 1} of the first "
-            f"{rule.initial_visits}, within the {rule.initial_window_days} days from "
-            f"{start.isoformat()} to {window_end.isoformat()}",
-        )
-    if additional_used >= rule.additional_visits_if_improving:
-        return decide(
-            False,
-            "none",
-            f"all {rule.additional_visits_if_improving} additional visits have been used",
-        )
-    past = (
-        f"the first {rule.initial_visits} visits are used"
-        if initial_used >= rule.initial_visits
-        else f"the {rule.initial_window_days} days ended on {window_end.isoformat()}"
-    )
-    if improving is None:
-        return decide(
-            False, "none", f"{past}; a further visit needs documented improvement: reassess first"
-        )
-    if not improving:
-        return decide(
-            False,
-            "none",
-            f"{past}; the patient is not improving, and the rule says treatment stops",
-        )
-    return decide(
-        True,
-        "additional",
-        f"{past}; additional visit {additional_used + 1} of "
-        f"{rule.additional_visits_if_improving}, allowed because the patient is "
-        "improving",
     )

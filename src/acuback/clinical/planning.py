@@ -25,16 +25,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from acuback.clinical.intake import Intake
 from acuback.clinical.placement import Placed, place_methods, why_not
+from acuback.clinical.plan_model import (
+    CoursePlan,
+    Excluded,
+    GuidelineNote,
+    Plan,
+    PlannedMethod,
+    PlannedPoint,
+    SelfCare,
+)
 from acuback.clinical.protocols import (
-    PayerRule,
     ProtocolPoint,
-    Role,
     load_courses,
     load_guidelines,
     load_protocols,
@@ -45,96 +49,9 @@ from acuback.clinical.sides import PointSide, needles_at, point_side
 from acuback.knowledge import KnowledgeBase, Point, load_knowledge
 from acuback.knowledge.models import POSITION_FLAG_KINDS
 
-__all__ = [
-    "CoursePlan",
-    "Excluded",
-    "GuidelineNote",
-    "Plan",
-    "PlannedMethod",
-    "PlannedPoint",
-    "SelfCare",
-    "plan",
-]
+__all__ = ["TREATING", "plan"]
 
-Side = PointSide
-TREATING = ("caution", "proceed")
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PlannedPoint(_Frozen):
-    code: str
-    name: str
-    side: Side
-    role: Role
-    angle: str
-    direction: str | None
-    depth_mm: tuple[float, float]
-    reason: str
-    sources: tuple[str, ...]
-    cautions: tuple[str, ...] = ()
-
-
-class PlannedMethod(_Frozen):
-    """A method and where it is applied: `points` (codes) and the body `regions` they lie in,
-    or the regions of an area method such as tui na."""
-
-    code: str
-    name: str
-    when: str
-    details: str
-    parameters: dict[str, str]
-    sources: tuple[str, ...]
-    points: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-
-
-class CoursePlan(_Frozen):
-    sessions_per_week: int
-    weeks: int
-    total_sessions: int
-    reassess_after_sessions: int
-    retention_minutes: int
-    extension: str
-    basis: str
-    sources: tuple[str, ...]
-    payer_rules: tuple[PayerRule, ...] = ()
-
-
-class Excluded(_Frozen):
-    code: str
-    kind: Literal["point", "method", "self_care"]
-    reason: str
-
-
-class SelfCare(_Frozen):
-    code: str
-    name: str
-    how: str
-    sources: tuple[str, ...]
-
-
-class GuidelineNote(_Frozen):
-    guideline: str
-    stance: str
-    statement: str
-    verified: bool
-
-
-class Plan(_Frozen):
-    """SPEC "Plan result"; `instead` says what to do when no treatment is planned."""
-
-    screening: ScreeningResult
-    points: tuple[PlannedPoint, ...]
-    methods: tuple[PlannedMethod, ...]
-    course: CoursePlan | None
-    excluded: tuple[Excluded, ...]
-    self_care: tuple[SelfCare, ...]
-    guidelines: tuple[GuidelineNote, ...]
-    instead: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+TREATING = ("caution", "proceed")  # the dispositions under which points are planned
 
 
 # ----- safety checks --------------------------------------------------------------------------
@@ -187,7 +104,7 @@ def _ranked(regions: tuple[str, ...], duration: str, sciatica: bool) -> tuple[_C
     return tuple(candidate for _, candidate in sorted(ranked.values(), key=lambda item: item[0]))
 
 
-def _side(point: Point, intake: Intake) -> Side:
+def _side(point: Point, intake: Intake) -> PointSide:
     midline = point.meridian in ("GV", "CV") or point.code in load_protocols().midline_points
     return point_side(intake.pain.side, midline=midline)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from acuback.clinical.outcomes import CoverageDecision, check_visit_coverage
+from acuback.clinical.coverage import CoverageDecision, check_visit_coverage
 from acuback.errors import InputError
 
 __all__ = [

@@ -279,7 +279,7 @@ def _flag_points(kb: KnowledgeBase, kind: str, reason: str, rule: str) -> tuple[
 def _startback(intake: Intake) -> StartBackSummary | None:
     if intake.startback is None:
         return None
-    from acuback.clinical.instruments import score_startback
+    from acuback.clinical.scoring import score_startback
 
     score = score_startback(list(intake.startback))
     return StartBackSummary(

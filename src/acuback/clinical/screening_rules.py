@@ -16,15 +16,14 @@ policy text (the CLI reads the file named by `ACUBACK_POLICY`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from acuback.clinical.data_snapshot import read_yaml
+from acuback.clinical.data_files import error_location, load_data_file
 from acuback.clinical.intake import Duration, Finding, PainRegion, Side
-from acuback.errors import InputError, KnowledgeError
+from acuback.errors import InputError
 from acuback.knowledge.models import FlagKind, Region
 
 __all__ = [
@@ -54,7 +53,6 @@ LegSign = Literal["radiates_below_knee", "leg_numbness", "leg_weakness"]
 # the stricter of the two: when rules give both, it wins.
 Position = Literal["lying", "side_lying"]
 POSITION_WORDS = {"lying": "lying down", "side_lying": "lying on the side or well supported"}
-_FILE = "clinical/data/screening_rules.yaml"
 
 
 def rank(disposition: str) -> int:
@@ -167,26 +165,10 @@ class Policy(_Frozen):
     dispositions: dict[str, Disposition] = Field(default_factory=dict)
 
 
-def _location(error: Mapping[str, Any]) -> str:
-    text = ""
-    for part in error["loc"]:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
 @lru_cache(maxsize=1)
 def load_rule_table() -> RuleTable:
     """The packaged rule table, validated (cached; read on first use)."""
-    raw = read_yaml("screening_rules.yaml")
-    try:
-        return RuleTable.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = first["loc"]
-        record = "-"
-        if len(loc) > 1 and loc[0] == "rules" and isinstance(loc[1], int):
-            record = str(raw["rules"][loc[1]].get("id", loc[1]))
-        raise KnowledgeError(_FILE, record, _location(first) or "-", first["msg"]) from None
+    return load_data_file("screening_rules.yaml", RuleTable, records="rules", id_key="id")
 
 
 def parse_policy(text: str, name: str = "policy") -> Policy:
@@ -203,7 +185,7 @@ def parse_policy(text: str, name: str = "policy") -> Policy:
         policy = Policy.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise InputError(f"{name}: {_location(first)}", first["msg"]) from None
+        raise InputError(f"{name}: {error_location(first)}", first["msg"]) from None
     table = load_rule_table()
     packaged = {rule.id: rule for rule in table.rules}
     for index, rule in enumerate(policy.rules):

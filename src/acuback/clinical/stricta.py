@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from statistics import mean
-from typing import Any
+from typing import Any, TypedDict
 
-__all__ = ["NOT_RECORDED", "stricta_items"]
+__all__ = ["NOT_RECORDED", "PointUse", "point_frequency", "stricta_items"]
 
 NOT_RECORDED = "Not recorded in the plan or the charts."
 
@@ -29,7 +29,16 @@ def _needles(charts: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [n for c in charts for n in c.get("needles") or ()]
 
 
-def point_frequency(charts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+class PointUse(TypedDict):
+    """A point across the signed sessions: its sides, sessions and depth range."""
+
+    point: str
+    sessions: int
+    sides: list[str]
+    depth_mm: list[float]
+
+
+def point_frequency(charts: Sequence[Mapping[str, Any]]) -> list[PointUse]:
     """Each point used, with its sides and the number of sessions it was needled in."""
     sessions: Counter[str] = Counter()
     sides: dict[str, set[str]] = {}
@@ -121,25 +130,16 @@ def _background(who: Mapping[str, Any]) -> str:
     return f"{who.get('name')}, {who.get('qualification')}; {practice}"
 
 
-def stricta_items(
-    *,
-    plan_points: Sequence[Mapping[str, Any]],
-    course: Mapping[str, Any],
-    self_care: Sequence[Mapping[str, Any]],
-    charts: Sequence[Mapping[str, Any]],
-    practitioner: Mapping[str, Any] | None,
-) -> list[dict[str, str]]:
-    """The 17 STRICTA sub-items as {item, title, value}, in checklist order."""
+_Item = tuple[str, str, str]  # (item, title, value)
+_Rows = Sequence[Mapping[str, Any]]
+
+
+def _rationale_items(plan_points: _Rows, charts: _Rows) -> list[_Item]:
+    """STRICTA 1: acupuncture rationale."""
     planned = {str(p["code"]) for p in plan_points}
     used = {str(n["point"]) for n in _needles(charts)}
     reasons = sorted({s for p in plan_points for s in p.get("sources") or ()})
-    counts = [float(c["needles_in"]) for c in charts if c.get("needles_in") is not None]
-    retention = [float(c["retention_minutes"]) for c in charts if c.get("retention_minutes")]
-    depth = sorted({float(n["depth_mm"]) for n in _needles(charts)})
-    responses = sorted({str(n.get("response_sought")) for n in _needles(charts)})
-    points = point_frequency(charts)
-    who = practitioner or {}
-    items = [
+    return [
         ("1a", "Style of acupuncture", "Not recorded: the plan does not name a style."),
         (
             "1b",
@@ -157,6 +157,17 @@ def stricta_items(
             if charts
             else NOT_RECORDED,
         ),
+    ]
+
+
+def _needling_items(charts: _Rows) -> list[_Item]:
+    """STRICTA 2: details of needling."""
+    counts = [float(c["needles_in"]) for c in charts if c.get("needles_in") is not None]
+    retention = [float(c["retention_minutes"]) for c in charts if c.get("retention_minutes")]
+    depth = sorted({float(n["depth_mm"]) for n in _needles(charts)})
+    responses = sorted({str(n.get("response_sought")) for n in _needles(charts)})
+    points = point_frequency(charts)
+    return [
         ("2a", "Needle insertions per session", _spread(counts, "needles")),
         (
             "2b",
@@ -179,6 +190,14 @@ def stricta_items(
         ("2e", "Needle stimulation", _stimulation(charts)),
         ("2f", "Needle retention time", _spread(retention, "minutes")),
         ("2g", "Needle type", _needle_type(charts)),
+    ]
+
+
+def _context_items(
+    charts: _Rows, course: Mapping[str, Any], self_care: _Rows, who: Mapping[str, Any]
+) -> list[_Item]:
+    """STRICTA 3 to 6: treatment regimen, other components, practitioner, control."""
+    return [
         (
             "3a",
             "Number of treatment sessions",
@@ -196,5 +215,21 @@ def stricta_items(
         ("5", "Practitioner background", _background(who)),
         ("6a", "Rationale for the control", "Not applicable: routine care, no control group."),
         ("6b", "Description of the control", "Not applicable: routine care, no control group."),
+    ]
+
+
+def stricta_items(
+    *,
+    plan_points: _Rows,
+    course: Mapping[str, Any],
+    self_care: _Rows,
+    charts: _Rows,
+    practitioner: Mapping[str, Any] | None,
+) -> list[dict[str, str]]:
+    """The 17 STRICTA sub-items as {item, title, value}, in checklist order."""
+    items = [
+        *_rationale_items(plan_points, charts),
+        *_needling_items(charts),
+        *_context_items(charts, course, self_care, practitioner or {}),
     ]
     return [{"item": item, "title": title, "value": value} for item, title, value in items]

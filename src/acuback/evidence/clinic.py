@@ -4,8 +4,8 @@ Input: CSV text with columns patient, date (YYYY-MM-DD), instrument, score. Per 
 change is taken from the first to the last measurement of the instrument; improvement is
 baseline minus last (all four instruments are lower-is-better), so positive means better.
 Mean improvement has a t-based 95% CI; the responder rate has a Wilson score interval.
-Responder rules (acuback SPEC section 2): NRS and PEG at least 2 points or 30% of baseline;
-RMDQ at least 5 points or 30%; ODI at least 10 points.
+The score ranges and responder rules (SPEC section 2) come from `clinical/data/instruments.yaml`,
+passed in as `ClinicScale`s.
 
 Trial arms are drawn on the same 0-100 pain scale (NRS and PEG multiplied by 10) or on the RMDQ
 scale (Cherkin 2009 used the 23-item RMDQ; the clinic scores the 24-item one). An uncontrolled
@@ -20,8 +20,10 @@ import datetime as dt
 import io
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -32,6 +34,7 @@ from acuback.evidence.trials import trial_arms
 __all__ = [
     "CAVEAT",
     "ArmBenchmark",
+    "ClinicScale",
     "ClinicSummary",
     "OutcomeRecord",
     "clinic_figure",
@@ -46,14 +49,24 @@ CAVEAT = (
     "regression to the mean and placebo effects. Trial arms are shown for orientation only; "
     "do not read the gap as an effect of treatment."
 )
-#: instrument -> (score range, responder points, responder fraction of baseline or None)
-INSTRUMENTS: dict[str, tuple[tuple[float, float], float, float | None]] = {
-    "nrs": ((0, 10), 2.0, 0.30),
-    "peg": ((0, 10), 2.0, 0.30),
-    "rmdq": ((0, 24), 5.0, 0.30),
-    "odi": ((0, 100), 10.0, None),
-}
 _PAIN_SCALE = {"nrs": 10.0, "peg": 10.0}  # factor to the trials' 0-100 pain scales
+
+
+@dataclass(frozen=True)
+class ClinicScale:
+    """What the clinic summary needs of an instrument: its score range and its responder
+    thresholds (points, and a fraction of the baseline or None). They live only in
+    `clinical/data/instruments.yaml`; the caller passes them in (see
+    `acuback.services.research.clinic_scales`), as the evidence core does not import the
+    clinical core."""
+
+    low: float
+    high: float
+    points: float | None
+    fraction: float | None
+
+
+Scales = Mapping[str, ClinicScale]
 
 
 @dataclass(frozen=True)
@@ -89,8 +102,8 @@ class ArmBenchmark:
     source: str
 
 
-def parse_outcome_csv(text: str) -> tuple[OutcomeRecord, ...]:
-    """Parse and check patient,date,instrument,score rows."""
+def parse_outcome_csv(text: str, scales: Scales) -> tuple[OutcomeRecord, ...]:
+    """Parse and check patient,date,instrument,score rows (instruments and ranges: `scales`)."""
     reader = csv.DictReader(io.StringIO(text))
     need = ("patient", "date", "instrument", "score")
     missing = [c for c in need if c not in (reader.fieldnames or [])]
@@ -99,8 +112,8 @@ def parse_outcome_csv(text: str) -> tuple[OutcomeRecord, ...]:
     out = []
     for i, row in enumerate(reader, start=2):
         inst = (row["instrument"] or "").strip().lower()
-        if inst not in INSTRUMENTS:
-            raise InputError("instrument", f"line {i}: unknown {inst!r}", tuple(INSTRUMENTS))
+        if inst not in scales:
+            raise InputError("instrument", f"line {i}: unknown {inst!r}", tuple(scales))
         try:
             day = dt.date.fromisoformat((row["date"] or "").strip())
         except ValueError:
@@ -109,7 +122,7 @@ def parse_outcome_csv(text: str) -> tuple[OutcomeRecord, ...]:
             score = float(row["score"])
         except (TypeError, ValueError):
             raise InputError("score", f"line {i}: {row['score']!r} is not a number") from None
-        lo, hi = INSTRUMENTS[inst][0]
+        lo, hi = scales[inst].low, scales[inst].high
         if not lo <= score <= hi:
             raise InputError("score", f"line {i}: {score:g} is outside {inst} {lo:g}-{hi:g}")
         if not (row["patient"] or "").strip():
@@ -138,18 +151,27 @@ def wilson_ci(successes: int, n: int, level: float = 95.0) -> tuple[float, float
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def _responder(inst: str, baseline: float, improvement: float) -> bool:
-    _, points, frac = INSTRUMENTS[inst]
-    return improvement >= points or (
+def _responder(scale: ClinicScale, baseline: float, improvement: float) -> bool:
+    points, frac = scale.points, scale.fraction
+    return (points is not None and improvement >= points) or (
         frac is not None and baseline > 0 and improvement >= frac * baseline
     )
 
 
-def clinic_summary(records: tuple[OutcomeRecord, ...], instrument: str) -> ClinicSummary:
+def _rule_text(scale: ClinicScale) -> str:
+    parts = [] if scale.points is None else [f"{scale.points:g} points"]
+    parts += [] if not scale.fraction else [f"{scale.fraction:.0%}"]
+    return "improvement >= " + " or >= ".join(parts)
+
+
+def clinic_summary(
+    records: tuple[OutcomeRecord, ...], instrument: str, scales: Scales
+) -> ClinicSummary:
     """Change from first to last score per patient with at least two scores."""
     inst = instrument.lower()
-    if inst not in INSTRUMENTS:
-        raise InputError("instrument", f"unknown {instrument!r}", tuple(INSTRUMENTS))
+    if inst not in scales:
+        raise InputError("instrument", f"unknown {instrument!r}", tuple(scales))
+    scale = scales[inst]
     by_patient: dict[str, list[OutcomeRecord]] = defaultdict(list)
     for r in records:
         if r.instrument == inst:
@@ -168,11 +190,17 @@ def clinic_summary(records: tuple[OutcomeRecord, ...], instrument: str) -> Clini
     if n >= 2:
         half = float(stats.t.ppf(0.975, n - 1)) * float(imp.std(ddof=1)) / math.sqrt(n)
         ci = (mean - half, mean + half)
-    resp = sum(_responder(inst, b, i) for b, i in pairs)
-    _, points, frac = INSTRUMENTS[inst]
-    rule = f"improvement >= {points:g} points" + (f" or >= {frac:.0%}" if frac else "")
+    resp = sum(_responder(scale, b, i) for b, i in pairs)
     return ClinicSummary(
-        inst, n, tuple(imp.tolist()), mean, ci, resp, resp / n, wilson_ci(resp, n), rule
+        inst,
+        n,
+        tuple(imp.tolist()),
+        mean,
+        ci,
+        resp,
+        resp / n,
+        wilson_ci(resp, n),
+        _rule_text(scale),
     )
 
 
@@ -207,13 +235,14 @@ def trial_benchmarks(instrument: str) -> tuple[ArmBenchmark, ...]:
     return tuple(out)
 
 
-def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) -> object:
-    """Dot-and-whisker figure: trial arms and the clinic on one improvement axis, with caveat."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+_Dot = tuple[str, float, tuple[float, float] | None, bool]  # label, estimate, CI, the clinic
 
-    factor = _PAIN_SCALE.get(summary.instrument, 1.0)
-    rows = [(b.label, b.improvement, b.ci, False) for b in benchmarks]
+
+def _dots(
+    summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...], factor: float
+) -> list[_Dot]:
+    """The trial arms, then the clinic on the arms' scale (NRS/PEG x `factor`)."""
+    rows: list[_Dot] = [(b.label, b.improvement, b.ci, False) for b in benchmarks]
     clinic_ci = None if summary.ci is None else (summary.ci[0] * factor, summary.ci[1] * factor)
     rows.append(
         (
@@ -223,11 +252,10 @@ def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) 
             True,
         )
     )
-    n = len(rows)
-    height = 2.5 + 0.36 * n  # inches: 1.0 above the axes, 1.5 below for axis label and notes
-    fig = Figure(figsize=(9.5, height))
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.34, 1.5 / height, 0.62, (height - 2.5) / height))
+    return rows
+
+
+def _draw_dots(ax: Any, rows: list[_Dot]) -> None:
     for y, (label, est, ci, mine) in enumerate(rows):
         colour = "#b5470b" if mine else "#1f4e79"
         if ci is not None:
@@ -243,6 +271,9 @@ def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) 
             fontsize=9,
             fontweight="bold" if mine else "normal",
         )
+
+
+def _clinic_axis(ax: Any, n: int, instrument: str, factor: float) -> None:
     ax.set_ylim(n - 0.4, -0.6)
     ax.set_yticks([])
     ax.axvline(0, color="#6b6b6b", lw=0.8)
@@ -251,9 +282,15 @@ def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) 
     scale = (
         "improvement on a 0-100 pain scale (clinic NRS/PEG x 10)"
         if factor != 1
-        else f"improvement in {summary.instrument.upper()} points"
+        else f"improvement in {instrument.upper()} points"
     )
     ax.set_xlabel(f"Mean {scale}; higher = better; lines = 95% CI", fontsize=9)
+
+
+def _clinic_texts(
+    fig: Any, summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...], height: float
+) -> None:
+    """The title, the clinic's responder rate and the notes ending with the caveat."""
     lo, hi = summary.responder_ci
     inch = 1 / height
     fig.text(
@@ -279,4 +316,21 @@ def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) 
     fig.text(
         0.02, 0.85 * inch, "\n".join(notes), fontsize=8.5, color="#7a1f1f", va="top", wrap=True
     )
+
+
+def clinic_figure(summary: ClinicSummary, benchmarks: tuple[ArmBenchmark, ...]) -> object:
+    """Dot-and-whisker figure: trial arms and the clinic on one improvement axis, with caveat."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    factor = _PAIN_SCALE.get(summary.instrument, 1.0)
+    rows = _dots(summary, benchmarks, factor)
+    n = len(rows)
+    height = 2.5 + 0.36 * n  # inches: 1.0 above the axes, 1.5 below for axis label and notes
+    fig = Figure(figsize=(9.5, height))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.34, 1.5 / height, 0.62, (height - 2.5) / height))
+    _draw_dots(ax, rows)
+    _clinic_axis(ax, n, summary.instrument, factor)
+    _clinic_texts(fig, summary, benchmarks, height)
     return fig

@@ -9,14 +9,15 @@ the overall diamond, the prediction interval as a bar under it, and a heterogene
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 
 from acuback.evidence.effect_sizes import EffectSizes
-from acuback.evidence.pooling import PooledResult, back_transform
+from acuback.evidence.forest_rows import ForestRow, forest_rows
+from acuback.evidence.pooling import PooledResult
 from acuback.evidence.subgroups import SubgroupAnalysis
 
 __all__ = ["ForestLabels", "figure_bytes", "forest_plot", "funnel_plot", "measure_label"]
@@ -59,125 +60,6 @@ def figure_bytes(fig: object, fmt: Literal["svg", "png"] = "svg", dpi: int = 150
     return buf.getvalue()
 
 
-def _fmt_ci(measure: str, est: float, lb: float, ub: float) -> str:
-    e, lo, hi = (back_transform(measure, x) for x in (est, lb, ub))
-    digits = 4 if measure == "RD" else 2
-    return f"{e:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
-
-
-def _fmt_range(measure: str, lb: float, ub: float) -> str:
-    lo, hi = (back_transform(measure, x) for x in (lb, ub))
-    digits = 4 if measure == "RD" else 2
-    return f"[{lo:.{digits}f}, {hi:.{digits}f}]"
-
-
-def _het_text(r: PooledResult) -> str:
-    if r.k < 2:
-        return "Heterogeneity: not estimable with one study"
-    p = "p < 0.001" if (r.Q_pval or 0) < 0.001 else f"p = {r.Q_pval:.3f}"
-    i2 = f"{r.I2:.0f}%" if r.I2 is not None else "n/a"
-    tau = "" if r.method == "FE" else f"\u03c4\u00b2 = {r.tau2:.3g}; "
-    return f"Heterogeneity: {tau}I\u00b2 = {i2}; Q = {r.Q:.2f} (df = {r.Q_df}), {p}"
-
-
-def _model_text(r: PooledResult) -> str:
-    model = "fixed effect" if r.method == "FE" else f"random effects, {r.method}"
-    return model + (", Hartung-Knapp" if r.hk else "")
-
-
-@dataclass
-class _Row:
-    kind: Literal["header", "study", "pooled", "text"]
-    label: str
-    est: float = 0.0
-    lb: float = 0.0
-    ub: float = 0.0
-    weight: float | None = None
-    right: str = ""
-    pi: tuple[float, float] | None = None
-    bold: bool = False
-
-
-def _pooled_rows(r: PooledResult, label: str, measure: str) -> list[_Row]:
-    pi = (r.pi_lb, r.pi_ub) if r.method != "FE" and r.k > 1 else None
-    rows = [
-        _Row(
-            "pooled",
-            label,
-            r.estimate,
-            r.ci_lb,
-            r.ci_ub,
-            100.0,
-            _fmt_ci(measure, r.estimate, r.ci_lb, r.ci_ub),
-            pi,
-            bold=True,
-        )
-    ]
-    if pi is not None:
-        rows.append(
-            _Row(
-                "text",
-                "    95% prediction interval (bar under the diamond)",
-                right=_fmt_range(measure, *pi),
-            )
-        )
-    rows.append(_Row("text", "    " + _het_text(r)))
-    return rows
-
-
-def _build_rows(
-    es: EffectSizes,
-    result: PooledResult,
-    subgroups: SubgroupAnalysis | None,
-    groups: Sequence[str] | None,
-) -> list[_Row]:
-    m = es.measure
-    se = np.sqrt(es.vi)
-    z = 1.959963984540054
-    blocks: list[tuple[str, list[int], PooledResult | None]]
-    if subgroups is None or groups is None:
-        blocks = [("", list(range(es.k)), None)]
-    else:
-        blocks = [
-            (g, [i for i, x in enumerate(groups) if x == g], r)
-            for g, r in zip(subgroups.groups, subgroups.results, strict=True)
-        ]
-    rows: list[_Row] = []
-    for name, idx, sub in blocks:
-        if name:
-            rows.append(_Row("header", name, bold=True))
-        for i in idx:
-            y = es.yi[i]
-            w = result.weights[i] if sub is None else sub.weights[idx.index(i)]
-            rows.append(
-                _Row(
-                    "study",
-                    es.study[i],
-                    y,
-                    y - z * se[i],
-                    y + z * se[i],
-                    w,
-                    _fmt_ci(m, y, y - z * se[i], y + z * se[i]),
-                )
-            )
-        if sub is not None:
-            rows.extend(_pooled_rows(sub, f"Subtotal ({_model_text(sub)})", m))
-            rows.append(_Row("text", ""))
-    overall = f"Overall ({_model_text(result)})" if result.k > 1 else "One study: nothing pooled"
-    rows.extend(_pooled_rows(result, overall, m))
-    if subgroups is not None:
-        p = subgroups.Q_between_pval
-        ptxt = "n/a" if p is None else ("p < 0.001" if p < 0.001 else f"p = {p:.3f}")
-        rows.append(
-            _Row(
-                "text",
-                f"    Test for subgroup differences: Q = {subgroups.Q_between:.2f} "
-                f"(df = {subgroups.Q_between_df}), {ptxt}",
-            )
-        )
-    return rows
-
-
 def _ratio_ticks(ax: Any, lo: float, hi: float) -> None:
     """Readable ratio ticks (0.1, 0.2, 0.5, 1, 2, 5, ...) on a log axis."""
     from matplotlib.ticker import FixedLocator, FormatStrFormatter, NullFormatter
@@ -192,23 +74,22 @@ def _ratio_ticks(ax: Any, lo: float, hi: float) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
-def forest_plot(
-    es: EffectSizes,
-    result: PooledResult,
-    labels: ForestLabels | None = None,
-    subgroups: SubgroupAnalysis | None = None,
-    groups: Sequence[str] | None = None,
-) -> object:
-    """A forest plot of `es` with the pooled `result` (and subgroup blocks if given)."""
+@dataclass(frozen=True)
+class _ForestAxes:
+    """The figure and its three columns: study labels, the plot, weights and estimates."""
+
+    fig: Any
+    left: Any
+    plot: Any
+    right: Any
+    height: float
+    note_in: float
+
+
+def _forest_axes(n: int, labels: ForestLabels) -> _ForestAxes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.patches import Polygon
 
-    labels = labels or ForestLabels(xlabel=measure_label(es.measure))
-    ratio = es.measure in ("RR", "OR")
-    tf = np.exp if ratio else (lambda x: x)
-    rows = _build_rows(es, result, subgroups, groups)
-    n = len(rows)
     note_in = 0.17 * (1 + len(labels.note) // 170) + 0.1 if labels.note else 0.0
     height = 1.5 + 0.3 * n + note_in
     fig = Figure(figsize=(11.5, height))
@@ -234,27 +115,57 @@ def forest_plot(
     ax_l.text(0, -1, "Study", fontweight="bold", va="center", color=_INK)
     ax_r.text(0.0, -1, "Weight", fontweight="bold", va="center", color=_INK)
     ax_r.text(0.98, -1, "Estimate [95% CI]", fontweight="bold", va="center", ha="right")
-    lo = min(min(r.lb, r.pi[0] if r.pi else r.lb) for r in rows if r.kind in ("study", "pooled"))
-    hi = max(max(r.ub, r.pi[1] if r.pi else r.ub) for r in rows if r.kind in ("study", "pooled"))
+    return _ForestAxes(fig, ax_l, ax, ax_r, height, note_in)
+
+
+class _TextStyle(TypedDict):
+    fontsize: float
+    fontweight: str
+    color: str
+
+
+def _text_style(r: ForestRow) -> _TextStyle:
+    return {
+        "fontsize": 9.5 if r.kind != "text" else 8.5,
+        "fontweight": "bold" if r.bold else "normal",
+        "color": _MUTED if r.kind == "text" else _INK,
+    }
+
+
+def _draw_marks(ax: Any, y: int, r: ForestRow, tf: Callable[[Any], Any], max_w: float) -> None:
+    """A study's square and whiskers, or a pooled diamond with its prediction interval bar."""
+    from matplotlib.patches import Polygon
+
+    if r.kind == "study":
+        ax.plot([tf(r.lb), tf(r.ub)], [y, y], color=_INK, lw=1.1, solid_capstyle="butt")
+        size = 4 + 10 * np.sqrt((r.weight or 0) / max_w)
+        ax.plot([tf(r.est)], [y], marker="s", ms=size, color=_ACCENT, mec=_INK, mew=0.5)
+    elif r.kind == "pooled":
+        if r.pi is not None:
+            ax.plot(
+                [tf(r.pi[0]), tf(r.pi[1])],
+                [y + 0.32] * 2,
+                color=_ACCENT,
+                lw=2.2,
+                solid_capstyle="butt",
+            )
+            for xx in r.pi:
+                ax.plot([tf(xx)] * 2, [y + 0.2, y + 0.44], color=_ACCENT, lw=1.2)
+        pts = [(tf(r.lb), y), (tf(r.est), y - 0.3), (tf(r.ub), y), (tf(r.est), y + 0.3)]
+        ax.add_patch(Polygon(pts, closed=True, facecolor=_INK, edgecolor=_INK))
+
+
+def _draw_rows(
+    axes: _ForestAxes, rows: Sequence[ForestRow], pooled: float, tf: Callable[[Any], Any]
+) -> None:
+    """Each row's label, the no-effect and pooled reference lines, its marks and columns."""
     null = 0.0
-    span = max(hi, null) - min(lo, null) or 1.0
-    xmin, xmax = min(lo, null) - 0.06 * span, max(hi, null) + 0.06 * span
     max_w = max((r.weight or 0) for r in rows if r.kind == "study") or 1.0
     for y, r in enumerate(rows):
-        ax_l.text(
-            0,
-            y,
-            r.label,
-            va="center",
-            fontsize=9.5 if r.kind != "text" else 8.5,
-            fontweight="bold" if r.bold else "normal",
-            clip_on=False,
-            zorder=5,
-            color=_MUTED if r.kind == "text" else _INK,
-        )
+        axes.left.text(0, y, r.label, va="center", clip_on=False, zorder=5, **_text_style(r))
         if r.kind in ("study", "pooled", "header"):
-            for x, style in ((null, "-"), (result.estimate, (0, (3, 3)))):
-                ax.plot(
+            for x, style in ((null, "-"), (pooled, (0, (3, 3)))):
+                axes.plot.plot(
                     [tf(x)] * 2,
                     [y - 0.5, y + 0.5],
                     color=_MUTED if x == null else _ACCENT,
@@ -262,44 +173,34 @@ def forest_plot(
                     ls=style,
                     zorder=0,
                 )
-        if r.kind == "study":
-            ax.plot([tf(r.lb), tf(r.ub)], [y, y], color=_INK, lw=1.1, solid_capstyle="butt")
-            size = 4 + 10 * np.sqrt((r.weight or 0) / max_w)
-            ax.plot([tf(r.est)], [y], marker="s", ms=size, color=_ACCENT, mec=_INK, mew=0.5)
-        elif r.kind == "pooled":
-            if r.pi is not None:
-                ax.plot(
-                    [tf(r.pi[0]), tf(r.pi[1])],
-                    [y + 0.32] * 2,
-                    color=_ACCENT,
-                    lw=2.2,
-                    solid_capstyle="butt",
-                )
-                for xx in r.pi:
-                    ax.plot([tf(xx)] * 2, [y + 0.2, y + 0.44], color=_ACCENT, lw=1.2)
-            pts = [(tf(r.lb), y), (tf(r.est), y - 0.3), (tf(r.ub), y), (tf(r.est), y + 0.3)]
-            ax.add_patch(Polygon(pts, closed=True, facecolor=_INK, edgecolor=_INK))
+        _draw_marks(axes.plot, y, r, tf, max_w)
         if r.weight is not None and r.kind == "study":
-            ax_r.text(0.0, y, f"{r.weight:.1f}%", va="center", fontsize=9.5)
+            axes.right.text(0.0, y, f"{r.weight:.1f}%", va="center", fontsize=9.5)
         if r.right:
-            ax_r.text(
-                0.98,
-                y,
-                r.right,
-                va="center",
-                ha="right",
-                fontsize=9.5 if r.kind != "text" else 8.5,
-                fontweight="bold" if r.bold else "normal",
-                color=_MUTED if r.kind == "text" else _INK,
-            )
-    if ratio:
-        _ratio_ticks(ax, np.exp(xmin), np.exp(xmax))
+            axes.right.text(0.98, y, r.right, va="center", ha="right", **_text_style(r))
+
+
+def _x_range(rows: Sequence[ForestRow]) -> tuple[float, float]:
+    """The x-axis limits (log scale for ratios): every interval and the no-effect line, with
+    6% of the span as margin."""
+    marked = [r for r in rows if r.kind in ("study", "pooled")]
+    lo = min(min(r.lb, r.pi[0] if r.pi else r.lb) for r in marked)
+    hi = max(max(r.ub, r.pi[1] if r.pi else r.ub) for r in marked)
+    null = 0.0
+    span = max(hi, null) - min(lo, null) or 1.0
+    return min(lo, null) - 0.06 * span, max(hi, null) + 0.06 * span
+
+
+def _x_axis(ax: Any, labels: ForestLabels, measure: str, x_range: tuple[float, float]) -> None:
+    """The plot column's x axis and the two 'favours' captions under it."""
+    if measure in ("RR", "OR"):
+        _ratio_ticks(ax, np.exp(x_range[0]), np.exp(x_range[1]))
     else:
-        ax.set_xlim(xmin, xmax)
+        ax.set_xlim(*x_range)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
     ax.set_yticks([])
-    ax.set_xlabel(labels.xlabel or measure_label(es.measure), fontsize=9.5)
+    ax.set_xlabel(labels.xlabel or measure_label(measure), fontsize=9.5)
     ax.tick_params(axis="x", labelsize=9)
     if labels.favours_left or labels.favours_right:
         for x, text, ha in (
@@ -318,10 +219,14 @@ def forest_plot(
                 color=_MUTED,
                 annotation_clip=False,
             )
+
+
+def _figure_texts(axes: _ForestAxes, labels: ForestLabels) -> None:
+    """The note under the plot and the title above it."""
     if labels.note:
-        fig.text(
+        axes.fig.text(
             0.02,
-            (note_in - 0.05) / height,
+            (axes.note_in - 0.05) / axes.height,
             labels.note,
             ha="left",
             va="top",
@@ -330,16 +235,33 @@ def forest_plot(
             wrap=True,
         )
     if labels.title:
-        fig.text(
+        axes.fig.text(
             0.02,
-            1 - 0.2 / height,
+            1 - 0.2 / axes.height,
             labels.title,
             ha="left",
             va="top",
             fontsize=12,
             fontweight="bold",
         )
-    return fig
+
+
+def forest_plot(
+    es: EffectSizes,
+    result: PooledResult,
+    labels: ForestLabels | None = None,
+    subgroups: SubgroupAnalysis | None = None,
+    groups: Sequence[str] | None = None,
+) -> object:
+    """A forest plot of `es` with the pooled `result` (and subgroup blocks if given)."""
+    labels = labels or ForestLabels(xlabel=measure_label(es.measure))
+    tf: Callable[[Any], Any] = np.exp if es.measure in ("RR", "OR") else (lambda x: x)
+    rows = forest_rows(es, result, subgroups, groups)
+    axes = _forest_axes(len(rows), labels)
+    _draw_rows(axes, rows, result.estimate, tf)
+    _x_axis(axes.plot, labels, es.measure, _x_range(rows))
+    _figure_texts(axes, labels)
+    return axes.fig
 
 
 def funnel_plot(

@@ -17,7 +17,7 @@ RR and OR are pooled on the log scale; `back_transform` gives ratios for display
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -114,6 +114,44 @@ def _validate(yi: Array, vi: Array) -> None:
         raise InputError("vi", f"row {bad[0] + 1} is {vi[bad[0]]:g}; variances must be > 0")
 
 
+def _check_arguments(y: Array, v: Array, method: str, level: float, hk: bool) -> None:
+    _validate(y, v)
+    if method not in METHODS:
+        raise InputError("method", f"unknown method {method!r}", METHODS)
+    if not 0 < level < 100:
+        raise InputError("level", f"{level} is not a percentage between 0 and 100")
+    if hk and y.size < 2:
+        raise InputError("hk", "Hartung-Knapp needs at least 2 studies")
+
+
+class _Test(NamedTuple):
+    """The test of the pooled estimate: its variance, df (t test) and critical value (a
+    NamedTuple: pool_arrays is hot, and a frozen dataclass costs a microsecond to build)."""
+
+    var: float
+    df: int | None
+    crit: float
+
+
+def _test(y: Array, w: Array, mu: float, sw: float, hk: bool, level: float) -> _Test:
+    """Wald (z) or, with `hk`, Hartung-Knapp (t on k-1 df, se^2 scaled by s^2_w)."""
+    var = 1.0 / sw
+    alpha = 1 - level / 100
+    # scipy.special ufuncs rather than scipy.stats: same values, a fraction of the overhead
+    if hk:
+        k = y.size
+        var *= float(inner(w, (y - mu) ** 2)) / (k - 1)
+        return _Test(var, k - 1, float(special.stdtrit(k - 1, 1 - alpha / 2)))
+    return _Test(var, None, float(special.ndtri(1 - alpha / 2)))
+
+
+def _stat_pval(mu: float, se: float, df: int | None) -> tuple[float, float]:
+    # se is 0 only under Hartung-Knapp with identical studies (s^2_w = 0)
+    stat = mu / se if se > 0 else (float(np.copysign(np.inf, mu)) if mu else 0.0)
+    pval = float(2 * (special.stdtr(df, -abs(stat)) if df else special.ndtr(-abs(stat))))
+    return stat, pval
+
+
 def pool_arrays(
     yi: Array | list[float],
     vi: Array | list[float],
@@ -125,47 +163,29 @@ def pool_arrays(
 ) -> PooledResult:
     """Pool effect sizes `yi` with sampling variances `vi` (see the module docstring)."""
     y, v = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
-    _validate(y, v)
-    if method not in METHODS:
-        raise InputError("method", f"unknown method {method!r}", METHODS)
-    if not 0 < level < 100:
-        raise InputError("level", f"{level} is not a percentage between 0 and 100")
-    k = y.size
-    if hk and k < 2:
-        raise InputError("hk", "Hartung-Knapp needs at least 2 studies")
+    _check_arguments(y, v, method, level, hk)
     est = estimate_tau2(y, v, method)
     w = 1.0 / (v + est.tau2)
     sw = w.sum()
     mu = float(inner(w, y) / sw)
-    var = 1.0 / sw
-    alpha = 1 - level / 100
-    # scipy.special ufuncs rather than scipy.stats: same values, a fraction of the overhead
-    if hk:
-        var *= float(inner(w, (y - mu) ** 2)) / (k - 1)
-        df: int | None = k - 1
-        crit = float(special.stdtrit(k - 1, 1 - alpha / 2))
-    else:
-        df = None
-        crit = float(special.ndtri(1 - alpha / 2))
-    se = float(np.sqrt(var))
-    # se is 0 only under Hartung-Knapp with identical studies (s^2_w = 0)
-    stat = mu / se if se > 0 else (float(np.copysign(np.inf, mu)) if mu else 0.0)
-    pval = float(2 * (special.stdtr(df, -abs(stat)) if df else special.ndtr(-abs(stat))))
+    test = _test(y, w, mu, sw, hk, level)
+    se = float(np.sqrt(test.var))
+    stat, pval = _stat_pval(mu, se, test.df)
     het = heterogeneity(y, v, None if method == "FE" else est.tau2)
-    pi_half = crit * float(np.sqrt(var + est.tau2))
+    pi_half = test.crit * float(np.sqrt(test.var + est.tau2))
     tau2_ci = q_profile_ci(y, v, level, est.tau2) if with_tau2_ci and method != "FE" else None
     return PooledResult(
         measure=measure,
         method=method,
         hk=hk,
         level=level,
-        k=k,
+        k=y.size,
         estimate=mu,
         se=se,
-        ci_lb=mu - crit * se,
-        ci_ub=mu + crit * se,
+        ci_lb=mu - test.crit * se,
+        ci_ub=mu + test.crit * se,
         stat=stat,
-        df=df,
+        df=test.df,
         pval=pval,
         tau2=est.tau2,
         tau2_se=est.se,

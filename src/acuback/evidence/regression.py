@@ -124,6 +124,53 @@ def _tau2(y: Array, v: Array, x: Array, method: Method) -> tuple[float, float | 
     return _fisher(y, v, x, method == "REML", max(0.0, he))
 
 
+def _design(y: Array, v: Array, mods: Array | list[list[float]], method: str) -> Array:
+    """The k x p design matrix: an intercept column, then the moderators."""
+    m = np.asarray(mods, dtype=float)
+    m = m[:, None] if m.ndim == 1 else m
+    if method not in METHODS:
+        raise InputError("method", f"unknown method {method!r}", METHODS)
+    if m.shape[0] != y.size or v.size != y.size:
+        raise InputError("mods", f"has {m.shape[0]} rows for {y.size} studies")
+    if np.any(v <= 0):
+        raise InputError("vi", "variances must be > 0")
+    x = np.column_stack([np.ones(y.size), m])
+    k, p = x.shape
+    if k <= p:
+        raise InputError("mods", f"{k} studies cannot fit {p} coefficients")
+    return x
+
+
+@dataclass(frozen=True)
+class _Residual:
+    """Residual heterogeneity: QE, and I^2, H^2, R^2 (None under FE)."""
+
+    qe: float
+    i2: float | None
+    h2: float | None
+    r2: float | None
+
+
+def _residual(y: Array, v: Array, x: Array, tau2: float, method: Method) -> _Residual:
+    k, p = x.shape
+    p0 = _projection(x, 1.0 / v)
+    qe = float(y @ p0 @ y)
+    if method == "FE":
+        return _Residual(qe, None, None, None)
+    s2 = (k - p) / float(np.trace(p0))
+    tau2_0 = estimate_tau2(y, v, method).tau2
+    r2 = 100 * max(0.0, (tau2_0 - tau2) / tau2_0) if tau2_0 > 0 else 0.0
+    return _Residual(qe, 100 * tau2 / (tau2 + s2), tau2 / s2 + 1, r2)
+
+
+def _p_and_crit(stat: Array, df: int | None, level: float) -> tuple[Array, float]:
+    """Two-sided p-values and the CI's critical value: t on `df` degrees, or z without."""
+    alpha = 1 - level / 100
+    if df:
+        return 2 * stats.t.sf(np.abs(stat), df), float(stats.t.ppf(1 - alpha / 2, df))
+    return 2 * stats.norm.sf(np.abs(stat)), float(stats.norm.ppf(1 - alpha / 2))
+
+
 def meta_regression(
     yi: Array | list[float],
     vi: Array | list[float],
@@ -140,18 +187,8 @@ def meta_regression(
     multiplicative dispersion (R `lm(y ~ x, weights=1/v)`) is method="FE" with hk=True.
     """
     y, v = np.asarray(yi, dtype=float), np.asarray(vi, dtype=float)
-    m = np.asarray(mods, dtype=float)
-    m = m[:, None] if m.ndim == 1 else m
-    if method not in METHODS:
-        raise InputError("method", f"unknown method {method!r}", METHODS)
-    if m.shape[0] != y.size or v.size != y.size:
-        raise InputError("mods", f"has {m.shape[0]} rows for {y.size} studies")
-    if np.any(v <= 0):
-        raise InputError("vi", "variances must be > 0")
-    x = np.column_stack([np.ones(y.size), m])
+    x = _design(y, v, mods, method)
     k, p = x.shape
-    if k <= p:
-        raise InputError("mods", f"{k} studies cannot fit {p} coefficients")
     names = names or tuple(["intrcpt"] + [f"x{i + 1}" for i in range(p - 1)])
     tau2, tau2_se = _tau2(y, v, x, method)
     w = 1.0 / (v + tau2)
@@ -161,24 +198,12 @@ def meta_regression(
     vb = xtwx_inv * (s2w if hk else 1.0)
     se = np.sqrt(np.diag(vb))
     stat = b / se
-    alpha = 1 - level / 100
     df = k - p if hk else None
-    if df:
-        pval, crit = 2 * stats.t.sf(np.abs(stat), df), stats.t.ppf(1 - alpha / 2, df)
-    else:
-        pval, crit = 2 * stats.norm.sf(np.abs(stat)), stats.norm.ppf(1 - alpha / 2)
+    pval, crit = _p_and_crit(stat, df, level)
     qm = float(b[1:] @ np.linalg.solve(vb[1:, 1:], b[1:]))
     qm_df = p - 1
     qm_p = float(stats.f.sf(qm / qm_df, qm_df, df) if df else stats.chi2.sf(qm, qm_df))
-    p0 = _projection(x, 1.0 / v)
-    qe = float(y @ p0 @ y)
-    if method == "FE":
-        i2, h2, r2 = None, None, None
-    else:
-        s2 = (k - p) / float(np.trace(p0))
-        i2, h2 = 100 * tau2 / (tau2 + s2), tau2 / s2 + 1
-        tau2_0 = estimate_tau2(y, v, method).tau2
-        r2 = 100 * max(0.0, (tau2_0 - tau2) / tau2_0) if tau2_0 > 0 else 0.0
+    res = _residual(y, v, x, tau2, method)
     return MetaRegression(
         names=names,
         coef=tuple(b.tolist()),
@@ -191,12 +216,12 @@ def meta_regression(
         method=method,
         tau2=tau2,
         tau2_se=tau2_se,
-        I2=i2,
-        H2=h2,
-        R2=r2,
-        QE=qe,
+        I2=res.i2,
+        H2=res.h2,
+        R2=res.r2,
+        QE=res.qe,
         QE_df=k - p,
-        QE_pval=float(stats.chi2.sf(qe, k - p)),
+        QE_pval=float(stats.chi2.sf(res.qe, k - p)),
         QM=qm if not df else qm / qm_df,
         QM_df=qm_df,
         QM_pval=qm_p,

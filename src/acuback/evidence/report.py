@@ -8,13 +8,21 @@ small-study effects; the report says so instead of drawing an empty funnel.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from acuback.evidence.pooling import PooledResult
 from acuback.evidence.tau2 import Method
-from acuback.evidence.trials import AnalysisResult, contrasts, run_analysis
+from acuback.evidence.trials import AnalysisResult, TrialArm, contrasts, run_analysis
 
-__all__ = ["EvidenceReport", "build_report"]
+__all__ = [
+    "ArmJson",
+    "ContextRow",
+    "EvidenceReport",
+    "ExcludedJson",
+    "ReportData",
+    "TrialRow",
+    "build_report",
+]
 
 _COMPARATOR_TEXT = {
     "sham": "sham acupuncture",
@@ -26,20 +34,89 @@ _COMPARATOR_TEXT = {
 _FAVOURS = {"sham": "sham", "none": "no acupuncture", "usual": "usual care"}
 
 
+class ExcludedJson(TypedDict):
+    trial: str
+    reason: str
+
+
+class ReportData(TypedDict):
+    """The report's JSON: the question, the pooled numbers (`PooledResult.as_dict`), the trials
+    pooled and left out, and the published contrasts for context."""
+
+    comparator: str
+    outcome: str
+    timepoint: str
+    scale: str
+    direction: str
+    pooled: dict[str, Any] | None
+    trials: list[TrialRow]
+    excluded: list[ExcludedJson]
+    published_context: list[ContextRow]
+    message: str
+
+
 @dataclass(frozen=True)
 class EvidenceReport:
     """JSON-ready `data`, figures by file stem, and notes for the reader."""
 
-    data: dict[str, Any]
+    data: ReportData
     pooled: PooledResult | None = None
     figures: dict[str, object] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
 
-def _trial_rows(res: AnalysisResult) -> list[dict[str, Any]]:
+class ArmJson(TypedDict):
+    """One trial arm as the report's JSON gives it."""
+
+    arm: str
+    n: int | None
+    mean: float
+    sd: float | None
+    se: float | None
+    stat: str
+    source: str
+    note: str
+
+
+class TrialRow(TypedDict):
+    """One pooled trial: its mean difference, standard error and both arms."""
+
+    study: str
+    md: float
+    se: float
+    acupuncture_arm: ArmJson
+    control_arm: ArmJson
+
+
+class ContextRow(TypedDict):
+    """A published contrast shown beside the pooled estimate."""
+
+    study: str
+    comparison: str
+    outcome: str
+    effect_type: str
+    estimate: str
+    ci: list[float | None]
+    source: str
+
+
+def _arm_json(arm: TrialArm) -> ArmJson:
+    return {
+        "arm": arm.arm,
+        "n": arm.n,
+        "mean": arm.mean,
+        "sd": arm.sd,
+        "se": arm.se,
+        "stat": arm.stat,
+        "source": arm.source,
+        "note": arm.note,
+    }
+
+
+def _trial_rows(res: AnalysisResult) -> list[TrialRow]:
     if res.effects is None:
         return []
-    rows = []
+    rows: list[TrialRow] = []
     for (acu, ctrl), yi, vi, label in zip(
         res.arms, res.effects.yi, res.effects.vi, res.effects.study, strict=True
     ):
@@ -48,32 +125,14 @@ def _trial_rows(res: AnalysisResult) -> list[dict[str, Any]]:
                 "study": label,
                 "md": yi,
                 "se": vi**0.5,
-                "acupuncture_arm": {
-                    "arm": acu.arm,
-                    "n": acu.n,
-                    "mean": acu.mean,
-                    "sd": acu.sd,
-                    "se": acu.se,
-                    "stat": acu.stat,
-                    "source": acu.source,
-                    "note": acu.note,
-                },
-                "control_arm": {
-                    "arm": ctrl.arm,
-                    "n": ctrl.n,
-                    "mean": ctrl.mean,
-                    "sd": ctrl.sd,
-                    "se": ctrl.se,
-                    "stat": ctrl.stat,
-                    "source": ctrl.source,
-                    "note": ctrl.note,
-                },
+                "acupuncture_arm": _arm_json(acu),
+                "control_arm": _arm_json(ctrl),
             }
         )
     return rows
 
 
-def _context(comparator: str) -> list[dict[str, Any]]:
+def _context(comparator: str) -> list[ContextRow]:
     words = {
         "sham": ("sham", "minimal"),
         "none": ("no acupuncture", "waiting"),
@@ -114,7 +173,7 @@ def build_report(
         for arm in pair
         if "derived" in arm.note.lower()
     ]
-    data: dict[str, Any] = {
+    data: ReportData = {
         "comparator": comparator,
         "outcome": outcome,
         "timepoint": timepoint,

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from acuback.clinical.instruments import load_instruments, score
+from acuback.clinical.instruments import load_instruments
 from acuback.clinical.intake import duration_of
 from acuback.clinical.medications import match_medications
 from acuback.clinical.outcomes import classify_response
+from acuback.clinical.scoring import score
 from acuback.interop.progress import SILENT, Progress
 from acuback.records import (
     AdverseEvent,

@@ -19,7 +19,7 @@ from pydantic import (
 )
 
 from acuback.clinical.intake import Intake as IntakeForm
-from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.plan_model import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
 from acuback.errors import InputError
 from acuback.records.bounds import (

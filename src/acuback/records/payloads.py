@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter, ValidationError
 
 from acuback.clinical.intake import Intake as IntakeForm
-from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.plan_model import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
 from acuback.errors import Conflict
 

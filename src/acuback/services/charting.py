@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.plan_model import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
 from acuback.clinical.sides import needle_side
 from acuback.errors import Conflict, InputError

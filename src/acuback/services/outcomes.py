@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from acuback.clinical.instruments import Score, load_instruments, score
+from acuback.clinical.instruments import load_instruments
 from acuback.clinical.intake import Duration
 from acuback.clinical.outcomes import Trajectory, assess_trajectory
 from acuback.clinical.protocols import load_courses
+from acuback.clinical.scoring import Score, score
 from acuback.errors import InputError
 from acuback.records import Intake, OutcomeMeasurement, UnitOfWork
 from acuback.records.summaries import AcceptedCourse, OutcomeScore

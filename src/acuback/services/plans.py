@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from acuback.clinical.planning import Plan as PlanResult
-from acuback.clinical.planning import PlannedMethod, PlannedPoint, plan
+from acuback.clinical.plan_model import Plan as PlanResult
+from acuback.clinical.plan_model import PlannedMethod, PlannedPoint
+from acuback.clinical.planning import plan
 from acuback.clinical.screening import ScreeningResult
 from acuback.clinical.screening_rules import Policy
 from acuback.clinical.sides import POINT_SIDES

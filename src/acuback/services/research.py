@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from acuback.clinical.instruments import load_instruments
@@ -31,7 +34,7 @@ from acuback.records import UnitOfWork
 from acuback.services.access import Actor, audit, authorize
 
 if TYPE_CHECKING:
-    from acuback.evidence.clinic import OutcomeRecord
+    from acuback.evidence.clinic import ClinicScale, OutcomeRecord
 
 __all__ = [
     "MIN_CELL",
@@ -39,6 +42,7 @@ __all__ = [
     "GroupFigures",
     "ResearchAggregates",
     "clinic_outcome_records",
+    "clinic_scales",
     "research_aggregates",
 ]
 
@@ -119,6 +123,25 @@ def _figures(key: tuple[str, str], values: list[tuple[float, bool]], min_cell: i
     return GroupFigures(instrument, condition, n, False, count, round(count / n, 3), mean)
 
 
+@lru_cache(maxsize=1)
+def clinic_scales() -> Mapping[str, ClinicScale]:
+    """The instruments the clinic summary reads (those with a responder rule), with their range
+    and responder thresholds from `clinical/data/instruments.yaml`."""
+    from acuback.evidence.clinic import ClinicScale
+
+    scales: dict[str, ClinicScale] = {
+        spec.id: ClinicScale(
+            low=spec.score.min,
+            high=spec.score.max,
+            points=spec.responder.absolute,
+            fraction=None if spec.responder.percent is None else spec.responder.percent / 100,
+        )
+        for spec in load_instruments().instruments
+        if spec.responder is not None
+    }
+    return MappingProxyType(scales)
+
+
 def clinic_outcome_records(
     uow: UnitOfWork, actor: Actor, instrument: str, min_cell: int = MIN_CELL
 ) -> tuple[OutcomeRecord, ...]:
@@ -127,12 +150,12 @@ def clinic_outcome_records(
     See the module docstring for the pseudonyms, the date shift and the suppression. Records
     come grouped by pseudonym (in random order), each patient's oldest first.
     """
-    from acuback.evidence.clinic import INSTRUMENTS, OutcomeRecord
+    from acuback.evidence.clinic import OutcomeRecord
 
     authorize(uow, actor, "research.aggregate", entity="research")
     key = instrument.strip().lower()
-    if key not in INSTRUMENTS:
-        raise InputError("instrument", f"unknown {instrument!r}", tuple(INSTRUMENTS))
+    if key not in clinic_scales():
+        raise InputError("instrument", f"unknown {instrument!r}", tuple(clinic_scales()))
     series = _score_series(uow, key)
     kept = [scores for scores in series.values() if len(scores) >= 2]
     suppressed = len(kept) < min_cell

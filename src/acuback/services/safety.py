@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from acuback.clinical.planning import TREATING
 from acuback.clinical.screening import Constraints, ScreeningResult
 from acuback.clinical.sides import needles_at
 from acuback.errors import AmbiguousCode, InputError, NotFound
@@ -30,7 +31,6 @@ __all__ = [
     "known_point",
 ]
 
-TREATING = ("caution", "proceed")
 _ELECTRO = "electroacupuncture"
 
 

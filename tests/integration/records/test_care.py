@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from acuback.clinical.intake import parse_intake
-from acuback.clinical.planning import Plan as PlanResult
-from acuback.clinical.planning import PlannedPoint, plan
+from acuback.clinical.plan_model import Plan as PlanResult
+from acuback.clinical.plan_model import PlannedPoint
+from acuback.clinical.planning import plan
 from acuback.clinical.screening import ScreeningResult
 from acuback.errors import Conflict, InputError, NotFound
 from acuback.records import Appointment, Intake, OutcomeMeasurement, Plan, UnitOfWork

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select, update
 
 from acuback.clinical.intake import Intake as IntakeForm
 from acuback.clinical.intake import parse_intake
-from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.plan_model import Plan as PlanResult
 from acuback.clinical.planning import plan
 from acuback.clinical.screening import ScreeningResult, screen
 from acuback.errors import Conflict

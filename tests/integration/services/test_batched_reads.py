@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import Engine, event
 
 from acuback.clinical.intake import parse_intake
-from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.plan_model import Plan as PlanResult
 from acuback.clinical.planning import plan
 from acuback.clinical.screening import screen
 from acuback.errors import Forbidden, NotFound

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from acuback.errors import Forbidden, InputError
 from acuback.evidence.clinic import OutcomeRecord, clinic_summary
 from acuback.records import OutcomeMeasurement
-from acuback.services.research import PSEUDO_EPOCH, clinic_outcome_records
+from acuback.services.research import PSEUDO_EPOCH, clinic_outcome_records, clinic_scales
 
 from .conftest import DemoClinic
 
@@ -46,8 +46,8 @@ def _records(demo: DemoClinic, username: str, instrument: str) -> tuple[OutcomeR
 def test_the_figures_equal_the_core_on_the_identified_scores(
     demo: DemoClinic, instrument: str
 ) -> None:
-    expected = clinic_summary(_identified(demo, instrument), instrument)
-    got = clinic_summary(_records(demo, "mei", instrument), instrument)
+    expected = clinic_summary(_identified(demo, instrument), instrument, clinic_scales())
+    got = clinic_summary(_records(demo, "mei", instrument), instrument, clinic_scales())
     assert got.n_patients == expected.n_patients >= 3
     assert sorted(got.improvements) == sorted(expected.improvements)
     assert got.mean_improvement == pytest.approx(expected.mean_improvement)

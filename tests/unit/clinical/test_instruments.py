@@ -9,10 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from acuback.clinical.instruments import (
-    INSTRUMENT_IDS,
-    instrument,
-    load_instruments,
+from acuback.clinical.instruments import INSTRUMENT_IDS, instrument, load_instruments
+from acuback.clinical.scoring import (
     score,
     score_nrs,
     score_odi,

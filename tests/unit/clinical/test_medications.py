@@ -13,7 +13,8 @@ import pytest
 
 from acuback.clinical import match_medications, read_medications
 from acuback.clinical.intake import FINDINGS
-from acuback.clinical.medications import NOT_RECOGNISED, edit_distance, load_drug_classes
+from acuback.clinical.medication_vocabulary import load_drug_classes
+from acuback.clinical.medications import NOT_RECOGNISED, edit_distance
 from acuback.knowledge import KnowledgeBase
 
 ANTICOAGULANT, ANTIPLATELET, STEROID = (

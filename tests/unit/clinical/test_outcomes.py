@@ -12,13 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from acuback.clinical.coverage import check_visit_coverage
 from acuback.clinical.instruments import load_instruments
-from acuback.clinical.outcomes import (
-    Measurement,
-    assess_trajectory,
-    check_visit_coverage,
-    classify_response,
-)
+from acuback.clinical.outcomes import Measurement, assess_trajectory, classify_response
 from acuback.errors import InputError
 
 DAY0 = dt.date(2026, 1, 5)

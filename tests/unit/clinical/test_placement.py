@@ -14,7 +14,8 @@ import pytest
 
 from acuback.clinical.intake import parse_intake
 from acuback.clinical.placement import point_regions
-from acuback.clinical.planning import Plan, plan
+from acuback.clinical.plan_model import Plan
+from acuback.clinical.planning import plan
 from acuback.knowledge import KnowledgeBase
 
 LUMBOSACRAL = {"lower_back", "sacrum", "lower_abdomen"}

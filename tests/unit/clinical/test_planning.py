@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from acuback.clinical.intake import parse_intake
-from acuback.clinical.planning import Plan, plan
+from acuback.clinical.plan_model import Plan
+from acuback.clinical.planning import plan
 from acuback.clinical.protocols import load_courses, load_guidelines, load_protocols
 from acuback.knowledge import KnowledgeBase
 

@@ -24,7 +24,8 @@ from acuback.clinical.intake import (
     parse_intake,
 )
 from acuback.clinical.placement import point_regions
-from acuback.clinical.planning import Plan, plan
+from acuback.clinical.plan_model import Plan
+from acuback.clinical.planning import plan
 from acuback.errors import InputError
 from acuback.knowledge import KnowledgeBase, load_knowledge
 

@@ -13,6 +13,9 @@ from acuback.evidence.clinic import (
     trial_benchmarks,
     wilson_ci,
 )
+from acuback.services.research import clinic_scales
+
+SCALES = clinic_scales()  # ranges and responder rules from clinical/data/instruments.yaml
 
 CSV = """patient,date,instrument,score
 a,2026-01-05,nrs,8
@@ -35,7 +38,7 @@ def test_wilson_interval_known_value() -> None:
 
 
 def test_change_from_first_to_last_score() -> None:
-    s = clinic_summary(parse_outcome_csv(CSV), "NRS")
+    s = clinic_summary(parse_outcome_csv(CSV, SCALES), "NRS", SCALES)
     assert s.n_patients == 3  # d has one score only
     assert sorted(s.improvements) == [0.0, 1.0, 5.0]
     assert s.mean_improvement == pytest.approx(2.0)
@@ -57,17 +60,17 @@ def test_change_from_first_to_last_score() -> None:
 )
 def test_bad_rows_name_the_field(text: str, field: str) -> None:
     with pytest.raises(InputError) as err:
-        parse_outcome_csv(text)
+        parse_outcome_csv(text, SCALES)
     assert err.value.field == field
 
 
 def test_instrument_without_repeat_scores_is_an_error() -> None:
     with pytest.raises(InputError, match="two or more"):
-        clinic_summary(parse_outcome_csv(CSV), "odi")
+        clinic_summary(parse_outcome_csv(CSV, SCALES), "odi", SCALES)
 
 
 def test_figure_carries_the_caveat_and_trial_arms() -> None:
-    s = clinic_summary(parse_outcome_csv(CSV), "nrs")
+    s = clinic_summary(parse_outcome_csv(CSV, SCALES), "nrs", SCALES)
     bench = trial_benchmarks("nrs")
     assert any(b.label.startswith("ART acupuncture") and b.ci is not None for b in bench)
     fig = clinic_figure(s, bench)
@@ -76,3 +79,19 @@ def test_figure_carries_the_caveat_and_trial_arms() -> None:
     labels = [t.get_text() for ax in fig.axes for t in ax.texts]  # type: ignore[attr-defined]
     assert "This clinic (n = 3)" in labels
     assert len(trial_benchmarks("rmdq")) == 4
+
+
+def test_the_scales_are_the_instruments_responder_rules() -> None:
+    """The thresholds are read from instruments.yaml, the only place they are written."""
+    from acuback.clinical.instruments import load_instruments
+
+    assert tuple(SCALES) == ("nrs", "peg", "rmdq", "odi")
+    for key, scale in SCALES.items():
+        spec = load_instruments().get(key)
+        assert spec.responder is not None
+        assert (scale.low, scale.high) == (spec.score.min, spec.score.max)
+        assert scale.points == spec.responder.absolute
+        percent = spec.responder.percent
+        assert scale.fraction == (None if percent is None else percent / 100)
+    summary = clinic_summary(parse_outcome_csv(CSV, SCALES), "rmdq", SCALES)
+    assert summary.responder_rule == "improvement >= 5 points or >= 30%"

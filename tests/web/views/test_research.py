@@ -12,6 +12,7 @@ from tests.web.views.conftest import Browser, page
 from acuback.evidence.clinic import CAVEAT, ClinicSummary, OutcomeRecord, clinic_summary
 from acuback.evidence.trials import analysis_specs, run_analysis
 from acuback.records import UnitOfWork
+from acuback.services.research import clinic_scales
 
 
 def test_the_evidence_page_shows_the_sham_pain_pooled_estimate_and_its_forest_plot(
@@ -110,7 +111,7 @@ def _clinic_reference(engine: Engine, instrument: str) -> ClinicSummary:
             for m in uow.outcomes.for_patient(p.id or 0, instrument)
             if m.score is not None
         )
-    return clinic_summary(records, instrument)
+    return clinic_summary(records, instrument, clinic_scales())
 
 
 def _svg_words(svg: Tag) -> str:

@@ -18,7 +18,7 @@ import hashlib
 import json
 from typing import Any
 
-from acuback.clinical.medications import load_vocabulary
+from acuback.clinical.medication_vocabulary import load_vocabulary
 from acuback.interop.fhir.codes import CONDITION_CLINICAL, CONDITION_VERIFICATION, ICD10CM, Urls
 from acuback.interop.fhir.people import ref
 from acuback.knowledge import load_knowledge

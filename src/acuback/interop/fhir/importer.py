@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from acuback.clinical.instruments import Instrument, load_instruments, score
+from acuback.clinical.instruments import Instrument, load_instruments
+from acuback.clinical.scoring import score
 from acuback.errors import InputError
 from acuback.interop.fhir.codes import LOINC, Urls
 from acuback.interop.fhir.history import (

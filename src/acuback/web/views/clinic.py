@@ -20,6 +20,7 @@ from acuback.clinical.scheduling import local_day_bounds
 from acuback.clinical.screening_rules import Policy
 from acuback.errors import InputError
 from acuback.records import Patient, UnitOfWork
+from acuback.records.vocabulary import SEXES
 from acuback.services import Actor, can, people, schedule
 from acuback.services import dashboard as dashboard_service
 from acuback.services.patient_record import ClinicalRecord
@@ -141,7 +142,7 @@ def patient_list(
 
 @router.get("/patients/new")
 def new_patient_form(request: Request, user: Staff) -> Response:
-    context = {"values": dict.fromkeys(_PATIENT_FIELDS, ""), "sexes": ("female", "male", "other")}
+    context = {"values": dict.fromkeys(_PATIENT_FIELDS, ""), "sexes": SEXES}
     return render(request, "clinic/patient_new.html", context, user=user)
 
 
@@ -163,7 +164,7 @@ def create_patient(request: Request, uow: UoW, user: Staff, form: FormFields) ->
     except InputError as exc:
         context = {
             "values": values,
-            "sexes": ("female", "male", "other"),
+            "sexes": SEXES,
             "error": exc.message,
             "error_field": exc.field,
         }
@@ -171,7 +172,7 @@ def create_patient(request: Request, uow: UoW, user: Staff, form: FormFields) ->
     return redirect(f"/clinic/patients/{patient.id}")
 
 
-def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
+def _intake_and_plan_entries(record: ClinicalRecord) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for intake in record.intakes:
         at = intake.submitted_at or datetime.now(UTC)
@@ -202,6 +203,12 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
                 at,
             )
         )
+    return entries
+
+
+def _treatment_entries(record: ClinicalRecord) -> list[TimelineEntry]:
+    """Sessions, outcomes and adverse events."""
+    entries: list[TimelineEntry] = []
     for chart in record.charts:
         pain = (
             f"pain {chart.pain_before} → {chart.pain_after}"
@@ -240,6 +247,11 @@ def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
                 event.occurred_at,
             )
         )
+    return entries
+
+
+def _timeline(record: ClinicalRecord) -> list[TimelineEntry]:
+    entries = _intake_and_plan_entries(record) + _treatment_entries(record)
     return sorted(entries, key=_moment, reverse=True)
 
 

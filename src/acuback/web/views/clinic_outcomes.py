@@ -17,7 +17,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from acuback.clinical.instruments import Instrument, instrument, load_instruments, score
+from acuback.clinical.instruments import Instrument, instrument, load_instruments
+from acuback.clinical.scoring import score
 from acuback.errors import InputError
 from acuback.services import charting, outcomes, people
 from acuback.web.deps import UoW
@@ -81,7 +82,7 @@ def _whole(form: FormData, name: str, field_name: str, optional: bool = False) -
 
 
 def responses_from_form(instrument_id: str, form: FormData) -> Any:
-    """The answers in the shape `acuback.clinical.instruments.score` takes."""
+    """The answers in the shape `acuback.clinical.scoring.score` takes."""
     spec = instrument(instrument_id)
     if instrument_id == "nrs":
         return _whole(form, "q1", "pain now")

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
 
-from acuback.clinical.planning import PlannedPoint
+from acuback.clinical.plan_model import PlannedPoint
 from acuback.clinical.sides import POINT_SIDES
 from acuback.errors import InputError
 from acuback.knowledge import KnowledgeBase

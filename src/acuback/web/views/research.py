@@ -32,7 +32,12 @@ from acuback.evidence.trials import AnalysisSpec, analysis_specs, find_spec, run
 from acuback.knowledge import load_knowledge
 from acuback.records import UnitOfWork, User
 from acuback.services.access import can
-from acuback.services.research import MIN_CELL, clinic_outcome_records, research_aggregates
+from acuback.services.research import (
+    MIN_CELL,
+    clinic_outcome_records,
+    clinic_scales,
+    research_aggregates,
+)
 from acuback.web.deps import UoW
 from acuback.web.views.clinic_common import LoginRequired, PageRoute, PageUser, actor_of
 from acuback.web.views.figures import inline_svg
@@ -40,6 +45,7 @@ from acuback.web.views.templating import render
 
 if TYPE_CHECKING:
     from acuback.evidence.clinic import ClinicSummary
+    from acuback.evidence.report import ReportData
 
 __all__ = [
     "CLINIC_INSTRUMENTS",
@@ -100,7 +106,7 @@ def evidence_rows() -> tuple[AnalysisRow, ...]:
 @lru_cache(maxsize=16)
 def _report(
     comparator: str, outcome: str, timepoint: str
-) -> tuple[dict[str, Any], str, tuple[str, ...]]:
+) -> tuple[ReportData, str, tuple[str, ...]]:
     """The report data, its forest plot as inline SVG ('' when none) and its notes."""
     from acuback.evidence.plots import figure_bytes
     from acuback.evidence.report import build_report
@@ -141,7 +147,7 @@ def clinic_results(uow: UnitOfWork, user: User, instrument: str) -> ClinicResult
     records = clinic_outcome_records(uow, actor_of(user), instrument)
     if not records:
         return ClinicResults(instrument, None, "", 0, CAVEAT)
-    summary = clinic_summary(records, instrument)
+    summary = clinic_summary(records, instrument, clinic_scales())
     # Records arrive in a random (pseudonym) order: sorted, equal data make one cache key.
     key = replace(summary, improvements=tuple(sorted(summary.improvements)))
     arms = len(trial_benchmarks(instrument))

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, Field
 
 from acuback.clinical.intake import Intake as IntakeForm
-from acuback.clinical.planning import Plan as PlanResult
+from acuback.clinical.plan_model import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
 from acuback.clinical.sides import PointSide
 from acuback.records.bounds import BoundedDate, BoundedInstant
