@@ -252,16 +252,19 @@ reminders_app = typer.Typer(help="Appointment reminders by email.", no_args_is_h
 @reminders_app.command("send")
 def reminders_send_command(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
     """Email every due reminder once, through ACUBACK_SMTP_URL (run it from cron)."""
+    from acuback.cli.reminders import send_due_reminders
     from acuback.records import UnitOfWork
     from acuback.records.db import make_engine
-    from acuback.services.reminders import parse_smtp_url, send_due_reminders
+    from acuback.services.reminders import parse_smtp_url
     from acuback.settings import get_settings
 
     settings = get_settings()
     target = parse_smtp_url(settings.smtp_url)
     engine = make_engine(db)
     try:
-        report = send_due_reminders(lambda: UnitOfWork(engine), target, settings.mail_from)
+        report = send_due_reminders(
+            lambda: UnitOfWork(engine, settings=settings), target, settings.mail_from
+        )
     finally:
         engine.dispose()
     data = {

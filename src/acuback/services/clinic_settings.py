@@ -28,5 +28,4 @@ def update_clinic_settings(
     settings = validated(ClinicSettings, {**current, **changes, "version": version})
     saved = uow.clinic.save(settings)
     audit(uow, actor, "clinic.settings.update", "clinic_settings", 1, {"fields": sorted(changes)})
-    uow.commit()
     return saved

@@ -88,7 +88,6 @@ def research_export(
     files = write_tables(tables, out, fmt, progress)
     rows = {name: len(table) for name, table in tables.items()}
     audit(uow, actor, "research.export", "research", None, {"format": fmt, "rows": rows})
-    uow.commit()
     return ExportSummary(tuple(files), rows, fmt)
 
 
@@ -107,7 +106,6 @@ def fhir_patient_bundle(
     bundle = patient_bundle(uow, patient_id, urls)
     detail = {"patient_id": patient_id, "entries": len(bundle.get("entry", []))}
     audit(uow, actor, "patient.fhir_export", "patient", patient_id, detail)
-    uow.commit()
     return bundle
 
 
@@ -134,5 +132,4 @@ def fhir_import(
         "skipped": len(report.skipped),
     }
     audit(uow, actor, "patient.fhir_import", "patient", report.patient, detail)
-    uow.commit()
     return report

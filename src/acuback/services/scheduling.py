@@ -140,7 +140,6 @@ def set_clinic_setting(uow: UnitOfWork, actor: Actor, key: str, value: str | Non
         _check_setting(key, value)
     uow.schedule.set_setting(key, value)
     audit(uow, actor, "clinic.setting", "clinic_setting", None, {"key": key, "value": value})
-    uow.commit()
 
 
 def _check_setting(key: str, value: str) -> None:
@@ -159,7 +158,6 @@ def set_working_hours(
     authorize(uow, actor, "clinic.admin", entity="working_hours")
     uow.schedule.set_hours(practitioner_id, parse_hours(hours, "hours"))
     audit(uow, actor, "clinic.hours", "practitioner", practitioner_id, {"days": sorted(hours)})
-    uow.commit()
 
 
 def add_time_off(
@@ -178,7 +176,6 @@ def add_time_off(
         raise InputError("reason", "say why (holiday, course, illness)")
     new_id = uow.schedule.add_time_off(practitioner_id, starts_at, ends_at, reason.strip()[:200])
     audit(uow, actor, "clinic.time_off", "practitioner", practitioner_id, {"id": new_id})
-    uow.commit()
     return new_id
 
 
@@ -188,7 +185,6 @@ def add_room(uow: UnitOfWork, actor: Actor, name: str) -> int:
         raise InputError("name", "give the room a name")
     room_id = uow.schedule.add_room(name.strip()[:100])
     audit(uow, actor, "clinic.room", "room", room_id, {"name": name.strip()[:100]})
-    uow.commit()
     return room_id
 
 
