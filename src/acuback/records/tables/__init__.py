@@ -15,7 +15,6 @@ from acuback.records.tables.logins import LoginRow
 from acuback.records.tables.people import PatientRow, PractitionerRow, UserRow
 from acuback.records.tables.scheduling import (
     CalendarFeedRow,
-    ClinicSettingRow,
     HoursRow,
     ReminderRow,
     RoomRow,
@@ -29,7 +28,6 @@ __all__ = [
     "AuditRow",
     "Base",
     "CalendarFeedRow",
-    "ClinicSettingRow",
     "ClinicSettingsRow",
     "HoursRow",
     "IntakeRow",
