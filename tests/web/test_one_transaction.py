@@ -1,15 +1,15 @@
 """One transaction per request (issue 10 point 4): the request's unit of work commits once, at
 the end; a request that fails after a write leaves nothing written; a refused request still
-leaves its audit entry (and nothing else it wrote); a failed request of a signed-in user keeps
-the sign-in's bookkeeping. Two routes are added to a fresh app for the failures after a write;
-the refusals also go through real routes."""
+leaves its audit entry (and nothing else it wrote); a page that shows a refusal after a write
+commits nothing either. Routes are added to a fresh app for the failures after a write; the
+refusals also go through real routes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -17,6 +17,7 @@ from acuback.errors import InputError
 from acuback.records import UnitOfWork
 from acuback.services.access import Actor, refuse
 from acuback.web.deps import UoW
+from acuback.web.views.clinic_common import error_page
 
 from .conftest import make_app
 
@@ -24,6 +25,11 @@ from .conftest import make_app
 def _write_then_fail(uow: UoW) -> None:
     uow.schedule.add_room("written then failed")
     raise InputError("name", "refused after the write")
+
+
+def _write_then_show_a_refusal(request: Request, uow: UoW) -> Response:
+    uow.schedule.add_room("written then shown refused")
+    return error_page(request, 409, "Cannot do that now", "a clash, shown on the page")
 
 
 def _write_then_refuse(uow: UoW) -> None:
@@ -36,6 +42,7 @@ def app(web_engine: Engine) -> FastAPI:
     app = make_app(web_engine)
     app.add_api_route("/test/write-then-fail", _write_then_fail, methods=["POST"])
     app.add_api_route("/test/write-then-refuse", _write_then_refuse, methods=["POST"])
+    app.add_api_route("/test/write-then-page", _write_then_show_a_refusal, methods=["POST"])
     return app
 
 
@@ -63,6 +70,15 @@ def test_a_request_that_fails_after_a_write_leaves_nothing_written(
     assert response.status_code == 422, response.text
     assert response.json()["field"] == "name"
     assert "written then failed" not in _rooms(web_engine)
+
+
+def test_a_page_that_shows_a_refusal_after_a_write_commits_nothing(
+    test_client: TestClient, web_engine: Engine
+) -> None:
+    response = test_client.post("/test/write-then-page")
+    assert response.status_code == 409
+    assert "a clash, shown on the page" in response.text
+    assert "written then shown refused" not in _rooms(web_engine)
 
 
 def test_a_refused_request_keeps_its_audit_entry_and_nothing_else(

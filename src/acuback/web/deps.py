@@ -32,11 +32,13 @@ __all__ = [
     "Knowledge",
     "OptionalUser",
     "UoW",
+    "answered_with_error",
     "get_uow",
     "login_is_live",
     "signed_in_user_id",
 ]
 
+_ANSWERED_WITH_ERROR = "answered_with_error"
 _bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/auth/token")
 
 
@@ -48,6 +50,15 @@ def get_uow(request: Request) -> Iterator[UnitOfWork]:
     state = request.app.state
     with UnitOfWork(state.engine, audit_key=state.audit_key, settings=state.settings) as uow:
         yield uow
+        if getattr(request.state, _ANSWERED_WITH_ERROR, False):
+            uow.rollback()  # a page that shows a refusal commits nothing of the request
+
+
+def answered_with_error(request: Request) -> None:
+    """Mark the request as answered with an error page (the page renderer calls it for a status
+    of 400 or more): a view that catches a refusal and shows it then commits nothing of what
+    the request wrote, as if the refusal had been raised (only kept writes stay)."""
+    setattr(request.state, _ANSWERED_WITH_ERROR, True)
 
 
 UoW = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
