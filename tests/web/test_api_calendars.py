@@ -14,7 +14,7 @@ from icalendar import Calendar
 from sqlalchemy import Engine
 
 from acuback.records import UnitOfWork
-from acuback.services import Actor, scheduling
+from acuback.services import Actor, clinic_settings
 
 Auth = Callable[[str], dict[str, str]]
 LONDON = ZoneInfo("Europe/London")
@@ -24,7 +24,7 @@ LONDON = ZoneInfo("Europe/London")
 def _london(web_engine: Engine) -> None:
     with UnitOfWork(web_engine) as uow:
         admin = Actor.of(uow.users.get_by_username("admin"))
-        scheduling.set_clinic_setting(uow, admin, "timezone", "Europe/London")
+        clinic_settings.set_clinic_setting(uow, admin, "timezone", "Europe/London")
 
 
 def _events(response: Any) -> dict[str, Any]:

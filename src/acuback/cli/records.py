@@ -180,12 +180,7 @@ def rekey_command(db: str | None = DbOption, as_json: bool = JsonOption) -> None
 def _seal(db: str | None) -> tuple[AuditReport, bool]:
     from acuback.records.audit import seal_legacy
 
-    def seal(session: Session, key: bytes) -> tuple[AuditReport, bool]:
-        result = seal_legacy(session, key)
-        session.commit()
-        return result
-
-    return _with_log(db, seal)
+    return _with_log(db, seal_legacy)
 
 
 def _read_anchor(path: Path) -> AuditAnchor:
@@ -201,23 +196,25 @@ def _read_anchor(path: Path) -> AuditAnchor:
 
 
 def _with_log(db: str | None, work: Callable[[Session, bytes], T]) -> T:
-    """Run `work(session, audit key)` on the database at `db`, which must be migrated."""
+    """Run `work(session, audit key)` in one unit of work on the database at `db`, which must
+    be migrated (it commits once, when `work` returns)."""
     from sqlalchemy import inspect
-    from sqlalchemy.orm import Session
 
+    from acuback.records import UnitOfWork
     from acuback.records.db import make_engine
     from acuback.secrets import audit_key
     from acuback.settings import get_settings
 
-    key = audit_key(get_settings())
+    settings = get_settings()
+    key = audit_key(settings)
     engine = make_engine(db)
     try:
         if not inspect(engine).has_table("audit_log"):
             raise InputError(
                 "--db", f"no acuback database at {shown_url(db)}: run `acuback db upgrade`"
             )
-        with Session(engine) as session:
-            return work(session, key)
+        with UnitOfWork(engine, audit_key=key, settings=settings) as uow:
+            return work(uow.session, key)
     finally:
         engine.dispose()
 
@@ -252,16 +249,19 @@ reminders_app = typer.Typer(help="Appointment reminders by email.", no_args_is_h
 @reminders_app.command("send")
 def reminders_send_command(db: str | None = DbOption, as_json: bool = JsonOption) -> None:
     """Email every due reminder once, through ACUBACK_SMTP_URL (run it from cron)."""
+    from acuback.cli.reminders import send_due_reminders
     from acuback.records import UnitOfWork
     from acuback.records.db import make_engine
-    from acuback.services.reminders import parse_smtp_url, send_due_reminders
+    from acuback.services.reminders import parse_smtp_url
     from acuback.settings import get_settings
 
     settings = get_settings()
     target = parse_smtp_url(settings.smtp_url)
     engine = make_engine(db)
     try:
-        report = send_due_reminders(lambda: UnitOfWork(engine), target, settings.mail_from)
+        report = send_due_reminders(
+            lambda: UnitOfWork(engine, settings=settings), target, settings.mail_from
+        )
     finally:
         engine.dispose()
     data = {

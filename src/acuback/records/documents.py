@@ -2,7 +2,9 @@
 
 An issued document is appended with the exact bytes and their SHA-256 and never changed, so a
 letter downloaded again is the letter that was sent. The clinic's settings are one versioned
-row (name, address, logo, paper size, identifiers, fee schedule), edited by an administrator.
+row, the one store of what an administrator sets for the clinic: what documents print (name,
+address, logo, paper size, identifiers, fee schedule) and the calendar's choices (time zone,
+cancellation notice, payer-limit policy; None: the default).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ _LOGO = r"^data:image/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$"
 
 
 class ClinicSettings(VersionedRecord):
-    """What every document prints in its header, and the fees the superbill charges."""
+    """What every document prints in its header, the fees the superbill charges, and the
+    calendar's settings (None: ACUBACK_TIMEZONE or data/clinic.yaml decides)."""
 
     name: str = Field(default="Acupuncture clinic", min_length=1, max_length=200)
     address: str = Field(default="", max_length=500)
@@ -47,6 +50,9 @@ class ClinicSettings(VersionedRecord):
     fee_schedule: dict[CptCode, Annotated[Decimal, Field(ge=0, le=100_000)]] = Field(
         default_factory=dict
     )
+    timezone: str | None = Field(default=None, min_length=1, max_length=64)  # an IANA name
+    cancel_notice_hours: int | None = Field(default=None, ge=0, le=24 * 14)
+    payer_limit_policy: Literal["refuse", "reason"] | None = None
 
 
 class IssuedDocument(Record):

@@ -3,7 +3,8 @@
 The permission table is data (`data/permissions.yaml`): roles x actions, each cell `all`, `own`
 (only the records of the patient the user is linked to) or absent (denied). `authorize` is the
 one place that reads it; every use case calls it before touching a record. A denial is written
-to the audit log and committed before `Forbidden` is raised, so refused attempts are kept.
+to the audit log through `UnitOfWork.refused`, which keeps it although the request then fails
+(records/uow.py), so refused attempts are kept.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def authorize(
     entity_id: int | str | None = None,
     patient_id: int | None = None,
 ) -> None:
-    """Return if `actor` may do `action`; else audit the denial, commit it, raise `Forbidden`."""
+    """Return if `actor` may do `action`; else audit the denial (kept) and raise `Forbidden`."""
     if can(actor, action, patient_id):
         return
     refuse(uow, actor, action, entity=entity, entity_id=entity_id, patient_id=patient_id)
@@ -148,15 +149,14 @@ def refuse(
     message: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> NoReturn:
-    """Audit a refused attempt (outcome `denied`), commit it and raise `Forbidden`.
+    """Audit a refused attempt (outcome `denied`, kept by the unit of work although the
+    request fails, while what the attempt wrote is rolled back) and raise `Forbidden`.
 
     `authorize` calls it for a permission the table denies; a page that admits only some
     roles calls it too, so every refusal lands in the audit log the same way.
     """
-    uow.rollback()  # nothing of the refused use case may ride along with the denial entry
     extra = {"permission": action, "patient_id": patient_id, **(detail or {})}
-    uow.audit.record(actor.username, action, entity, entity_id, "denied", _detail(actor, extra))
-    uow.commit()
+    uow.refused(actor.username, action, entity, entity_id, "denied", _detail(actor, extra))
     raise Forbidden(message or f"{actor.role} {actor.username!r} may not {_verb(action)}")
 
 

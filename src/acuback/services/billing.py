@@ -61,15 +61,11 @@ def _bill(uow: UnitOfWork, chart: TreatmentSession, clinic: ClinicSettings) -> B
     return priced(mine, clinic.fee_schedule)
 
 
-def session_bill(
-    uow: UnitOfWork, actor: Actor, session_id: int, *, commit: bool = True
-) -> VisitBill:
+def session_bill(uow: UnitOfWork, actor: Actor, session_id: int) -> VisitBill:
     """The priced CPT lines of a signed session, audited as a read."""
     chart = signed_chart(uow, actor, session_id)
     clinic = uow.clinic.get()
     bill = VisitBill(chart, _bill(uow, chart, clinic), clinic)
     detail = {"patient_id": chart.patient_id, "codes": [line.code for line in bill.result.lines]}
     audit(uow, actor, "session.billing", "session", session_id, detail)
-    if commit:
-        uow.commit()
     return bill

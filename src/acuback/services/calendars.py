@@ -53,7 +53,6 @@ def patient_calendar(uow: UnitOfWork, actor: Actor, patient_id: int) -> bytes:
         for a in uow.appointments.for_patient(patient_id)
     ]
     audit(uow, actor, "calendar.read", "patient", patient_id, {"count": len(events)})
-    uow.commit()
     return calendar_ics("Acupuncture visits", cal.zone, events)
 
 
@@ -86,7 +85,6 @@ def _practitioner_ics(uow: UnitOfWork, who: str, practitioner_id: int) -> bytes:
     ]
     detail = {"count": len(events), "practitioner_id": practitioner_id}
     uow.audit.record(who, "calendar.read", "practitioner", practitioner_id, "success", detail)
-    uow.commit()
     return calendar_ics(f"acuback: {practitioner.name}", cal.zone, events)
 
 
@@ -107,7 +105,6 @@ def create_feed(uow: UnitOfWork, actor: Actor, practitioner_id: int) -> str:
     token = secrets.token_urlsafe(32)
     uow.schedule.add_feed(practitioner_id, _hash(token))
     audit(uow, actor, "calendar.feed.create", "practitioner", practitioner_id)
-    uow.commit()
     return token
 
 
@@ -115,7 +112,6 @@ def revoke_feed(uow: UnitOfWork, actor: Actor, practitioner_id: int) -> int:
     _may_manage(uow, actor, practitioner_id)
     count = uow.schedule.revoke_feeds(practitioner_id, dt.datetime.now(dt.UTC))
     audit(uow, actor, "calendar.feed.revoke", "practitioner", practitioner_id, {"count": count})
-    uow.commit()
     return count
 
 

@@ -136,14 +136,12 @@ def book_course(
     )
     if dry_run:
         audit(uow, actor, "course.propose", "plan", plan_id, {"visits": len(proposal.visits)})
-        uow.commit()
         return result
     if refused:
         raise Conflict(refused[0])
     booked = tuple(_book(uow, cal, plan, prefs, visit) for visit in proposal.visits)
     detail = {"patient_id": plan.patient_id, "appointments": [a.id for a in booked]}
     audit(uow, actor, "course.book", "plan", plan_id, detail)
-    uow.commit()
     return CourseBooking(
         plan_id, plan.patient_id, rule, improving, cal.payer_limit_policy, proposal, (), booked, cal
     )

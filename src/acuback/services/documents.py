@@ -64,8 +64,6 @@ def issue(
     uow: UnitOfWork,
     actor: Actor,
     document: IssuedDocument,
-    *,
-    commit: bool = True,
 ) -> IssuedDocument:
     """Store an issued document (bytes and hash) and audit the issue."""
     stored = uow.documents.add(document.model_copy(update={"issued_by": actor.user_id}))
@@ -77,8 +75,6 @@ def issue(
         "sha256": stored.sha256,
     }
     audit(uow, actor, "document.issue", "document", stored.id, detail)
-    if commit:
-        uow.commit()
     return stored
 
 
@@ -94,7 +90,6 @@ def get_document(uow: UnitOfWork, actor: Actor, document_id: int) -> IssuedDocum
         document_id,
         {"patient_id": document.patient_id, "sha256": document.sha256},
     )
-    uow.commit()
     return document
 
 
@@ -134,7 +129,7 @@ def _diagnoses(intake: Intake | None) -> list[dict[str, Any]]:
 
 def superbill_context(uow: UnitOfWork, actor: Actor, session_id: int) -> dict[str, Any]:
     """Everything the superbill prints, from the signed chart (Conflict while unsigned)."""
-    bill = session_bill(uow, actor, session_id, commit=False)
+    bill = session_bill(uow, actor, session_id)
     chart = bill.chart
     practitioner = uow.practitioners.get(chart.practitioner_id)
     result = bill.result

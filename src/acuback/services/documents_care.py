@@ -203,7 +203,6 @@ def course_report_json(uow: UnitOfWork, actor: Actor, plan_id: int) -> dict[str,
         plan_id,
         {"patient_id": report["patient_id"], "sessions": report["sessions"]},
     )
-    uow.commit()
     return report
 
 

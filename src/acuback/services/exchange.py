@@ -95,7 +95,6 @@ def research_export(
     smallest = min(groups.values(), default=None)
     detail = {"format": fmt, "rows": rows, "smallest_sex_age_group": smallest}
     audit(uow, actor, "research.export", "research", None, detail)
-    uow.commit()
     return ExportSummary(tuple(files), rows, fmt, smallest)
 
 
@@ -114,7 +113,6 @@ def fhir_patient_bundle(
     bundle = patient_bundle(uow, patient_id, urls)
     detail = {"patient_id": patient_id, "entries": len(bundle.get("entry", []))}
     audit(uow, actor, "patient.fhir_export", "patient", patient_id, detail)
-    uow.commit()
     return bundle
 
 
@@ -142,5 +140,4 @@ def fhir_import(
         "skipped": len(report.skipped),
     }
     audit(uow, actor, "patient.fhir_import", "patient", report.patient, detail)
-    uow.commit()
     return report

@@ -38,7 +38,6 @@ def revoke_token(uow: UnitOfWork, actor: Actor, login_id: int) -> Login:
         raise NotFound("token", str(login_id))
     ended = uow.logins.end_by_id(login_id, "revoked")
     audit(uow, actor, "login.revoke", "login", login_id, {"user_id": login.user_id})
-    uow.commit()
     return ended
 
 
@@ -48,7 +47,6 @@ def end_everywhere(uow: UnitOfWork, actor: Actor) -> int:
         return 0
     count = uow.logins.end_all(actor.user_id, "logout everywhere")
     audit(uow, actor, "login.end_all", "user", actor.user_id, {"ended": count})
-    uow.commit()
     return count
 
 
@@ -72,5 +70,4 @@ def change_password(
     uow.users.update(user.model_copy(update={"password_hash": hash_password(new_password)}))
     ended = uow.logins.end_all(actor.user_id, "password changed", keep_sid=keep_sid)
     audit(uow, actor, "user.password", "user", actor.user_id, {"other_logins_ended": ended})
-    uow.commit()
     return ended

@@ -56,7 +56,6 @@ def cancel_own_visit(
         appointment_id,
         {"patient_id": visit.patient_id, "by": "patient"},
     )
-    uow.commit()
     return stored
 
 
@@ -77,7 +76,6 @@ def request_new_time(uow: UnitOfWork, actor: Actor, appointment_id: int, wish: s
         appointment_id,
         {"patient_id": visit.patient_id},
     )
-    uow.commit()
     return stored
 
 

@@ -1,7 +1,8 @@
 """Reminder emails for coming visits, sent once each through SMTP (`acuback reminders send`).
 
 Exactly-once is the database's job: before sending, a sender inserts the reminder's row
-(appointment, kind) in its own committed transaction; the pair is unique, so a second sender,
+(appointment, kind) in its own committed transaction (the job runner, `acuback.cli.reminders`,
+gives each claim its own unit of work); the pair is unique, so a second sender,
 run at the same time or later, fails to claim it and moves on. A crash between the claim and
 the send leaves the row `claimed` without `sent_at`: that reminder is reported, never resent
 (a missed reminder is better than a doubled one). The text names the time, the practitioner
@@ -14,16 +15,25 @@ import datetime as dt
 import os
 import smtplib
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from acuback.errors import Conflict, InputError
+from acuback.errors import InputError
 from acuback.records import Appointment, UnitOfWork
 from acuback.services.scheduling import clinic_calendar, local_text
 
-__all__ = ["SendReport", "SmtpTarget", "parse_smtp_url", "reminder_text", "send_due_reminders"]
+__all__ = [
+    "DueReminder",
+    "SmtpTarget",
+    "claim",
+    "due_reminders",
+    "parse_smtp_url",
+    "record_outcome",
+    "reminder_text",
+    "send",
+    "worker_name",
+]
 
 KIND = "email"
 ACTOR = "reminders"
@@ -58,14 +68,6 @@ def parse_smtp_url(url: str | None) -> SmtpTarget:
     return SmtpTarget(parts.hostname, port, parts.scheme == "smtps", user, password)
 
 
-@dataclass(frozen=True)
-class SendReport:
-    due: int
-    sent: int
-    taken_by_others: int
-    failed: int
-
-
 def reminder_text(given_name: str, when: str, practitioner: str) -> str:
     return (
         f"Dear {given_name},\n\nThis is a reminder of your appointment on {when} "
@@ -82,59 +84,62 @@ def _message(sender: str, to: str, text: str) -> EmailMessage:
     return message
 
 
-def send_due_reminders(
-    open_uow: Callable[[], UnitOfWork],
-    target: SmtpTarget,
-    sender: str,
-    now: dt.datetime | None = None,
-) -> SendReport:
-    """Send the reminder of every booked visit due within the clinic's reminder window."""
-    now = now or dt.datetime.now(dt.UTC)
-    worker = f"{socket.gethostname()}:{os.getpid()}"[:100]
-    with open_uow() as uow:
-        cal = clinic_calendar(uow)
-        due = uow.schedule.due_reminders(KIND, now, now + cal.reminder_before)
-        names = {p.id: p.name for p in uow.practitioners.all()}
-    sent = taken = failed = 0
-    for visit, email, given in due:
-        reminder_id = _claim(open_uow, visit, worker, email)
-        if reminder_id is None:
-            taken += 1
-            continue
-        text = reminder_text(
-            given,
-            local_text(cal, visit.starts_at, visit.ends_at),
-            names.get(visit.practitioner_id, "your practitioner"),
+@dataclass(frozen=True)
+class DueReminder:
+    """A reminder to send: the visit, the address and the message, ready to go."""
+
+    visit: Appointment
+    to: str
+    message: EmailMessage
+
+
+def due_reminders(uow: UnitOfWork, sender: str, now: dt.datetime) -> list[DueReminder]:
+    """The reminders of booked visits due within the clinic's reminder window, not yet claimed."""
+    cal = clinic_calendar(uow)
+    due = uow.schedule.due_reminders(KIND, now, now + cal.reminder_before)
+    names = {p.id: p.name for p in uow.practitioners.all()}
+    return [
+        DueReminder(
+            visit,
+            email,
+            _message(
+                sender,
+                email,
+                reminder_text(
+                    given,
+                    local_text(cal, visit.starts_at, visit.ends_at),
+                    names.get(visit.practitioner_id, "your practitioner"),
+                ),
+            ),
         )
-        outcome, at = _send(target, _message(sender, email, text))
-        sent, failed = sent + (at is not None), failed + (at is None)
-        with open_uow() as uow:
-            uow.schedule.finish_reminder(reminder_id, outcome, at)
-            uow.audit.record(
-                ACTOR,
-                "reminder.send",
-                "appointment",
-                visit.id,
-                "success",
-                {"patient_id": visit.patient_id, "outcome": outcome},
-            )
-            uow.commit()
-    return SendReport(len(due), sent, taken, failed)
+        for visit, email, given in due
+    ]
 
 
-def _claim(
-    open_uow: Callable[[], UnitOfWork], visit: Appointment, worker: str, to: str
-) -> int | None:
-    try:
-        with open_uow() as uow:
-            reminder_id = uow.schedule.claim_reminder(visit.id or 0, KIND, worker, to)
-            uow.commit()
-            return reminder_id
-    except Conflict:
-        return None
+def worker_name() -> str:
+    """Who claims: this host and process."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
-def _send(target: SmtpTarget, message: EmailMessage) -> tuple[str, dt.datetime | None]:
+def claim(uow: UnitOfWork, reminder: DueReminder, worker: str) -> int:
+    """Claim the reminder (its row id), or `Conflict` when another sender already has it.
+
+    The claim must be committed before the mail is sent: the job runner gives it its own unit
+    of work (`acuback.cli.reminders`, the one documented exception to one transaction per
+    command)."""
+    return uow.schedule.claim_reminder(reminder.visit.id or 0, KIND, worker, reminder.to)
+
+
+def record_outcome(
+    uow: UnitOfWork, reminder: DueReminder, reminder_id: int, outcome: str, at: dt.datetime | None
+) -> None:
+    """Store how the sending went (`at`: when it was sent, None when it failed) and audit it."""
+    uow.schedule.finish_reminder(reminder_id, outcome, at)
+    detail = {"patient_id": reminder.visit.patient_id, "outcome": outcome}
+    uow.audit.record(ACTOR, "reminder.send", "appointment", reminder.visit.id, "success", detail)
+
+
+def send(target: SmtpTarget, message: EmailMessage) -> tuple[str, dt.datetime | None]:
     connect = smtplib.SMTP_SSL if target.ssl else smtplib.SMTP
     try:
         with connect(target.host, target.port, timeout=30) as smtp:

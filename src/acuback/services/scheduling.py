@@ -31,7 +31,6 @@ from acuback.errors import Conflict, InputError
 from acuback.records import UnitOfWork
 from acuback.records.models import Appointment
 from acuback.services.access import Actor, audit, authorize
-from acuback.settings import get_settings
 
 __all__ = [
     "WEEKDAY_KEYS",
@@ -42,7 +41,6 @@ __all__ = [
     "clinic_calendar",
     "local_text",
     "parse_hours",
-    "set_clinic_setting",
     "set_working_hours",
     "slot_problem",
 ]
@@ -107,49 +105,22 @@ class ClinicCalendar:
 
 
 def clinic_calendar(uow: UnitOfWork) -> ClinicCalendar:
-    """The clinic's calendar: admin settings over ACUBACK_TIMEZONE over data/clinic.yaml."""
+    """The clinic's calendar: the administrator's clinic settings over the timezone of the
+    settings the app or command runs with (`uow.settings`, ACUBACK_TIMEZONE) over
+    data/clinic.yaml."""
     defaults = load_clinic_defaults()
-    store = uow.schedule
-    zone = clinic_zone(store.setting("timezone") or get_settings().timezone)
-    opening = store.hours(None) or parse_hours(defaults.opening_hours, "opening_hours")
-    notice = int(store.setting("cancel_notice_hours") or defaults.cancel_notice_hours)
-    policy = store.setting("payer_limit_policy") or defaults.payer_limit_policy
+    chosen = uow.clinic.get()
+    zone = clinic_zone(chosen.timezone or uow.settings.timezone)
+    opening = uow.schedule.hours(None) or parse_hours(defaults.opening_hours, "opening_hours")
+    notice = chosen.cancel_notice_hours
     return ClinicCalendar(
         zone,
         opening,
-        dt.timedelta(hours=notice),
-        "reason" if policy == "reason" else "refuse",
+        dt.timedelta(hours=defaults.cancel_notice_hours if notice is None else notice),
+        chosen.payer_limit_policy or defaults.payer_limit_policy,
         dt.timedelta(hours=defaults.reminder_hours_before),
         defaults.visit_minutes,
     )
-
-
-SETTINGS: dict[str, tuple[str, ...] | str] = {
-    "timezone": "an IANA time zone such as Europe/London",
-    "cancel_notice_hours": "a whole number of hours, 0 to 336",
-    "payer_limit_policy": ("refuse", "reason"),
-}
-
-
-def set_clinic_setting(uow: UnitOfWork, actor: Actor, key: str, value: str | None) -> None:
-    """An administrator's choice for the clinic (None: back to the default)."""
-    authorize(uow, actor, "clinic.admin", entity="clinic_setting")
-    if key not in SETTINGS:
-        raise InputError("key", f"{key!r} is not a clinic setting", tuple(SETTINGS))
-    if value is not None:
-        _check_setting(key, value)
-    uow.schedule.set_setting(key, value)
-    audit(uow, actor, "clinic.setting", "clinic_setting", None, {"key": key, "value": value})
-    uow.commit()
-
-
-def _check_setting(key: str, value: str) -> None:
-    if key == "timezone":
-        clinic_zone(value, "value")
-    elif key == "cancel_notice_hours" and not (value.isdigit() and int(value) <= 336):
-        raise InputError("value", f"{value!r}", str(SETTINGS[key]))
-    elif key == "payer_limit_policy" and value not in ("refuse", "reason"):
-        raise InputError("value", f"{value!r}", ("refuse", "reason"))
 
 
 def set_working_hours(
@@ -159,7 +130,6 @@ def set_working_hours(
     authorize(uow, actor, "clinic.admin", entity="working_hours")
     uow.schedule.set_hours(practitioner_id, parse_hours(hours, "hours"))
     audit(uow, actor, "clinic.hours", "practitioner", practitioner_id, {"days": sorted(hours)})
-    uow.commit()
 
 
 def add_time_off(
@@ -178,7 +148,6 @@ def add_time_off(
         raise InputError("reason", "say why (holiday, course, illness)")
     new_id = uow.schedule.add_time_off(practitioner_id, starts_at, ends_at, reason.strip()[:200])
     audit(uow, actor, "clinic.time_off", "practitioner", practitioner_id, {"id": new_id})
-    uow.commit()
     return new_id
 
 
@@ -188,7 +157,6 @@ def add_room(uow: UnitOfWork, actor: Actor, name: str) -> int:
         raise InputError("name", "give the room a name")
     room_id = uow.schedule.add_room(name.strip()[:100])
     audit(uow, actor, "clinic.room", "room", room_id, {"name": name.strip()[:100]})
-    uow.commit()
     return room_id
 
 

@@ -32,19 +32,33 @@ __all__ = [
     "Knowledge",
     "OptionalUser",
     "UoW",
+    "answered_with_error",
     "get_uow",
     "login_is_live",
     "signed_in_user_id",
 ]
 
+_ANSWERED_WITH_ERROR = "answered_with_error"
 _bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/auth/token")
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
     """One unit of work per request: it commits once when the route returns, before the
-    response is sent (so a lost race is the request's error), and rolls back if it raises."""
-    with UnitOfWork(request.app.state.engine, audit_key=request.app.state.audit_key) as uow:
+    response is sent (so a lost race is the request's error), and rolls back if it raises
+    (keeping only the writes meant to outlive a failure: records/uow.py). It carries the
+    settings the app was created with, which the use cases read."""
+    state = request.app.state
+    with UnitOfWork(state.engine, audit_key=state.audit_key, settings=state.settings) as uow:
         yield uow
+        if getattr(request.state, _ANSWERED_WITH_ERROR, False):
+            uow.rollback()  # a page that shows a refusal commits nothing of the request
+
+
+def answered_with_error(request: Request) -> None:
+    """Mark the request as answered with an error page (the page renderer calls it for a status
+    of 400 or more): a view that catches a refusal and shows it then commits nothing of what
+    the request wrote, as if the refusal had been raised (only kept writes stay)."""
+    setattr(request.state, _ANSWERED_WITH_ERROR, True)
 
 
 UoW = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
@@ -103,13 +117,12 @@ async def signed_in_user_id(
 
 
 def login_is_live(request: Request, uow: UnitOfWork, user_id: int, sid: str, kind: str) -> bool:
-    """Whether the sign-in is open. A write (last-seen time, idle ending) is committed at once,
-    so that it stays whatever the route then does; a plain check adds no transaction."""
+    """Whether the sign-in is open. A write (last-seen time, idle ending) is kept by the unit
+    of work (`UnitOfWork.keep`), so that it stays whatever the route then does; it commits
+    with the request, or on its own when the request fails."""
     settings = request.app.state.settings
     idle = timedelta(minutes=settings.session_idle_minutes) if kind == "browser" else None
-    login, written = uow.logins.live(sid, user_id, idle)
-    if written:
-        uow.commit()
+    login, _ = uow.keep(lambda work: work.logins.live(sid, user_id, idle))
     return login is not None and login.kind == kind
 
 

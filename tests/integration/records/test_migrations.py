@@ -130,3 +130,49 @@ def test_documents_billing_revision_keeps_existing_charts(db_url: str) -> None:
         chart = uow.sessions.get(1)
     assert (chart.face_to_face_minutes, chart.electro_increments) == (None, ())
     assert downgrade(db_url, "0002") == "0002"
+
+
+def _calendar_rows(url: str) -> dict[str, str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT key, value FROM calendar_settings"))
+            return {row.key: row.value for row in rows}
+    finally:
+        engine.dispose()
+
+
+def test_one_clinic_settings_moves_the_calendar_settings_and_back(db_url: str) -> None:
+    """0008 moves the calendar's key/value settings into the clinic's settings row (next to
+    what documents print, which stays) and its downgrade moves them back."""
+    upgrade(db_url, "0007_totp")
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO calendar_settings (key, value) VALUES"
+                    " ('timezone', 'Asia/Tokyo'), ('cancel_notice_hours', '48')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO clinic_settings (id, version, settings)"
+                    ' VALUES (1, 3, \'{"name": "Back Care", "paper_size": "Letter"}\')'
+                )
+            )
+    finally:
+        engine.dispose()
+    assert upgrade(db_url) == head_revision()
+    assert "calendar_settings" not in _tables(db_url)
+    with UnitOfWork(url=db_url) as uow:
+        clinic = uow.clinic.get()
+    assert (clinic.name, clinic.paper_size, clinic.version) == ("Back Care", "Letter", 4)
+    assert (clinic.timezone, clinic.cancel_notice_hours, clinic.payer_limit_policy) == (
+        "Asia/Tokyo",
+        48,
+        None,
+    )
+    assert downgrade(db_url, "0007_totp") == "0007_totp"
+    assert _calendar_rows(db_url) == {"timezone": "Asia/Tokyo", "cancel_notice_hours": "48"}
+    assert upgrade(db_url) == head_revision()

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from acuback.cli.reminders import send_due_reminders
 from acuback.records import Appointment
 from acuback.services.people import create_patient
-from acuback.services.reminders import SmtpTarget, send_due_reminders
+from acuback.services.reminders import SmtpTarget
 
 from .conftest import DemoClinic
 

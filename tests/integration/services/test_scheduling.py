@@ -12,7 +12,7 @@ import pytest
 
 from acuback.errors import Conflict, InputError
 from acuback.records import Practitioner
-from acuback.services import scheduling
+from acuback.services import clinic_settings, scheduling
 from acuback.services.schedule import book_appointment, update_appointment
 
 from .conftest import DemoClinic
@@ -62,10 +62,10 @@ def book(
 def london(demo: DemoClinic) -> Iterator[None]:
     admin = demo.actor("admin")
     with demo.uow() as uow:
-        scheduling.set_clinic_setting(uow, admin, "timezone", "Europe/London")
+        clinic_settings.set_clinic_setting(uow, admin, "timezone", "Europe/London")
     yield
     with demo.uow() as uow:
-        scheduling.set_clinic_setting(uow, admin, "timezone", None)
+        clinic_settings.set_clinic_setting(uow, admin, "timezone", None)
 
 
 def test_overlap_is_refused_with_a_sentence_naming_the_clash(book: Callable[..., int]) -> None:

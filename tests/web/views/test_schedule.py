@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from tests.web.views.conftest import Browser, form_token, page
 
 from acuback.records import Appointment, UnitOfWork
-from acuback.services import Actor, scheduling
+from acuback.services import Actor, clinic_settings
 
 
 def _ada(engine: Engine) -> tuple[int, int]:
@@ -28,7 +28,7 @@ def _limits_need_a_reason(web_engine: Engine) -> None:
     # Ada's demo visits count for the payer; this clinic books beyond a limit with a reason.
     with UnitOfWork(web_engine) as uow:
         admin = Actor.of(uow.users.get_by_username("admin"))
-        scheduling.set_clinic_setting(uow, admin, "payer_limit_policy", "reason")
+        clinic_settings.set_clinic_setting(uow, admin, "payer_limit_policy", "reason")
 
 
 def _course_form(first_day: date) -> dict[str, str]:

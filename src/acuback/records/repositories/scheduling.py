@@ -1,4 +1,4 @@
-"""The clinic calendar's storage: settings, hours, time off, rooms, what is busy, locks.
+"""The clinic calendar's storage: hours, time off, rooms, what is busy, locks.
 
 `lock_booking` is the database's part of conflict-free booking: on PostgreSQL it takes
 `SELECT ... FOR UPDATE` on the practitioner's row (and the room's), so two transactions booking
@@ -21,7 +21,6 @@ from acuback.records.repositories.base import translate_errors
 from acuback.records.tables import (
     AppointmentRow,
     CalendarFeedRow,
-    ClinicSettingRow,
     HoursRow,
     PatientRow,
     PractitionerRow,
@@ -36,25 +35,6 @@ __all__ = ["ScheduleRepository"]
 class ScheduleRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    # -- settings ---------------------------------------------------------------------------
-
-    def setting(self, key: str) -> str | None:
-        row = self.session.get(ClinicSettingRow, key)
-        return row.value if row else None
-
-    def set_setting(self, key: str, value: str | None) -> None:
-        row = self.session.get(ClinicSettingRow, key)
-        if value is None:
-            if row is not None:
-                self.session.delete(row)
-        elif row is None:
-            self.session.add(ClinicSettingRow(key=key, value=value))
-        else:
-            row.value = value
-        self.session.flush()
-
-    # -- hours and time off -----------------------------------------------------------------
 
     def hours(self, practitioner_id: int | None) -> dict[int, list[tuple[dt.time, dt.time]]]:
         """Weekly hours: the clinic's (None) or one practitioner's; {} when none are stored."""

@@ -16,7 +16,6 @@ from acuback.records.tables.logins import LoginRow
 from acuback.records.tables.people import PatientRow, PractitionerRow, UserRow
 from acuback.records.tables.scheduling import (
     CalendarFeedRow,
-    ClinicSettingRow,
     HoursRow,
     ReminderRow,
     RoomRow,
@@ -30,7 +29,6 @@ __all__ = [
     "AuditRow",
     "Base",
     "CalendarFeedRow",
-    "ClinicSettingRow",
     "ClinicSettingsRow",
     "HoursRow",
     "ImportedItemRow",

@@ -1,5 +1,6 @@
-"""Tables for the clinic's calendar: settings, opening and working hours, time off, rooms,
-reminders sent, and practitioners' private calendar feeds.
+"""Tables for the clinic's calendar: opening and working hours, time off, rooms, reminders
+sent, and practitioners' private calendar feeds (its settings are in the clinic's settings,
+tables/documents.py).
 
 Hours are local wall times of the clinic (its time zone is the `timezone` setting); time off
 and reminder instants are UTC like every other datetime.
@@ -16,21 +17,11 @@ from acuback.records.tables.base import Base, utcnow
 
 __all__ = [
     "CalendarFeedRow",
-    "ClinicSettingRow",
     "HoursRow",
     "ReminderRow",
     "RoomRow",
     "TimeOffRow",
 ]
-
-
-class ClinicSettingRow(Base):
-    """One clinic setting an administrator chose (overrides the ACUBACK_* default)."""
-
-    __tablename__ = "calendar_settings"
-
-    key: Mapped[str] = mapped_column(String(50), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
 
 
 class HoursRow(Base):

@@ -54,7 +54,6 @@ def token(request: Request, uow: UoW, form: Annotated[TokenForm, Form()]) -> Tok
     signer: TokenSigner = request.app.state.token_signer
     lifetime = timedelta(seconds=signer.lifetime)
     sid, _ = uow.logins.start(user.id or 0, "token", lifetime, address)
-    uow.commit()
     return TokenOut(
         access_token=signer.issue(user.id or 0, sid), expires_in=signer.lifetime, role=user.role
     )

@@ -63,7 +63,6 @@ def logout(uow: UoW, user: CurrentUser, credentials: Bearer, signer: Signer) -> 
     sid = _sid(signer, credentials)
     if sid is not None:
         uow.logins.end(sid, "logout")
-        uow.commit()
     return Response(status_code=204)
 
 

@@ -10,7 +10,7 @@ from fastapi import Path as PathParam
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from acuback.clinical.scheduling import ProposedVisit
-from acuback.services import calendars, scheduling
+from acuback.services import calendars, clinic_settings, scheduling
 from acuback.services import course as courses
 from acuback.web.api.schemas.care import AppointmentOut
 from acuback.web.api.schemas.common import PathId, Text
@@ -190,7 +190,7 @@ def put_setting(
     key: Annotated[str, PathParam(max_length=50)], body: SettingIn, uow: UoW, actor: CurrentActor
 ) -> None:
     """timezone (IANA name; overrides ACUBACK_TIMEZONE), cancel_notice_hours, payer_limit_policy."""
-    scheduling.set_clinic_setting(uow, actor, key, body.value)
+    clinic_settings.set_clinic_setting(uow, actor, key, body.value)
 
 
 @router.put("/clinic/hours", status_code=status.HTTP_204_NO_CONTENT, tags=["clinic"])

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from acuback.errors import AcubackError, NotFound
 from acuback.records import UnitOfWork, User
+from acuback.records.audit import AuditOutcome
 from acuback.web.security import totp
 from acuback.web.security.passwords import hash_password, verify_password
 from acuback.web.security.ratelimit import LoginRateLimiter
@@ -80,13 +81,17 @@ def _second_factor(
         detail = {"address": address, "reason": "second factor"}
         _record(uow, user.username, user.id, "failed", detail)
         raise SecondFactorRefused(f"second factor: {exc}") from exc
-    uow.commit()
 
 
 def _record(
-    uow: UnitOfWork, username: str, user_id: int | None, outcome: str, detail: dict[str, str]
+    uow: UnitOfWork,
+    username: str,
+    user_id: int | None,
+    outcome: AuditOutcome,
+    detail: dict[str, str],
 ) -> None:
-    uow.rollback()
-    uow.audit.record(username[:64], "auth.login", "user", user_id, outcome, detail)  # type: ignore[arg-type]
-    if outcome != "success":
-        uow.commit()  # kept although the request fails, as a refusal (services.access.refuse)
+    """Audit the attempt; a refused one is kept although the request fails (records/uow.py)."""
+    if outcome == "success":
+        uow.audit.record(username[:64], "auth.login", "user", user_id, outcome, detail)
+    else:
+        uow.refused(username[:64], "auth.login", "user", user_id, outcome, dict(detail))

@@ -100,7 +100,6 @@ def login(request: Request, uow: UoW, form: FormFields) -> Response:
         return render(request, "auth/login.html", context, status_code=401)
     lifetime = timedelta(seconds=request.app.state.session_signer.lifetime)
     sid, _ = uow.logins.start(user.id or 0, "browser", lifetime, address)
-    uow.commit()
     start_session(request, user.id or 0, sid)
     return redirect(target or home_for(user.role))
 
@@ -116,7 +115,6 @@ def logout_everywhere(request: Request, uow: UoW, user: PageUser) -> Response:
     """End every sign-in of this user: other browsers and API tokens too."""
     if user is not None:
         uow.logins.end_all(user.id or 0, "logout everywhere")
-        uow.commit()
     end_session(request)
     return redirect("/login?logged_out=1" if user else "/login")
 
@@ -125,5 +123,4 @@ def _end_here(request: Request, uow: UnitOfWork, reason: str) -> None:
     session = read_session(request)
     if session is not None and session.sid is not None:
         uow.logins.end(session.sid, reason)
-        uow.commit()
     end_session(request)

@@ -8,6 +8,7 @@ the API, shown above the calendar.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -114,12 +115,15 @@ def day_view(
 def _after_change(
     request: Request, uow: UnitOfWork, user: User, day: dt.date, change: Any
 ) -> Response:
-    """Run `change`; back to the day on success, the day with the refusal on a clash."""
+    """Run `change`; back to the day on success, the day with the refusal on a clash (the
+    refused change is rolled back: the page is shown, nothing of it commits)."""
     try:
         change()
     except Conflict as exc:
+        uow.rollback()
         return _day_page(request, uow, user, day, error=str(exc), status=409)
     except InputError as exc:
+        uow.rollback()
         return _day_page(request, uow, user, day, error=exc.message, status=422)
     return redirect(f"/clinic/schedule?day={day.isoformat()}")
 
@@ -145,65 +149,67 @@ def book(request: Request, uow: UoW, user: Staff, form: FormFields) -> Response:
     return _after_change(request, uow, user, day, change)
 
 
-def _update(
-    uow: UnitOfWork, user: User, appointment_id: int, form: FormData, changes: dict[str, Any]
-) -> None:
-    version = whole_number(field(form, "version"), "version", 0)
-    schedule.update_appointment(uow, actor_of(user), appointment_id, version, changes)
+def _change_appointment(
+    request: Request,
+    uow: UnitOfWork,
+    user: User,
+    appointment_id: int,
+    form: FormData,
+    changes: Callable[[ClinicCalendar], dict[str, Any]],
+) -> Response:
+    """Apply the form's `changes` to the appointment read at the form's version, then back to
+    the form's day (with the refusal on a clash or a bad field)."""
+    cal = clinic_calendar(uow)
+    day = _day(field(form, "day"), cal)
+
+    def change() -> None:
+        wanted = changes(cal)
+        version = whole_number(field(form, "version"), "version", 0)
+        schedule.update_appointment(uow, actor_of(user), appointment_id, version, wanted)
+
+    return _after_change(request, uow, user, day, change)
 
 
 @router.post("/schedule/appointments/{appointment_id}/status")
 def mark(
     request: Request, appointment_id: PathId, uow: UoW, user: Staff, form: FormFields
 ) -> Response:
-    cal = clinic_calendar(uow)
-    day = _day(field(form, "day"), cal)
-    status = field(form, "status")
-
-    def change() -> None:
+    def changes(cal: ClinicCalendar) -> dict[str, Any]:
+        status = field(form, "status")
         if status not in (*MARKS, "booked"):
             raise InputError("status", f"{status!r}", (*MARKS, "booked"))
-        _update(uow, user, appointment_id, form, {"status": status})
+        return {"status": status}
 
-    return _after_change(request, uow, user, day, change)
+    return _change_appointment(request, uow, user, appointment_id, form, changes)
 
 
 @router.post("/schedule/appointments/{appointment_id}/cancel")
 def cancel(
     request: Request, appointment_id: PathId, uow: UoW, user: Staff, form: FormFields
 ) -> Response:
-    cal = clinic_calendar(uow)
-    day = _day(field(form, "day"), cal)
-
-    def change() -> None:
+    def changes(cal: ClinicCalendar) -> dict[str, Any]:
         reason = field(form, "reason")
         if not reason:
             raise InputError("reason", "say why the visit is cancelled")
-        _update(
-            uow, user, appointment_id, form, {"status": "cancelled", "cancel_reason": reason[:500]}
-        )
+        return {"status": "cancelled", "cancel_reason": reason[:500]}
 
-    return _after_change(request, uow, user, day, change)
+    return _change_appointment(request, uow, user, appointment_id, form, changes)
 
 
 @router.post("/schedule/appointments/{appointment_id}/move")
 def move(
     request: Request, appointment_id: PathId, uow: UoW, user: Staff, form: FormFields
 ) -> Response:
-    cal = clinic_calendar(uow)
-    day = _day(field(form, "day"), cal)
-
-    def change() -> None:
+    def changes(cal: ClinicCalendar) -> dict[str, Any]:
         current = uow.appointments.get(appointment_id)
         start = _local(cal, form)
-        changes = {
+        return {
             "starts_at": start,
             "ends_at": start + (current.ends_at - current.starts_at),
             "patient_request": None,
         }
-        _update(uow, user, appointment_id, form, changes)
 
-    return _after_change(request, uow, user, day, change)
+    return _change_appointment(request, uow, user, appointment_id, form, changes)
 
 
 @router.get("/schedule/week")
@@ -319,8 +325,10 @@ def course_submit(
         prefs = _preferences(form, cal)
         result = courses.book_course(uow, actor_of(user), plan_id, prefs, dry_run=not book_it)
     except Conflict as exc:
+        uow.rollback()  # a refused booking commits nothing (no half-booked course)
         return _course_page(request, uow, user, plan_id, values, error=str(exc), status=409)
     except InputError as exc:
+        uow.rollback()
         return _course_page(request, uow, user, plan_id, values, error=exc.message, status=422)
     if book_it:
         return redirect(f"/clinic/patients/{result.patient_id}")

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from acuback import __version__
 from acuback.clinical.labels import response_label, rule_label
 from acuback.records import User
+from acuback.web.deps import answered_with_error
 from acuback.web.security.sessions import CSRF_FIELD, csrf_token
 
 __all__ = ["NAV", "render", "templates"]
@@ -74,7 +75,10 @@ def render(
     user: User | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """Render `name` with the page context plus user, navigation and the CSRF token."""
+    """Render `name` with the page context plus user, navigation and the CSRF token; an error
+    status (400 or more) also means the request's writes do not commit (web/deps.py)."""
+    if status_code >= 400:
+        answered_with_error(request)
     role = user.role if user else "public"
     page = {
         "request": request,
