@@ -145,7 +145,7 @@ def _calendar_rows(url: str) -> dict[str, str]:
 def test_one_clinic_settings_moves_the_calendar_settings_and_back(db_url: str) -> None:
     """0008 moves the calendar's key/value settings into the clinic's settings row (next to
     what documents print, which stays) and its downgrade moves them back."""
-    upgrade(db_url, "0007_totp")
+    upgrade(db_url, "0008_fhir_import")
     engine = make_engine(db_url)
     try:
         with engine.begin() as connection:
@@ -173,6 +173,6 @@ def test_one_clinic_settings_moves_the_calendar_settings_and_back(db_url: str) -
         48,
         None,
     )
-    assert downgrade(db_url, "0007_totp") == "0007_totp"
+    assert downgrade(db_url, "0008_fhir_import") == "0008_fhir_import"
     assert _calendar_rows(db_url) == {"timezone": "Asia/Tokyo", "cancel_notice_hours": "48"}
     assert upgrade(db_url) == head_revision()
