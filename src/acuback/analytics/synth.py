@@ -92,121 +92,181 @@ def _onset(rng: np.random.Generator, chronicity: np.ndarray) -> np.ndarray:
     return np.round(rng.uniform(low, high), 1)
 
 
-def _rows(d: Draw, who: Practitioners, rng: np.random.Generator) -> dict[str, dict[str, object]]:
-    """The chunk's rows in every export table, every column of the dictionary filled."""
+@dataclass(frozen=True)
+class _Chunk:
+    """What several tables of one chunk share: keys, dates and the draws made before them."""
+
+    d: Draw
+    course: pa.Array
+    patient: pa.Array
+    practitioner: pa.Array
+    at: pa.Array  # each session's course, as an index
+    session: pa.Array
+    start: np.ndarray
+    session_on: np.ndarray
+    last_on: np.ndarray
+    age: np.ndarray
+    sex: np.ndarray
+    prior: pa.Array
+    expectation: pa.Array
+    followed: np.ndarray
+    needles: np.ndarray
+    pain_before: np.ndarray
+    ae: np.ndarray
+
+
+def _chunk(d: Draw, rng: np.random.Generator) -> _Chunk:
+    """The shared columns, drawn in a fixed order (a seed gives the same cohort)."""
     m, n = len(d.ids), len(d.s_course)
-    course, patient, practitioner = _keys("c", d.ids), _keys("p", d.ids), _keys("r", d.pract)
-    at = pa.array(d.s_course)
     nth = np.arange(n) - np.searchsorted(d.s_course, d.s_course)  # 0, 1, ... within a course
-    session = pc.binary_join_element_wise(
-        _keys("s", d.ids[d.s_course]), pa.array(nth).cast(pa.string()), "-"
-    )
     start = _EPOCH + rng.integers(0, 1000, size=m).astype("timedelta64[D]")
-    session_on = start[d.s_course] + d.s_day.astype("timedelta64[D]")
-    last_on = start + d.last_day.astype("timedelta64[D]")
-    age = np.minimum(rng.integers(18, 96, size=m), 90)
-    sex = np.array(["female", "male", "other"])[rng.choice(3, size=m, p=[0.55, 0.44, 0.01])]
-    prior = _masked(d.prior, bool)
-    expectation = _masked(d.expectation, int)
-    followed = ~d.dropout
-    needles = rng.integers(6, 15, size=n)
-    pain_before = rng.integers(2, 9, size=n)
-    ae = rng.random(n) < 0.01
-    k = int(ae.sum())
+    return _Chunk(
+        d=d,
+        course=_keys("c", d.ids),
+        patient=_keys("p", d.ids),
+        practitioner=_keys("r", d.pract),
+        at=pa.array(d.s_course),
+        session=pc.binary_join_element_wise(
+            _keys("s", d.ids[d.s_course]), pa.array(nth).cast(pa.string()), "-"
+        ),
+        start=start,
+        session_on=start[d.s_course] + d.s_day.astype("timedelta64[D]"),
+        last_on=start + d.last_day.astype("timedelta64[D]"),
+        age=np.minimum(rng.integers(18, 96, size=m), 90),
+        sex=np.array(["female", "male", "other"])[rng.choice(3, size=m, p=[0.55, 0.44, 0.01])],
+        prior=_masked(d.prior, bool),
+        expectation=_masked(d.expectation, int),
+        followed=~d.dropout,
+        needles=rng.integers(6, 15, size=n),
+        pain_before=rng.integers(2, 9, size=n),
+        ae=rng.random(n) < 0.01,
+    )
+
+
+def _people(c: _Chunk, rng: np.random.Generator) -> dict[str, dict[str, object]]:
+    d, m = c.d, len(c.d.ids)
+    patients: dict[str, object] = {
+        "patient_key": c.patient,
+        "sex": c.sex,
+        "age": c.age,
+        "prior_acupuncture": c.prior,
+        "intakes": np.ones(m, dtype=np.int64),
+        "sessions_signed": d.attended,
+    }
+    intakes: dict[str, object] = {
+        "intake_key": _keys("i", d.ids),
+        "patient_key": c.patient,
+        "practitioner_key": c.practitioner,
+        "submitted_on": c.start,
+        "age": c.age,
+        "sex": c.sex,
+        "regions": _const("lower_back", m),
+        "side": _const("central", m),
+        "onset_weeks": _onset(rng, d.chronicity),
+        "chronicity": d.chronicity,
+        "nrs": d.baseline,
+        "radiates_below_knee": np.zeros(m, dtype=bool),
+        "leg_numbness": np.zeros(m, dtype=bool),
+        "leg_weakness": np.zeros(m, dtype=bool),
+        "diagnoses": d.condition,
+        "findings": _const("", m),
+        "pregnant": np.zeros(m, dtype=bool),
+        "drug_classes": _const("", m),
+        "expectation": c.expectation,
+        "prior_acupuncture": c.prior,
+        "disposition": _const("proceed", m),
+    }
+    return {"patients": patients, "intakes": intakes}
+
+
+def _courses(c: _Chunk, who: Practitioners) -> dict[str, object]:
+    d, m = c.d, len(c.d.ids)
     return {
-        "patients": {
-            "patient_key": patient,
-            "sex": sex,
-            "age": age,
-            "prior_acupuncture": prior,
-            "intakes": np.ones(m, dtype=np.int64),
-            "sessions_signed": d.attended,
-        },
-        "intakes": {
-            "intake_key": _keys("i", d.ids),
-            "patient_key": patient,
-            "practitioner_key": practitioner,
-            "submitted_on": start,
-            "age": age,
-            "sex": sex,
-            "regions": _const("lower_back", m),
-            "side": _const("central", m),
-            "onset_weeks": _onset(rng, d.chronicity),
-            "chronicity": d.chronicity,
-            "nrs": d.baseline,
-            "radiates_below_knee": np.zeros(m, dtype=bool),
-            "leg_numbness": np.zeros(m, dtype=bool),
-            "leg_weakness": np.zeros(m, dtype=bool),
-            "diagnoses": d.condition,
-            "findings": _const("", m),
-            "pregnant": np.zeros(m, dtype=bool),
-            "drug_classes": _const("", m),
-            "expectation": expectation,
-            "prior_acupuncture": prior,
-            "disposition": _const("proceed", m),
-        },
-        "courses": {
-            "course_key": course,
-            "patient_key": patient,
-            "practitioner_key": practitioner,
-            "plan_status": _const("accepted", m),
-            "started_on": start,
-            "diagnoses": d.condition,
-            "chronicity": d.chronicity,
-            "expectation": expectation,
-            "prior_acupuncture": prior,
-            "condition": d.condition,
-            "startback": d.startback,
-            "practitioner_years": who.years[d.pract],
-            "instrument": _const("nrs", m),
-            "scores": np.where(followed, 2, 1),
-            "baseline": d.baseline.astype(float),
-            "final": np.where(followed, d.final, d.baseline.astype(float)),
-            "change": _masked(d.baseline - d.final, float),
-            "responder": pa.array(d.responder, mask=d.dropout),
-            "sessions_attended": d.attended,
-        },
-        "sessions": {
-            "session_key": session,
-            "patient_key": patient.take(at),
-            "practitioner_key": practitioner.take(at),
-            "course_key": course.take(at),
-            "session_on": session_on,
-            "points": _const("BL23;BL25;BL40;GB30;EX-B2", n),
-            "needles": needles,
-            "electro": rng.random(n) < 0.2,
-            "needles_in": needles,
-            "needles_out": needles,
-            "retention_minutes": rng.integers(15, 31, size=n),
-            "needle_gauge_mm": _const(0.25, n),
-            "needle_length_mm": _const(40.0, n),
-            "moxibustion": rng.random(n) < 0.1,
-            "tui_na": np.zeros(n, dtype=bool),
-            "pain_before": pain_before,
-            "pain_after": np.maximum(pain_before - rng.integers(0, 3, size=n), 0),
-        },
-        "outcomes": {
-            "outcome_key": pc.binary_join_element_wise(
-                _keys("o", np.concatenate([d.ids, d.ids[followed]])),
-                pa.array(
-                    np.r_[np.zeros(m, dtype=np.int64), np.ones(int(followed.sum()), dtype=np.int64)]
-                ).cast(pa.string()),
-                "-",
+        "course_key": c.course,
+        "patient_key": c.patient,
+        "practitioner_key": c.practitioner,
+        "plan_status": _const("accepted", m),
+        "started_on": c.start,
+        "diagnoses": d.condition,
+        "chronicity": d.chronicity,
+        "expectation": c.expectation,
+        "prior_acupuncture": c.prior,
+        "condition": d.condition,
+        "startback": d.startback,
+        "practitioner_years": who.years[d.pract],
+        "instrument": _const("nrs", m),
+        "scores": np.where(c.followed, 2, 1),
+        "baseline": d.baseline.astype(float),
+        "final": np.where(c.followed, d.final, d.baseline.astype(float)),
+        "change": _masked(d.baseline - d.final, float),
+        "responder": pa.array(d.responder, mask=d.dropout),
+        "sessions_attended": d.attended,
+    }
+
+
+def _sessions(c: _Chunk, rng: np.random.Generator) -> dict[str, object]:
+    n = len(c.d.s_course)
+    return {
+        "session_key": c.session,
+        "patient_key": c.patient.take(c.at),
+        "practitioner_key": c.practitioner.take(c.at),
+        "course_key": c.course.take(c.at),
+        "session_on": c.session_on,
+        "points": _const("BL23;BL25;BL40;GB30;EX-B2", n),
+        "needles": c.needles,
+        "electro": rng.random(n) < 0.2,
+        "needles_in": c.needles,
+        "needles_out": c.needles,
+        "retention_minutes": rng.integers(15, 31, size=n),
+        "needle_gauge_mm": _const(0.25, n),
+        "needle_length_mm": _const(40.0, n),
+        "moxibustion": rng.random(n) < 0.1,
+        "tui_na": np.zeros(n, dtype=bool),
+        "pain_before": c.pain_before,
+        "pain_after": np.maximum(c.pain_before - rng.integers(0, 3, size=n), 0),
+    }
+
+
+def _outcomes(c: _Chunk) -> dict[str, object]:
+    d, m, later = c.d, len(c.d.ids), int(c.followed.sum())
+    return {
+        "outcome_key": pc.binary_join_element_wise(
+            _keys("o", np.concatenate([d.ids, d.ids[c.followed]])),
+            pa.array(np.r_[np.zeros(m, dtype=np.int64), np.ones(later, dtype=np.int64)]).cast(
+                pa.string()
             ),
-            "patient_key": pa.concat_arrays([patient, patient.filter(pa.array(followed))]),
-            "session_key": pa.nulls(m + int(followed.sum()), pa.string()),
-            "instrument": _const("nrs", m + int(followed.sum())),
-            "measured_on": np.concatenate([start, last_on[followed]]),
-            "score": np.concatenate([d.baseline.astype(float), d.final[followed]]),
-        },
-        "adverse_events": {
-            "event_key": pc.binary_join_element_wise(session.filter(pa.array(ae)), "ae", "-"),
-            "patient_key": patient.take(pa.array(d.s_course[ae])),
-            "session_key": session.filter(pa.array(ae)),
-            "occurred_on": session_on[ae],
-            "type": np.array(_AE_TYPES)[rng.integers(0, len(_AE_TYPES), size=k)],
-            "severity": _const("mild", k),
-        },
+            "-",
+        ),
+        "patient_key": pa.concat_arrays([c.patient, c.patient.filter(pa.array(c.followed))]),
+        "session_key": pa.nulls(m + later, pa.string()),
+        "instrument": _const("nrs", m + later),
+        "measured_on": np.concatenate([c.start, c.last_on[c.followed]]),
+        "score": np.concatenate([d.baseline.astype(float), d.final[c.followed]]),
+    }
+
+
+def _adverse_events(c: _Chunk, rng: np.random.Generator) -> dict[str, object]:
+    k = int(c.ae.sum())
+    return {
+        "event_key": pc.binary_join_element_wise(c.session.filter(pa.array(c.ae)), "ae", "-"),
+        "patient_key": c.patient.take(pa.array(c.d.s_course[c.ae])),
+        "session_key": c.session.filter(pa.array(c.ae)),
+        "occurred_on": c.session_on[c.ae],
+        "type": np.array(_AE_TYPES)[rng.integers(0, len(_AE_TYPES), size=k)],
+        "severity": _const("mild", k),
+    }
+
+
+def _rows(d: Draw, who: Practitioners, rng: np.random.Generator) -> dict[str, dict[str, object]]:
+    """The chunk's rows in every export table, every column of the dictionary filled (the
+    tables are built in a fixed order: each draws from `rng` in turn)."""
+    c = _chunk(d, rng)
+    return {
+        **_people(c, rng),
+        "courses": _courses(c, who),
+        "sessions": _sessions(c, rng),
+        "outcomes": _outcomes(c),
+        "adverse_events": _adverse_events(c, rng),
     }
 
 
