@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
 
 from acuback.errors import Conflict, InputError
 from acuback.records.models import Appointment, Intake, OutcomeMeasurement, Plan
@@ -19,7 +19,7 @@ from acuback.records.payloads import (
     write_payload,
 )
 from acuback.records.repositories.base import Repository
-from acuback.records.summaries import AcceptedCourse, OutcomeScore, in_chunks
+from acuback.records.summaries import AcceptedCourse, OutcomeScore, PlanSummary, in_chunks
 from acuback.records.tables import (
     AppointmentRow,
     IntakeRow,
@@ -95,21 +95,33 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
                 found.setdefault(intake.patient_id, []).append(intake)
         return found
 
-    def latest_conditions(self) -> list[tuple[int, str, list[str]]]:
-        """(patient_id, disposition, diagnoses) of every patient's newest intake, from one
-        statement and without validating payloads (a clinic-wide count needs only these)."""
+    def condition_counts(self) -> list[tuple[str, Any, int]]:
+        """(disposition, diagnoses as stored, patients) over every patient's newest intake,
+        grouped inside the database: one row per distinct pair, not per patient."""
+        newest = self.newest_diagnoses()
+        statement = select(newest.c.disposition, newest.c.diagnoses, func.count()).group_by(
+            newest.c.disposition, newest.c.diagnoses
+        )
+        return [(d, codes, int(n)) for d, codes, n in self.session.execute(statement)]
+
+    @staticmethod
+    def newest_diagnoses() -> Subquery:
+        """A subquery of (patient_id, disposition, diagnoses) of every patient's newest intake.
+        Only the payload's `diagnoses` (a list of codes in every version, absent meaning none)
+        is read, and only from the newest intake (ranked on the index of migration 0008)."""
         newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
         rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
-        # Only the payload's `diagnoses` (a list of codes in every version, absent meaning none)
-        # leaves the database: decoding whole payloads would cost more than the count.
-        diagnoses = IntakeRow.payload["diagnoses"].label("diagnoses")
-        ranked = select(
-            IntakeRow.patient_id, IntakeRow.disposition, diagnoses, rank.label("rank")
-        ).subquery()
-        statement = select(ranked.c.patient_id, ranked.c.disposition, ranked.c.diagnoses).where(
-            ranked.c.rank == 1
+        ranked = select(IntakeRow.id, rank.label("rank")).subquery()
+        return (
+            select(
+                IntakeRow.patient_id,
+                IntakeRow.disposition,
+                IntakeRow.payload["diagnoses"].label("diagnoses"),
+            )
+            .join(ranked, ranked.c.id == IntakeRow.id)
+            .where(ranked.c.rank == 1)
+            .subquery()
         )
-        return [(p, d, list(codes or ())) for p, d, codes in self.session.execute(statement)]
 
     def _check_references(self, record: Intake) -> None:
         self._require(PatientRow, "patient", record.patient_id)
@@ -168,6 +180,43 @@ class PlanRepository(Repository[Plan, PlanRow]):
             .order_by(PlanRow.created_at, PlanRow.id)
         )
         return self._records(statement)
+
+    def summaries(
+        self, patient_id: int, limit: int | None = None, after: tuple[datetime, int] | None = None
+    ) -> list[PlanSummary]:
+        """A patient's plans as `PlanSummary`s, oldest first (as `for_patient`): at most
+        `limit`, those after the (created_at, id) key `after` (keyset paging); no payload is
+        read, only its number of points and the screening's disposition."""
+        statement = (
+            select(
+                PlanRow.id,
+                PlanRow.patient_id,
+                PlanRow.intake_id,
+                PlanRow.version,
+                PlanRow.created_at,
+                PlanRow.status,
+                PlanRow.accepted_by,
+                PlanRow.accepted_at,
+                func.coalesce(self._points_count(), 0),
+                PlanRow.payload[("screening", "disposition")].as_string(),
+            )
+            .where(PlanRow.patient_id == patient_id)
+            .order_by(PlanRow.created_at, PlanRow.id)
+        )
+        if after is not None:
+            at, row_id = after
+            statement = statement.where(
+                or_(PlanRow.created_at > at, and_(PlanRow.created_at == at, PlanRow.id > row_id))
+            )
+        if limit is not None:
+            statement = statement.limit(limit)
+        return [PlanSummary(*row) for row in self.session.execute(statement)]
+
+    def _points_count(self) -> ColumnElement[int]:
+        points = PlanRow.payload["points"]
+        if self.session.get_bind().dialect.name == "postgresql":
+            return func.jsonb_array_length(points)
+        return func.json_array_length(points)
 
     def accepted_courses(self, patient_ids: Iterable[int]) -> dict[int, AcceptedCourse]:
         """Per patient, the accepted plan `for_patient` lists last, without its payload but for
@@ -285,10 +334,12 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
         )
         return [(p, d, float(s)) for p, d, s in self.session.execute(statement) if s is not None]
 
-    def first_and_last(self, instruments: Iterable[str]) -> list[tuple[int, str, float, float]]:
-        """(patient_id, instrument, first score, last score) for every patient with at least
-        two scored measurements of one of `instruments`, in the order of `for_patient`: one
-        statement (window functions), whatever the size of the clinic."""
+    def change_groups(self, instruments: Iterable[str]) -> list[tuple[str, Any, float, float, int]]:
+        """(instrument, diagnoses of the newest intake as stored or None, first score, last
+        score, patients) over every patient with at least two scored measurements of one of
+        `instruments` (first and last in the order of `for_patient`): one statement, grouped
+        inside the database, so that a row comes back per distinct combination, not per
+        patient (scores repeat a lot)."""
         key = (OutcomeRow.patient_id, OutcomeRow.instrument)
         oldest = (OutcomeRow.measured_on, OutcomeRow.id)
         newest = (OutcomeRow.measured_on.desc(), OutcomeRow.id.desc())
@@ -304,14 +355,28 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
             .where(OutcomeRow.score.is_not(None))
             .subquery()
         )
-        statement = select(
-            ranked.c.patient_id, ranked.c.instrument, ranked.c.score, ranked.c.first
-        ).where(ranked.c.n >= 2, (ranked.c.first == 1) | (ranked.c.last == 1))
-        ends: dict[tuple[int, str], list[float]] = {}
-        for patient_id, instrument, score, first in self.session.execute(statement):
-            pair = ends.setdefault((patient_id, instrument), [0.0, 0.0])
-            pair[0 if first == 1 else 1] = float(score)
-        return [(p, i, first, last) for (p, i), (first, last) in sorted(ends.items())]
+        ends = (
+            select(
+                ranked.c.patient_id,
+                ranked.c.instrument,
+                func.max(case((ranked.c.first == 1, ranked.c.score))).label("first"),
+                func.max(case((ranked.c.last == 1, ranked.c.score))).label("last"),
+            )
+            .where(ranked.c.n >= 2, (ranked.c.first == 1) | (ranked.c.last == 1))
+            .group_by(ranked.c.patient_id, ranked.c.instrument)
+            .subquery()
+        )
+        intake = IntakeRepository.newest_diagnoses()
+        group = (ends.c.instrument, intake.c.diagnoses, ends.c.first, ends.c.last)
+        statement = (
+            select(*group, func.count())
+            .select_from(ends.outerjoin(intake, intake.c.patient_id == ends.c.patient_id))
+            .group_by(*group)
+        )
+        return [
+            (str(i), codes, float(first), float(last), int(n))
+            for i, codes, first, last, n in self.session.execute(statement)
+        ]
 
     def _check_references(self, record: OutcomeMeasurement) -> None:
         self._require(PatientRow, "patient", record.patient_id)

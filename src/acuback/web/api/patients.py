@@ -21,11 +21,11 @@ from acuback.web.api.schemas.care import (
     IntakeOut,
     OutcomeIn,
     OutcomeOut,
-    PlanOut,
     TrajectoryOut,
 )
 from acuback.web.api.schemas.common import PathId
 from acuback.web.api.schemas.people import PatientIn, PatientOut, PatientPage, PatientPatch
+from acuback.web.api.schemas.plans import PlanPage, PlanSummaryOut
 from acuback.web.deps import CurrentActor, UoW
 
 __all__ = ["router"]
@@ -73,9 +73,19 @@ def patient_intakes(patient_id: PathId, uow: UoW, actor: CurrentActor) -> list[I
     return [IntakeOut.model_validate(i) for i in intakes.list_intakes(uow, actor, patient_id)]
 
 
-@router.get("/{patient_id}/plans", response_model=list[PlanOut])
-def patient_plans(patient_id: PathId, uow: UoW, actor: CurrentActor) -> list[PlanOut]:
-    return [PlanOut.model_validate(p) for p in plans.list_plans(uow, actor, patient_id)]
+@router.get("/{patient_id}/plans", response_model=PlanPage)
+def patient_plans(
+    patient_id: PathId,
+    uow: UoW,
+    actor: CurrentActor,
+    limit: Annotated[int, Query(ge=1, le=plans.PLAN_PAGE_MAX)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] = None,
+) -> PlanPage:
+    """A page of the patient's plans as summaries, oldest first; the next page starts after
+    `cursor` (the previous page's `next_cursor`). The full plan is `GET /plans/{id}`."""
+    page, following = plans.plan_summaries(uow, actor, patient_id, limit, cursor)
+    items = [PlanSummaryOut.model_validate(summary._asdict()) for summary in page]
+    return PlanPage(items=items, next_cursor=following)
 
 
 @router.get("/{patient_id}/sessions")
