@@ -2,10 +2,10 @@
 
 Each part is read through its own use case (so the permission checks and the audit entries are
 exactly theirs: `patient.read`, `appointment.list`, and for roles that read clinical records
-`intake.list`, `plan.list` (summaries: the full plan loads when opened), `session.list`, `outcome.list`, `adverse_event.list`,
-`trajectory.read`), with the commit left to the end: one transaction instead of one per part.
-Should a later part be refused, the refusal rolls the earlier, not yet shown, reads back and
-only the denial is kept.
+`intake.list`, `plan.list` (summaries: the full plan loads when opened), `session.list`,
+`outcome.list`, `adverse_event.list`, `trajectory.read`), with the commit left to the end:
+one transaction instead of one per part. Should a later part be refused, the refusal rolls
+the earlier, not yet shown, reads back and only the denial is kept.
 """
 
 from __future__ import annotations
