@@ -144,6 +144,12 @@ class PlanRepository(Repository[Plan, PlanRow]):
         values["payload"] = read_payload(PLAN, row.payload, version, f"plan {row.id} payload")
         return Plan.model_validate(values)
 
+    def _stored(self, row: PlanRow, record: Plan) -> Plan:
+        # The payload just written is `record.payload`'s JSON: no need to parse it back.
+        values = self._row_values(row)
+        del values["payload_version"]
+        return Plan.model_validate({**values, "payload": record.payload})
+
     def _columns(self, record: Plan, exclude: frozenset[str]) -> dict[str, Any]:
         columns = super()._columns(record, exclude | {"payload"})
         columns["payload"] = write_payload(PLAN, record.payload)
@@ -234,8 +240,9 @@ class PlanRepository(Repository[Plan, PlanRow]):
         return found
 
     def _check_references(self, record: Plan) -> None:
-        self._require(PatientRow, "patient", record.patient_id)
-        intake = self.session.get(IntakeRow, record.intake_id)
+        intake = self.session.get(IntakeRow, record.intake_id)  # mostly in the session already
+        if intake is None or intake.patient_id != record.patient_id:
+            self._require(PatientRow, "patient", record.patient_id)  # the intake's is stored
         self._require(IntakeRow, "intake", record.intake_id)
         if intake is not None and intake.patient_id != record.patient_id:
             raise InputError("intake_id", f"intake {record.intake_id} belongs to another patient")
