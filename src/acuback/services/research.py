@@ -88,10 +88,13 @@ def research_aggregates(
     events = Counter(uow.adverse_events.count_by_type())
     changes: dict[tuple[str, str], list[tuple[float, bool, int]]] = defaultdict(list)
     responders = {s.id for s in load_instruments().instruments if s.responder is not None}
+    judged: dict[tuple[str, float, float], tuple[float, bool]] = {}  # pairs repeat by group
     for instrument, diagnoses, first, last, count in uow.outcomes.change_groups(responders):
-        result = classify_response(instrument, first, last)
-        key = (instrument, _condition(diagnoses))
-        changes[key].append((result.improvement, result.responder, count))
+        if (instrument, first, last) not in judged:
+            result = classify_response(instrument, first, last)
+            judged[(instrument, first, last)] = (result.improvement, result.responder)
+        improvement, responder = judged[(instrument, first, last)]
+        changes[(instrument, _condition(diagnoses))].append((improvement, responder, count))
     figures = tuple(_figures(key, values, min_cell) for key, values in sorted(changes.items()))
     audit(uow, actor, "research.aggregate", "research", None, {"patients": total})
     return ResearchAggregates(

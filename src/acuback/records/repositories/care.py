@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from acuback.errors import Conflict, InputError
 from acuback.records.models import Appointment, Intake, OutcomeMeasurement, Plan
@@ -95,32 +96,53 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
                 found.setdefault(intake.patient_id, []).append(intake)
         return found
 
+    def newest_onsets(
+        self, patient_ids: Iterable[int]
+    ) -> dict[int, tuple[datetime, str, float | None]]:
+        """Per patient, (submitted_at, disposition, the payload's `pain.onset_weeks`) of their
+        newest intake (as `latest_for` orders them), read inside the database without parsing
+        a payload; patients without an intake are left out. One statement per chunk of ids."""
+        found: dict[int, tuple[datetime, str, float | None]] = {}
+        onset = IntakeRow.payload[("pain", "onset_weeks")].as_float()
+        for chunk in in_chunks(patient_ids):
+            newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
+            rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
+            ranked = (
+                select(IntakeRow.id, rank.label("rank"))
+                .where(IntakeRow.patient_id.in_(chunk))
+                .subquery()
+            )
+            statement = (
+                select(IntakeRow.patient_id, IntakeRow.submitted_at, IntakeRow.disposition, onset)
+                .join(ranked, ranked.c.id == IntakeRow.id)
+                .where(ranked.c.rank == 1)
+            )
+            for patient_id, at, disposition, weeks in self.session.execute(statement):
+                found[patient_id] = (at, disposition, None if weeks is None else float(weeks))
+        return found
+
     def condition_counts(self) -> list[tuple[str, Any, int]]:
         """(disposition, diagnoses as stored, patients) over every patient's newest intake,
-        grouped inside the database: one row per distinct pair, not per patient."""
-        newest = self.newest_diagnoses()
-        statement = select(newest.c.disposition, newest.c.diagnoses, func.count()).group_by(
-            newest.c.disposition, newest.c.diagnoses
+        grouped inside the database: one row per distinct pair, not per patient. Only the
+        payload's `diagnoses` (a list of codes in every version, absent meaning none) is read,
+        and only from the newest intakes: reading those payloads is this figure's floor."""
+        diagnoses = IntakeRow.payload["diagnoses"]
+        statement = (
+            select(IntakeRow.disposition, diagnoses, func.count())
+            .where(self.is_newest())
+            .group_by(IntakeRow.disposition, diagnoses)
         )
         return [(d, codes, int(n)) for d, codes, n in self.session.execute(statement)]
 
     @staticmethod
-    def newest_diagnoses() -> Subquery:
-        """A subquery of (patient_id, disposition, diagnoses) of every patient's newest intake.
-        Only the payload's `diagnoses` (a list of codes in every version, absent meaning none)
-        is read, and only from the newest intake (ranked on the index of migration 0008)."""
-        newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
-        rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
-        ranked = select(IntakeRow.id, rank.label("rank")).subquery()
-        return (
-            select(
-                IntakeRow.patient_id,
-                IntakeRow.disposition,
-                IntakeRow.payload["diagnoses"].label("diagnoses"),
-            )
-            .join(ranked, ranked.c.id == IntakeRow.id)
-            .where(ranked.c.rank == 1)
-            .subquery()
+    def is_newest() -> ColumnElement[bool]:
+        """True for an `IntakeRow` that is its patient's newest (as `latest_for` orders them):
+        no later one exists, probed on the index of migration 0008 (no sort, no payload)."""
+        later = aliased(IntakeRow)
+        same_time = and_(later.submitted_at == IntakeRow.submitted_at, later.id > IntakeRow.id)
+        return ~exists().where(
+            later.patient_id == IntakeRow.patient_id,
+            or_(later.submitted_at > IntakeRow.submitted_at, same_time),
         )
 
     def _check_references(self, record: Intake) -> None:
@@ -347,39 +369,30 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
         `instruments` (first and last in the order of `for_patient`): one statement, grouped
         inside the database, so that a row comes back per distinct combination, not per
         patient (scores repeat a lot)."""
-        key = (OutcomeRow.patient_id, OutcomeRow.instrument)
-        oldest = (OutcomeRow.measured_on, OutcomeRow.id)
-        newest = (OutcomeRow.measured_on.desc(), OutcomeRow.id.desc())
-        ranked = (
+        # One window, in the order of the index of migration 0008 (no sort): the first and
+        # last score and the count of each series, on the series' first row.
+        key = (OutcomeRow.instrument, OutcomeRow.patient_id)
+        whole = {"partition_by": key, "order_by": (OutcomeRow.measured_on, OutcomeRow.id)}
+        series = (
             select(
-                *key,
-                OutcomeRow.score,
-                func.row_number().over(partition_by=key, order_by=oldest).label("first"),
-                func.row_number().over(partition_by=key, order_by=newest).label("last"),
-                func.count().over(partition_by=key).label("n"),
+                OutcomeRow.patient_id,
+                OutcomeRow.instrument,
+                func.first_value(OutcomeRow.score).over(**whole, rows=(None, None)).label("first"),
+                func.last_value(OutcomeRow.score).over(**whole, rows=(None, None)).label("last"),
+                func.count().over(**whole, rows=(None, None)).label("n"),
+                func.row_number().over(**whole).label("row"),
             )
             .where(OutcomeRow.instrument.in_(sorted(set(instruments))))
             .where(OutcomeRow.score.is_not(None))
             .subquery()
         )
-        ends = (
-            select(
-                ranked.c.patient_id,
-                ranked.c.instrument,
-                func.max(case((ranked.c.first == 1, ranked.c.score))).label("first"),
-                func.max(case((ranked.c.last == 1, ranked.c.score))).label("last"),
-            )
-            .where(ranked.c.n >= 2, (ranked.c.first == 1) | (ranked.c.last == 1))
-            .group_by(ranked.c.patient_id, ranked.c.instrument)
-            .subquery()
-        )
-        intake = IntakeRepository.newest_diagnoses()
-        group = (ends.c.instrument, intake.c.diagnoses, ends.c.first, ends.c.last)
-        statement = (
-            select(*group, func.count())
-            .select_from(ends.outerjoin(intake, intake.c.patient_id == ends.c.patient_id))
-            .group_by(*group)
-        )
+        ends = select(series).where(series.c.n >= 2, series.c.row == 1).subquery()
+        # The newest intake's diagnoses, parsed only for the patients with a change.
+        diagnoses = IntakeRow.payload["diagnoses"]
+        group = (ends.c.instrument, diagnoses, ends.c.first, ends.c.last)
+        newest = and_(IntakeRow.patient_id == ends.c.patient_id, IntakeRepository.is_newest())
+        joined = ends.outerjoin(IntakeRow, newest)
+        statement = select(*group, func.count()).select_from(joined).group_by(*group)
         return [
             (str(i), codes, float(first), float(last), int(n))
             for i, codes, first, last, n in self.session.execute(statement)
