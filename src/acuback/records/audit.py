@@ -291,6 +291,10 @@ def verify_unkeyed(session: Session) -> AuditReport:
     )
 
 
+_HEAD = select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+_APPEND = insert(AuditRow)
+
+
 class AuditLog:
     """The audit log of one unit of work: append entries, read them back, verify the chain."""
 
@@ -310,10 +314,10 @@ class AuditLog:
     ) -> AuditEntry:
         """Append one entry (in the current transaction, so it commits with the change)."""
         self._lock()
-        # Only the link is read, and the entry is written as a plain INSERT: no ORM object,
-        # no identity map, no parsing of what was just serialised.
-        head = select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
-        last = self.session.execute(head).first()
+        # Only the link is read, and the entry is written as a plain INSERT: statements built
+        # once (compiled once), no ORM object, no parsing of what was just serialised.
+        connection = self.session.connection()
+        last = connection.execute(_HEAD).first()
         fields: dict[str, Any] = {
             "seq": 1 if last is None else last.seq + 1,
             "at": (at or utcnow()).astimezone(UTC),
@@ -327,7 +331,7 @@ class AuditLog:
         }
         fields["hash"] = entry_hash(**fields, key=self.key)
         with translate_errors("audit entry"):
-            self.session.execute(insert(AuditRow).values(**fields))
+            connection.execute(_APPEND, fields)
         # Built from the values just written (`detail` as its canonical text decodes to).
         return AuditEntry.model_construct(**{**fields, "detail": json.loads(fields["detail"])})
 
