@@ -1,4 +1,4 @@
-"""A patient's plans as summaries, paged by key (issue 16): limit, cursor, next_cursor."""
+"""Lists paged by key (issue 16): a patient's plans as summaries, and the patient list."""
 
 from __future__ import annotations
 
@@ -66,3 +66,24 @@ def test_a_bad_limit_or_cursor_names_the_field(
         response = client.get(url, params=params, headers=auth("mei"))
         assert response.status_code == 422, (params, response.text)
         assert response.json()["field"] == field, (params, response.json())
+
+
+def test_the_patient_list_pages_by_key_as_by_offset(client: TestClient, auth: Auth) -> None:
+    mei = auth("mei")
+    whole = client.get("/api/v1/patients", params={"limit": 200}, headers=mei).json()
+    names = [(p["family_name"], p["given_name"], p["id"]) for p in whole["items"]]
+    seen, cursor = [], None
+    for _ in range(100):
+        params: dict[str, str | int] = {"limit": 3} | ({"cursor": cursor} if cursor else {})
+        page = client.get("/api/v1/patients", params=params, headers=mei).json()
+        assert page["total"] == whole["total"]
+        seen += [(p["family_name"], p["given_name"], p["id"]) for p in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == names  # the same order, nothing skipped or repeated
+    by_offset = client.get("/api/v1/patients", params={"limit": 3, "offset": 3}, headers=mei)
+    assert [p["id"] for p in by_offset.json()["items"]] == [n[2] for n in names[3:6]]
+    bad = client.get("/api/v1/patients", params={"cursor": "abc"}, headers=mei)
+    assert bad.status_code == 422
+    assert bad.json()["field"] == "cursor"

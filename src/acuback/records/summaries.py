@@ -26,7 +26,9 @@ __all__ = [
     "OutcomeScore",
     "PlanSummary",
     "decode_cursor",
+    "decode_id_cursor",
     "encode_cursor",
+    "encode_id_cursor",
     "in_chunks",
 ]
 
@@ -85,6 +87,25 @@ def decode_cursor(cursor: str, field: str = "cursor") -> tuple[datetime, int]:
     if at.tzinfo is None or row_id < 1:
         raise InputError(field, "is not a cursor this list gave", "next_cursor of a page")
     return at, row_id
+
+
+def encode_id_cursor(row_id: int) -> str:
+    """The cursor after the row `row_id` of a list whose sort key the repository looks up
+    from the id (so that no name travels in a URL): opaque, URL-safe text."""
+    return base64.urlsafe_b64encode(f"after|{row_id}".encode()).decode().rstrip("=")
+
+
+def decode_id_cursor(cursor: str, field: str = "cursor") -> int:
+    """The row id a cursor of `encode_id_cursor` holds; `InputError` naming `field`."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        tag, id_text = base64.urlsafe_b64decode(padded).decode().split("|")
+        row_id = int(id_text)
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        row_id, tag = 0, ""
+    if tag != "after" or row_id < 1:
+        raise InputError(field, "is not a cursor this list gave", "next_cursor of a page")
+    return row_id
 
 
 def in_chunks(ids: Iterable[int], size: int = CHUNK) -> Iterator[Sequence[int]]:

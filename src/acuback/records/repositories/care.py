@@ -372,15 +372,21 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
         # One window, in the order of the index of migration 0008 (no sort): the first and
         # last score and the count of each series, on the series' first row.
         key = (OutcomeRow.instrument, OutcomeRow.patient_id)
-        whole = {"partition_by": key, "order_by": (OutcomeRow.measured_on, OutcomeRow.id)}
+        order = (OutcomeRow.measured_on, OutcomeRow.id)
+        every: tuple[None, None] = (None, None)  # the whole series, whatever the row
         series = (
             select(
                 OutcomeRow.patient_id,
                 OutcomeRow.instrument,
-                func.first_value(OutcomeRow.score).over(**whole, rows=(None, None)).label("first"),
-                func.last_value(OutcomeRow.score).over(**whole, rows=(None, None)).label("last"),
-                func.count().over(**whole, rows=(None, None)).label("n"),
-                func.row_number().over(**whole).label("row"),
+                func.first_value(OutcomeRow.score)
+                .over(partition_by=key, order_by=order, rows=every)
+                .label("first"),
+                func.last_value(OutcomeRow.score)
+                .over(partition_by=key, order_by=order, rows=every)
+                .label("last"),
+                func.count().over(partition_by=key, order_by=order, rows=every).label("n"),
+                # The same window (frame included) as the others: one pass, no second sort.
+                func.row_number().over(partition_by=key, order_by=order, rows=every).label("row"),
             )
             .where(OutcomeRow.instrument.in_(sorted(set(instruments))))
             .where(OutcomeRow.score.is_not(None))

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
+from acuback.records.summaries import encode_id_cursor
 from acuback.services import (
     charting,
     intakes,
@@ -40,13 +41,18 @@ def list_or_search(
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] = None,
 ) -> PatientPage:
-    """A page of patients by name, or those matching `q` (name, public id, phone, e-mail)."""
+    """A page of patients by name, or those matching `q` (name, public id, phone, e-mail).
+    Page on with `cursor` (the previous page's `next_cursor`: read by key, however deep);
+    `offset` still skips that many, reading what it skips."""
     if q is not None:
         found = people.search_patients(uow, actor, q.replace("\x00", ""), limit)
         return PatientPage(total=len(found), items=[PatientOut.model_validate(p) for p in found])
-    page, total = people.list_patients(uow, actor, limit, offset)
-    return PatientPage(total=total, items=[PatientOut.model_validate(p) for p in page])
+    page, total = people.list_patients(uow, actor, limit, offset, cursor)
+    following = encode_id_cursor(page[-1].id or 0) if len(page) == limit else None
+    items = [PatientOut.model_validate(p) for p in page]
+    return PatientPage(total=total, items=items, next_cursor=following)
 
 
 @router.post("", response_model=PatientOut, status_code=status.HTTP_201_CREATED)
