@@ -18,7 +18,12 @@ from acuback.clinical.labels import rule_label
 from acuback.clinical.scheduling import local_day_bounds
 from acuback.records import Appointment, Intake, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, can
-from acuback.services.outcomes import CourseFacts, course_facts, report_from
+from acuback.services.outcomes import (
+    CourseFacts,
+    course_facts,
+    reassessment_point,
+    report_from,
+)
 from acuback.services.schedule import day_bounds
 from acuback.services.scheduling import clinic_calendar
 
@@ -108,6 +113,12 @@ def red_flags_reach_a_practitioner(
 
 def _patient_alerts(patient_id: int, facts: CourseFacts, day: date) -> list[Alert]:
     alerts = _red_flag_alerts(patient_id, facts.intakes, day)
+    after, done = reassessment_point(facts)
+    if done < after:
+        # Both other alerts need the reassessment point reached: "not improving" is only
+        # judged there (`clinical.outcomes`), and a reassessment is due once the after-th
+        # signed session exists. Most of a caseload is before it: no trajectory to judge.
+        return alerts
     report = report_from(patient_id, facts)
     for trajectory in report.trajectories:
         if trajectory.verdict == "not_improving_reconsider":

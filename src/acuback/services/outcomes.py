@@ -30,6 +30,7 @@ __all__ = [
     "get_outcome",
     "list_outcomes",
     "patient_trajectory",
+    "reassessment_point",
     "record_outcome",
     "report_from",
     "score_answers",
@@ -203,6 +204,13 @@ def _reassessment(facts: CourseFacts) -> tuple[int, int, str, int | None]:
     rules = load_courses().course(duration)
     basis = f"the usual course for {duration} pain, until a plan is accepted"
     return rules.reassess_after_sessions, len(facts.signed_dates), basis, None
+
+
+def reassessment_point(facts: CourseFacts) -> tuple[int, int]:
+    """(reassess after n signed sessions, signed sessions counted so far), as `report_from`
+    judges them, without judging any trajectory (pure)."""
+    after, done, _, _ = _reassessment(facts)
+    return after, done
 
 
 def report_from(patient_id: int, facts: CourseFacts) -> TrajectoryReport:
