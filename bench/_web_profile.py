@@ -111,7 +111,11 @@ def profile_requests(
     stats.sort_stats("cumulative").print_stats(top)
     for name in files:
         Path(name).unlink(missing_ok=True)
-    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    lines = [
+        line
+        for line in out.getvalue().splitlines()
+        if line.strip() and not line.rstrip().endswith(".prof")  # pstats names each file
+    ]
     return "\n".join("  " + line for line in lines)
 
 
@@ -135,6 +139,9 @@ def commit_floor(workdir: Path, count: int = 40) -> float:
 
 SCANS = {
     "intake payloads": "SELECT sum(length(payload)) FROM intakes",
+    "intake diagnoses, parsed from the JSON": (
+        "SELECT count(json_extract(payload, '$.diagnoses')) FROM intakes"
+    ),
     "responder scores": (
         "SELECT count(*), sum(score) FROM outcome_measurements "
         "WHERE instrument IN ('nrs', 'rmdq', 'odi', 'peg') AND score IS NOT NULL"
