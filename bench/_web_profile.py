@@ -77,16 +77,30 @@ def install(app: App) -> App:
         sink: list[cProfile.Profile] = []
         token = _sink.set(sink)
         loop_profile = cProfile.Profile(time.thread_time)
+        written = False
+
+        def write() -> None:
+            nonlocal written
+            if not written:
+                written = True
+                loop_profile.disable()
+                stats = pstats.Stats(loop_profile)
+                for profile in sink:
+                    stats.add(profile)
+                stats.dump_stats(target.decode())
+
+        async def send_after_writing(message: MutableMapping[str, Any]) -> None:
+            # The file is complete before the response ends, so the client may read it then.
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                write()
+            await send(message)
+
         loop_profile.enable()
         try:
-            await app(scope, receive, send)
+            await app(scope, receive, send_after_writing)
         finally:
-            loop_profile.disable()
             _sink.reset(token)
-            stats = pstats.Stats(loop_profile)
-            for profile in sink:
-                stats.add(profile)
-            stats.dump_stats(target.decode())
+            write()
 
     return profiling
 
@@ -103,7 +117,10 @@ def profile_requests(
             return f"  (the request answered {answer.status_code}; no profile)"
         files.append(str(target))
     out = io.StringIO()
-    stats = pstats.Stats(*files, stream=out)
+    try:
+        stats = pstats.Stats(*files, stream=out)
+    except (OSError, EOFError, TypeError) as exc:  # a profile the server did not write
+        return f"  (no profile: {exc})"
     stats.strip_dirs()
     out.write(f"  {count} requests, thread CPU time, merged; by own time:\n")
     stats.sort_stats("tottime").print_stats(top)
