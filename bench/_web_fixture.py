@@ -12,7 +12,8 @@ ORM reads them back like any other row.
 `bench_app` is a uvicorn factory: the app from `create_app`, on an engine whose SQL statements
 are counted per request, wrapped in an ASGI middleware that adds `Server-Timing: app;dur=<ms>`
 (from the request reaching the app to the response head) and `X-Bench-Queries: <n>` to each
-response. `serve` runs it with uvicorn in a subprocess on a free 127.0.0.1 port.
+response, and in `_web_profile.install` (a request may ask for its cProfile). `serve` runs it
+with uvicorn in a subprocess on a free 127.0.0.1 port.
 """
 
 from __future__ import annotations
@@ -438,10 +439,12 @@ def bench_app() -> App:
     parent = int(os.environ.get("BENCH_PARENT_PID", "0"))
     if parent:
         threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    from _web_profile import install  # beside this module (uvicorn's --app-dir)
+
     settings = get_settings()
     engine = make_engine(settings.effective_database_url)
     event.listen(engine, "before_cursor_execute", _count_statement)
-    return TimingMiddleware(create_app(settings, engine=engine))
+    return TimingMiddleware(install(create_app(settings, engine=engine)))
 
 
 # -- the server process ------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The app over HTTP: planning beside a trivial endpoint under load; pages with 10,000 patients.
 
 Run: python bench/bench_web.py [--patients 10000] [--baseline-patients 1000] [--practitioners 30]
-     [--requests 600] [--concurrency 16] [--samples 15] [--time-limit 30] [--db URL] [--seed S]
+     [--requests 600] [--concurrency 1,8] [--samples 15] [--time-limit 30] [--db URL] [--seed S]
+     [--profile-requests 20]
 
 1. Builds a fresh SQLite database in a temporary folder, migrates it and seeds the demo clinic
    (timed), copies it as the baseline, and adds `--patients` patients in bulk to the first
@@ -19,11 +20,20 @@ Run: python bench/bench_web.py [--patients 10000] [--baseline-patients 1000] [--
    patients cost. With `--db URL` (an *empty* database, e.g. PostgreSQL, emptied again at the
    end) there is one database: the baseline is measured after `--baseline-patients` are added,
    and the large clinic after the rest of `--patients`.
-4. Load, on the large clinic: `--requests` requests at `--concurrency` to GET /api/v1/health
+4. Load, on the large clinic: `--requests` requests at each `--concurrency` to GET /api/v1/health
    and to the planning endpoint (POST /api/v1/intakes/{id}/plans: plan treatment on a stored
    intake, one new plan per request, cycling through the treatable intakes), in alternating
    halves with the same client and settings: requests per second, median and p99 latency, the
    server's CPU time per request, and the planning / health ratios.
+5. Profiles (`_web_profile`): `--profile-requests` planning requests and as many patient record
+   pages, each profiled inside the server (cProfile on thread CPU time, the event loop's thread
+   and the worker threads), merged and printed. Floors: the median durable commit of a
+   one-row write on this disk (what every write request pays and health does not), and bare
+   scans of what the research figures must read, on both databases.
+6. Issue 16's server-side figures in one block (`_web_report.print_targets`): ratio 10k/1k of
+   research aggregates, dashboard, patient record and search against 1.5; planning throughput
+   as a share of health's at each concurrency against 60%; the load average at the start and
+   the end of the run.
 
 Only 127.0.0.1 is used; every loop is bounded in count and in time (`--time-limit` seconds per
 series); the server and the temporary files go away on any exit. Latencies are wall-clock as
@@ -40,14 +50,12 @@ import os
 import re
 import signal
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -55,32 +63,19 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the helper module beside this script
 
 from _web_fixture import BulkSummary, Server, cpu_seconds, seed_bulk, serve
+from _web_profile import commit_floor, profile_requests, scan_floor
+from _web_report import (
+    Series,
+    Targets,
+    load_average,
+    print_load,
+    print_sequential,
+    print_targets,
+)
 
 LOGIN = ("mei", "mei-demo-2026")  # a demo practitioner (acuback.services.demo_data)
 RECORD_PATIENT = "Fenwick"  # the demo patient whose record is timed (six sessions, outcomes)
 Request = Callable[[], tuple[str, str]]
-
-
-@dataclass
-class Series:
-    """One measured series: latencies (s), the app's times (ms), SQL statements, statuses."""
-
-    name: str
-    latencies: list[float] = field(default_factory=list)
-    app_ms: list[float] = field(default_factory=list)
-    statements: list[int] = field(default_factory=list)
-    statuses: Counter[int] = field(default_factory=Counter)
-    wall: float = 0.0
-    server_cpu: float | None = None
-    client_cpu: float = 0.0
-    note: str = ""
-
-
-def pct(values: list[float], q: int) -> float:
-    """The q-th percentile (inclusive method)."""
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def progress(message: str) -> None:
@@ -167,6 +162,7 @@ def page_series(clients: list[Clients], samples: int, time_limit: float) -> list
     targets: list[tuple[str, list[httpx.Client | None], str]] = [
         ("API dashboard", [*api], "/api/v1/dashboard"),
         ("API patient", [*api], f"/api/v1/patients/{patient}"),
+        ("API patient plans", [*api], f"/api/v1/patients/{patient}/plans"),
         ("API trajectory", [*api], f"/api/v1/patients/{patient}/trajectory"),
         ("API patient search", [*api], f"/api/v1/patients?q={RECORD_PATIENT[:4].lower()}"),
         ("page /clinic", pages, "/clinic"),
@@ -251,114 +247,6 @@ def load_series(
     return health, planning
 
 
-# -- the report -----------------------------------------------------------------------------
-
-
-def _median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
-
-
-def _ratio(a: float | None, b: float | None) -> str:
-    return f"{a / b:.2f}x" if a is not None and b else "-"
-
-
-def _sequential_cells(series: Series) -> str:
-    if not series.latencies:
-        return f"{'-':>8} {'-':>8} {'-':>8} {'-':>5}"
-    app = statistics.median(series.app_ms) if series.app_ms else float("nan")
-    bad = sum(n for status, n in series.statuses.items() if status != 200)
-    return (
-        f"{statistics.median(series.latencies) * 1000:8.1f} "
-        f"{pct(series.latencies, 99) * 1000:8.1f} {app:8.1f} {max(series.statements):5d}"
-        + (f" ({bad} not 200)" if bad else "")
-    )
-
-
-def print_sequential(
-    pages: list[list[Series]], patients: int, baseline: int, side_by_side: bool
-) -> None:
-    how = "two servers side by side, taking turns" if side_by_side else "one after the other"
-    print(
-        f"\nServer time, sequential GETs ({how}): demo clinic with {baseline:,} more patients "
-        f"| with {patients:,} more"
-    )
-    print("  ms: client median, client p99, app median (Server-Timing); SQL statements run")
-    head = f"{'median':>8} {'p99':>8} {'app':>8} {'SQL':>5}"
-    print(f"  {'':20} {head} | {head} | app median ratio")
-    for small, big in pages:
-        note = big.note or small.note
-        if not big.latencies or not small.latencies:
-            print(f"  {big.name:20} {note}")
-            continue
-        ratio = _ratio(_median(big.app_ms), _median(small.app_ms))
-        print(
-            f"  {big.name:20} {_sequential_cells(small)} | {_sequential_cells(big)} | "
-            f"{ratio:>8}" + (f"  [{note}]" if note else "")
-        )
-
-
-def _figures(series: Series) -> tuple[float, float, float, float | None]:
-    """Requests per second, median and p99 latency (s), server CPU per request (s)."""
-    done = len(series.latencies)
-    rps = done / series.wall if series.wall else float("nan")
-    cpu = series.server_cpu / done if series.server_cpu is not None and done else None
-    return rps, statistics.median(series.latencies), pct(series.latencies, 99), cpu
-
-
-def print_load(health: Series, planning: Series, concurrency: int) -> None:
-    print(f"\nLoad: concurrency {concurrency}, one uvicorn worker, alternating halves")
-    print(
-        f"  {'':32} {'done':>5} {'2xx':>5} {'req/s':>7} {'median ms':>9} {'p99 ms':>8} "
-        "server CPU ms/req"
-    )
-    for series in (health, planning):
-        rps, median, p99, cpu = _figures(series)
-        ok = sum(n for status, n in series.statuses.items() if 200 <= status < 300)
-        cpu_text = f"{cpu * 1000:17.2f}" if cpu is not None else f"{'-':>17}"
-        print(
-            f"  {series.name:32} {len(series.latencies):5d} {ok:5d} {rps:7.1f} "
-            f"{median * 1000:9.1f} {p99 * 1000:8.1f} {cpu_text}"
-            + (f"  [{series.note}]" if series.note else "")
-        )
-    h, p = _figures(health), _figures(planning)
-    print(
-        f"  planning / health: req/s {_ratio(p[0], h[0])}, median {_ratio(p[1], h[1])}, "
-        f"p99 {_ratio(p[2], h[2])}, server CPU per request {_ratio(p[3], h[3])}"
-    )
-    spent = sum(s.client_cpu for s in (health, planning))
-    wall = sum(s.wall for s in (health, planning))
-    print(f"  the load client itself used {spent:.1f} s of CPU in {wall:.1f} s, beside the server")
-
-
-def print_report(
-    args: argparse.Namespace,
-    url: str,
-    demo_seconds: float,
-    summary: BulkSummary,
-    pages: list[list[Series]],
-    health: Series,
-    planning: Series,
-) -> None:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    backend = url.split(":", 1)[0] + ("" if args.db else " (temporary file)")
-    print(
-        f"\nacuback web benchmark: {os.cpu_count()} CPUs, load average {load:.1f} at the end "
-        "(a shared machine: figures are indicative; compare within one run)"
-    )
-    print(
-        f"database {backend}; demo clinic seeded in {demo_seconds:.1f} s (with the argon2 "
-        "hashes of its logins)"
-    )
-    print(
-        f"bulk: {args.patients:,} patients over {summary.practitioners} practitioners: "
-        f"clinical core and rows {summary.core_seconds:.1f} s, inserts "
-        f"{summary.insert_seconds:.1f} s"
-    )
-    print("  rows: " + ", ".join(f"{name} {n:,}" for name, n in summary.rows.items()))
-    print_sequential(pages, args.patients, args.baseline_patients, side_by_side=args.db is None)
-    print_load(health, planning, args.concurrency)
-
-
 # -- the run --------------------------------------------------------------------------------
 
 
@@ -401,6 +289,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
 
 def run(args: argparse.Namespace, workdir: Path) -> None:
     """SQLite: baseline and large database side by side; `--db`: one database, in two phases."""
+    load_before = load_average()
     large_url = args.db or f"sqlite:///{workdir / 'large.sqlite3'}"
     progress("migrating and seeding the demo clinic")
     demo_seconds = prepare(large_url, given=args.db is not None)
@@ -434,15 +323,89 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
             progress(f"sequential requests with {args.patients:,} more patients")
             large = page_series([clients], args.samples, args.time_limit)
             pages = [[*small, *big] for small, big in zip(baseline, large, strict=True)]
-        health, planning = load_series(
-            server,
-            clients.token,
-            summary.treating_intakes,
-            args.requests,
-            args.concurrency,
-            args.time_limit,
+        loads = [
+            (
+                c,
+                *load_series(
+                    server,
+                    clients.token,
+                    summary.treating_intakes,
+                    args.requests,
+                    c,
+                    args.time_limit,
+                ),
+            )
+            for c in args.concurrency
+        ]
+        profiles = _profiles(clients, summary.treating_intakes, args.profile_requests, workdir)
+    extra = Targets(load_before, commit_floor(workdir) if args.db is None else None)
+    if args.db is None:
+        small, big = scan_floor(workdir / "demo.sqlite3"), scan_floor(workdir / "large.sqlite3")
+        extra.scan_floors = {name: (small[name], big[name]) for name in small}
+    print_report(args, large_url, demo_seconds, summary, pages, loads)
+    for title, text in profiles:
+        print(f"\nProfile of {title} (server side, large clinic)\n{text}")
+    print_targets(pages, loads, extra)
+
+
+def _profiles(
+    clients: Clients, intakes: list[int], count: int, workdir: Path
+) -> list[tuple[str, str]]:
+    """The merged cProfile of `count` planning requests and `count` patient record pages."""
+    if count < 1:
+        return []
+    found = clients.api.get("/api/v1/patients", params={"q": RECORD_PATIENT})
+    patient = int(found.json()["items"][0]["id"])
+    progress(f"profiling {count} planning requests and {count} patient record pages")
+    plan_path = f"/api/v1/intakes/{intakes[0]}/plans"
+    profiles = [
+        ("POST " + plan_path, profile_requests(clients.api, "POST", plan_path, count, workdir))
+    ]
+    if clients.pages is not None:
+        page = f"/clinic/patients/{patient}"
+        profiles.append(
+            ("GET " + page, profile_requests(clients.pages, "GET", page, count, workdir))
         )
-    print_report(args, large_url, demo_seconds, summary, pages, health, planning)
+    return profiles
+
+
+def print_report(
+    args: argparse.Namespace,
+    url: str,
+    demo_seconds: float,
+    summary: BulkSummary,
+    pages: list[list[Series]],
+    loads: list[tuple[int, Series, Series]],
+) -> None:
+    backend = url.split(":", 1)[0] + ("" if args.db else " (temporary file)")
+    print(
+        f"\nacuback web benchmark: {os.cpu_count()} CPUs, load average "
+        f"{load_average()[0]:.1f} at the end (a shared machine: figures are indicative; "
+        "compare within one run)"
+    )
+    print(
+        f"database {backend}; demo clinic seeded in {demo_seconds:.1f} s (with the argon2 "
+        "hashes of its logins)"
+    )
+    print(
+        f"bulk: {args.patients:,} patients over {summary.practitioners} practitioners: "
+        f"clinical core and rows {summary.core_seconds:.1f} s, inserts "
+        f"{summary.insert_seconds:.1f} s"
+    )
+    print("  rows: " + ", ".join(f"{name} {n:,}" for name, n in summary.rows.items()))
+    print_sequential(pages, args.patients, args.baseline_patients, side_by_side=args.db is None)
+    for concurrency, health, planning in loads:
+        print_load(health, planning, concurrency)
+
+
+def _concurrencies(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of numbers such as 1,8") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError("each concurrency must be at least 1")
+    return values
 
 
 def main() -> int:
@@ -457,13 +420,19 @@ def main() -> int:
     )
     add("--practitioners", type=int, default=30, help="practitioners in all (demo's 3 included)")
     add("--requests", type=int, default=600, help="requests per endpoint under load")
-    add("--concurrency", type=int, default=16, help="requests in flight under load")
+    add(
+        "--concurrency",
+        type=_concurrencies,
+        default=[1, 8],
+        help="requests in flight under load: one load run per value (default 1,8)",
+    )
+    add("--profile-requests", type=int, default=20, help="requests per profile (0: none)")
     add("--samples", type=int, default=15, help="sequential requests per page")
     add("--time-limit", type=float, default=30.0, help="seconds at most per measured series")
     add("--db", metavar="URL", help="an empty database to use (default: SQLite in a temp dir)")
     add("--seed", type=int, default=20261121)
     args = parser.parse_args()
-    for name in ("patients", "practitioners", "requests", "concurrency", "samples"):
+    for name in ("patients", "practitioners", "requests", "samples"):
         if getattr(args, name) < (2 if name == "requests" else 1):
             parser.error(f"--{name} is too small")
     if not 0 <= args.baseline_patients < args.patients:

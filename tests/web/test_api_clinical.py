@@ -236,7 +236,7 @@ def test_chart_links_must_be_the_same_patients(
     body = {
         "patient_id": patient_ids["Moreau"],
         "session_date": date.today().isoformat(),
-        "plan_id": plans.json()[0]["id"],
+        "plan_id": plans.json()["items"][0]["id"],
     }
     response = client.post("/api/v1/sessions", json=body, headers=auth("mei"))
     assert response.status_code == 422

@@ -262,7 +262,7 @@ def test_referral_letter_for_a_refer_screening(
 
 def _accepted_plan(client: TestClient, auth: Auth, patient_id: int) -> dict[str, Any]:
     plans = client.get(f"/api/v1/patients/{patient_id}/plans", headers=auth("mei")).json()
-    return next(p for p in plans if p["status"] == "accepted")
+    return next(p for p in plans["items"] if p["status"] == "accepted")
 
 
 def test_handout_consent_and_course_report(

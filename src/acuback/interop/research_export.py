@@ -302,8 +302,10 @@ def build_tables(
     builder = _Builder(keys, years)
     total = uow.patients.count()
     progress.start(total + 6, "reading records")
-    for offset in range(0, total, _PAGE):
-        for patient in uow.patients.all(limit=_PAGE, offset=offset):
+    after: int | None = None  # keyset paging: each page read by key, not by skipping
+    while page := uow.patients.all(limit=_PAGE, after=after):
+        after = page[-1].id
+        for patient in page:
             pid = patient.id or 0
             intakes = uow.intakes.for_patient(pid)
             if intakes:

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from acuback.records.repositories.base import translate_errors
@@ -291,6 +291,10 @@ def verify_unkeyed(session: Session) -> AuditReport:
     )
 
 
+_HEAD = select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+_APPEND = insert(AuditRow)
+
+
 class AuditLog:
     """The audit log of one unit of work: append entries, read them back, verify the chain."""
 
@@ -310,7 +314,10 @@ class AuditLog:
     ) -> AuditEntry:
         """Append one entry (in the current transaction, so it commits with the change)."""
         self._lock()
-        last = self.session.scalar(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1))
+        # Only the link is read, and the entry is written as a plain INSERT: statements built
+        # once (compiled once), no ORM object, no parsing of what was just serialised.
+        connection = self.session.connection()
+        last = connection.execute(_HEAD).first()
         fields: dict[str, Any] = {
             "seq": 1 if last is None else last.seq + 1,
             "at": (at or utcnow()).astimezone(UTC),
@@ -322,11 +329,11 @@ class AuditLog:
             "detail": canonical_detail(detail),
             "prev_hash": GENESIS if last is None else last.hash,
         }
-        row = AuditRow(**fields, hash=entry_hash(**fields, key=self.key))
-        self.session.add(row)
+        fields["hash"] = entry_hash(**fields, key=self.key)
         with translate_errors("audit entry"):
-            self.session.flush()
-        return _entry(row)
+            connection.execute(_APPEND, fields)
+        # Built from the values just written (`detail` as its canonical text decodes to).
+        return AuditEntry.model_construct(**{**fields, "detail": json.loads(fields["detail"])})
 
     def entries(
         self,

@@ -9,16 +9,21 @@ roles that read clinical records.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from acuback.clinical.labels import rule_label
 from acuback.clinical.scheduling import local_day_bounds
 from acuback.records import Appointment, Intake, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, can
-from acuback.services.outcomes import CourseFacts, course_facts, report_from
+from acuback.services.outcomes import (
+    CourseFacts,
+    course_facts,
+    reassessment_point,
+    report_from,
+)
 from acuback.services.schedule import day_bounds
 from acuback.services.scheduling import clinic_calendar
 
@@ -65,7 +70,8 @@ def dashboard(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Dashb
     appointments = uow.appointments.between(start, end, actor.practitioner_id)
     alerts: list[Alert] = []
     if can(actor, "clinical.read"):
-        facts = course_facts(uow, _caseload(uow, actor.practitioner_id, day))
+        caseload = _caseload(uow, actor.practitioner_id, day)
+        facts = course_facts(uow, caseload, _may_raise_red_flags(day))
         for patient_id, patient_facts in facts.items():  # ascending ids
             alerts.extend(_patient_alerts(patient_id, patient_facts, day))
     alerts.extend(_licence_alerts(uow, day))
@@ -77,6 +83,19 @@ def _caseload(uow: UnitOfWork, practitioner_id: int | None, day: date) -> list[i
     start = day_bounds(day - timedelta(days=CASELOAD_PAST_DAYS))[0]
     end = day_bounds(day + timedelta(days=CASELOAD_AHEAD_DAYS))[1]
     return uow.appointments.patients_between(start, end, practitioner_id)
+
+
+def _may_raise_red_flags(day: date) -> Callable[[datetime, str], bool]:
+    """Whether a newest intake (its submission time and disposition) may raise a red-flag
+    alert on `day`, so must be read whole: one of the last RED_FLAG_DAYS with a red-flag
+    disposition (the most severe of its reasons, `clinical.screening`: a reason of a red-flag
+    disposition makes the whole one so)."""
+    since = day - timedelta(days=RED_FLAG_DAYS)
+
+    def may(submitted_at: datetime, disposition: str) -> bool:
+        return disposition in _RED_FLAG_DISPOSITIONS and submitted_at.date() >= since
+
+    return may
 
 
 def red_flags_reach_a_practitioner(
@@ -94,6 +113,12 @@ def red_flags_reach_a_practitioner(
 
 def _patient_alerts(patient_id: int, facts: CourseFacts, day: date) -> list[Alert]:
     alerts = _red_flag_alerts(patient_id, facts.intakes, day)
+    after, done = reassessment_point(facts)
+    if done < after:
+        # Both other alerts need the reassessment point reached: "not improving" is only
+        # judged there (`clinical.outcomes`), and a reassessment is due once the after-th
+        # signed session exists. Most of a caseload is before it: no trajectory to judge.
+        return alerts
     report = report_from(patient_id, facts)
     for trajectory in report.trajectories:
         if trajectory.verdict == "not_improving_reconsider":

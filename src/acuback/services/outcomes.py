@@ -8,13 +8,13 @@ packaged rules give for the latest intake's pain duration.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from acuback.clinical.instruments import load_instruments
-from acuback.clinical.intake import Duration
+from acuback.clinical.intake import Duration, duration_of
 from acuback.clinical.outcomes import Trajectory, assess_trajectory
 from acuback.clinical.protocols import load_courses
 from acuback.clinical.scoring import Score, score
@@ -31,6 +31,7 @@ __all__ = [
     "get_outcome",
     "list_outcomes",
     "patient_trajectory",
+    "reassessment_point",
     "record_outcome",
     "report_from",
     "score_answers",
@@ -143,6 +144,7 @@ class CourseFacts:
     plan: AcceptedCourse | None = None
     intakes: tuple[Intake, ...] = ()
     scores: tuple[OutcomeScore, ...] = ()
+    duration: Duration | None = None  # the newest intake's, when `intakes` were not read
 
     @property
     def plan_since(self) -> date:
@@ -151,21 +153,39 @@ class CourseFacts:
         return accepted_at.date() if accepted_at else date.min
 
 
-def course_facts(uow: UnitOfWork, patient_ids: Iterable[int]) -> dict[int, CourseFacts]:
+def course_facts(
+    uow: UnitOfWork,
+    patient_ids: Iterable[int],
+    read_whole: Callable[[datetime, str], bool] | None = None,
+) -> dict[int, CourseFacts]:
     """`CourseFacts` for every patient in `patient_ids` (internal: no authorisation, no audit),
-    in four statements however many patients there are (per chunk of ids)."""
+    in four statements however many patients there are (per chunk of ids). With `read_whole`
+    (given the newest intake's submission time and disposition), only the newest intakes it
+    accepts are read whole; the other patients get the newest intake's `duration` alone (read
+    inside the database, no payload parsed), in one more statement."""
     ids = sorted(set(patient_ids))
     signed = uow.sessions.signed_dates(ids)
     plans = uow.plans.accepted_courses(ids)
-    intakes = uow.intakes.latest_for(ids, count=2)
+    onsets: dict[int, float] = {}
+    whole = ids
+    if read_whole is not None:
+        whole = []
+        for pid, (at, disposition, weeks) in uow.intakes.newest_onsets(ids).items():
+            if weeks is None or read_whole(at, disposition):
+                whole.append(pid)
+            else:
+                onsets[pid] = weeks
+    intakes = uow.intakes.latest_for(whole, count=2) if whole else {}
     scores = uow.outcomes.scores_for(ids)
     facts = {}
     for pid in ids:
+        weeks = onsets.get(pid)
         facts[pid] = CourseFacts(
             tuple(signed.get(pid, ())),
             plans.get(pid),
             tuple(intakes.get(pid, ())),
             tuple(scores.get(pid, ())),
+            None if weeks is None else duration_of(weeks),
         )
     return facts
 
@@ -179,12 +199,19 @@ def _reassessment(facts: CourseFacts) -> tuple[int, int, str, int | None]:
         return after, done, "the current plan", plan.plan_id
     # Without an intake there is no onset to judge; the stored intake always has one (a row
     # that lacks it does not read: see records.payloads), so no onset is ever made up.
-    duration: Duration = "chronic"
+    duration: Duration = facts.duration or "chronic"
     if facts.intakes:
         duration = facts.intakes[-1].payload.duration
     rules = load_courses().course(duration)
     basis = f"the usual course for {duration} pain, until a plan is accepted"
     return rules.reassess_after_sessions, len(facts.signed_dates), basis, None
+
+
+def reassessment_point(facts: CourseFacts) -> tuple[int, int]:
+    """(reassess after n signed sessions, signed sessions counted so far), as `report_from`
+    judges them, without judging any trajectory (pure)."""
+    after, done, _, _ = _reassessment(facts)
+    return after, done
 
 
 def report_from(patient_id: int, facts: CourseFacts) -> TrajectoryReport:

@@ -13,6 +13,7 @@ from typing import Any
 from acuback.errors import InputError
 from acuback.records import Patient, Practitioner, UnitOfWork
 from acuback.records.models import validated
+from acuback.records.summaries import decode_id_cursor
 from acuback.services.access import Actor, audit, authorize
 
 __all__ = [
@@ -99,11 +100,13 @@ def get_patients(uow: UnitOfWork, actor: Actor, patient_ids: Iterable[int]) -> d
 
 
 def list_patients(
-    uow: UnitOfWork, actor: Actor, limit: int = 50, offset: int = 0
+    uow: UnitOfWork, actor: Actor, limit: int = 50, offset: int = 0, cursor: str | None = None
 ) -> tuple[list[Patient], int]:
-    """A page of patients by name, and the total count."""
+    """A page of patients by name, and the total count: after `cursor` (a page's
+    `next_cursor`, keyset paging) when given, else after skipping `offset`."""
+    after = decode_id_cursor(cursor) if cursor else None
     authorize(uow, actor, "patient.read", entity="patient")
-    patients = uow.patients.all(limit=limit, offset=offset)
+    patients = uow.patients.all(limit=limit, offset=offset, after=after)
     audit(uow, actor, "patient.list", "patient", None, {"count": len(patients)})
     return patients, uow.patients.count()
 

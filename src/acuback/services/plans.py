@@ -19,11 +19,22 @@ from acuback.clinical.sides import POINT_SIDES
 from acuback.errors import Conflict, InputError
 from acuback.knowledge import KnowledgeBase, Point, load_knowledge
 from acuback.records import Plan, UnitOfWork
+from acuback.records.summaries import PlanSummary, decode_cursor, encode_cursor
 from acuback.services.access import Actor, audit, authorize, read_clinical_record
 from acuback.services.intakes import stored_screening
 from acuback.services.safety import TREATING, check_plan_methods, check_plan_points
 
-__all__ = ["accept_plan", "accepted_plan", "generate_plan", "get_plan", "list_plans"]
+__all__ = [
+    "PLAN_PAGE_MAX",
+    "accept_plan",
+    "accepted_plan",
+    "generate_plan",
+    "get_plan",
+    "list_plans",
+    "plan_summaries",
+]
+
+PLAN_PAGE_MAX = 100  # plan summaries per page at most
 
 
 def generate_plan(
@@ -60,6 +71,29 @@ def list_plans(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Plan]:
     plans = uow.plans.for_patient(patient_id)
     audit(uow, actor, "plan.list", "patient", patient_id, {"count": len(plans)})
     return plans
+
+
+def plan_summaries(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    limit: int | None = 20,
+    cursor: str | None = None,
+) -> tuple[list[PlanSummary], str | None]:
+    """A page of a patient's plans as summaries, oldest first, after `cursor` (a page's
+    `next_cursor`), and the cursor of the next page (None on the last). `limit` None: every
+    plan, in one statement (the patient record's timeline)."""
+    if limit is not None and not 1 <= limit <= PLAN_PAGE_MAX:
+        raise InputError("limit", f"must be from 1 to {PLAN_PAGE_MAX}, not {limit}")
+    after = decode_cursor(cursor) if cursor else None
+    authorize(uow, actor, "clinical.read", entity="plan", patient_id=patient_id)
+    uow.patients.get(patient_id)
+    found = uow.plans.summaries(patient_id, None if limit is None else limit + 1, after)
+    page = found[:limit]
+    more = limit is not None and len(found) > limit
+    following = encode_cursor(page[-1].created_at, page[-1].id) if more else None
+    audit(uow, actor, "plan.list", "patient", patient_id, {"count": len(page)})
+    return page, following
 
 
 def accepted_plan(uow: UnitOfWork, patient_id: int) -> Plan | None:

@@ -78,28 +78,27 @@ def research_aggregates(
 ) -> ResearchAggregates:
     """Aggregate the whole clinic (see the module docstring)."""
     authorize(uow, actor, "research.aggregate", entity="research")
-    # A fixed number of grouped statements, whatever the size of the clinic.
+    # A fixed number of grouped statements, whatever the size of the clinic; the database
+    # counts, and Python sees one row per distinct group (never one per patient).
     total = uow.patients.count()
     dispositions: Counter[str] = Counter()
     conditions: Counter[str] = Counter()
-    condition_of: dict[int, str] = {}
-    for patient_id, disposition, diagnoses in uow.intakes.latest_conditions():
-        dispositions[disposition] += 1
-        condition_of[patient_id] = ",".join(sorted(diagnoses)) or "unspecified"
-    conditions.update(condition_of.values())
-    if total > len(condition_of):
-        conditions["unspecified"] += total - len(condition_of)
+    for disposition, diagnoses, count in uow.intakes.condition_counts():
+        dispositions[disposition] += count
+        conditions[_condition(diagnoses)] += count
+    if total > conditions.total():
+        conditions["unspecified"] += total - conditions.total()
     signed = uow.sessions.count_signed()
     events = Counter(uow.adverse_events.count_by_type())
-    changes: dict[tuple[str, str], list[tuple[float, bool]]] = defaultdict(list)
+    changes: dict[tuple[str, str], list[tuple[float, bool, int]]] = defaultdict(list)
     responders = {s.id for s in load_instruments().instruments if s.responder is not None}
-    judged: dict[tuple[str, float, float], tuple[float, bool]] = {}  # scores repeat a lot
-    for patient_id, instrument, first, last in uow.outcomes.first_and_last(responders):
+    judged: dict[tuple[str, float, float], tuple[float, bool]] = {}  # pairs repeat by group
+    for instrument, diagnoses, first, last, count in uow.outcomes.change_groups(responders):
         if (instrument, first, last) not in judged:
             result = classify_response(instrument, first, last)
             judged[(instrument, first, last)] = (result.improvement, result.responder)
-        condition = condition_of.get(patient_id, "unspecified")
-        changes[(instrument, condition)].append(judged[(instrument, first, last)])
+        improvement, responder = judged[(instrument, first, last)]
+        changes[(instrument, _condition(diagnoses))].append((improvement, responder, count))
     figures = tuple(_figures(key, values, min_cell) for key, values in sorted(changes.items()))
     audit(uow, actor, "research.aggregate", "research", None, {"patients": total})
     return ResearchAggregates(
@@ -113,13 +112,22 @@ def research_aggregates(
     )
 
 
-def _figures(key: tuple[str, str], values: list[tuple[float, bool]], min_cell: int) -> GroupFigures:
+def _condition(diagnoses: object) -> str:
+    """The condition group of an intake's stored diagnoses (none: `unspecified`)."""
+    codes = diagnoses if isinstance(diagnoses, list) else ()
+    return ",".join(sorted(str(code) for code in codes)) or "unspecified"
+
+
+def _figures(
+    key: tuple[str, str], values: list[tuple[float, bool, int]], min_cell: int
+) -> GroupFigures:
+    """One group's figures from (improvement, responder, patients) per distinct score pair."""
     instrument, condition = key
-    n = len(values)
+    n = sum(patients for _, _, patients in values)
     if is_small(n, min_cell):
         return GroupFigures(instrument, condition, None, True, None, None, None)
-    count = sum(responder for _, responder in values)
-    mean = round(sum(change for change, _ in values) / n, 2)
+    count = sum(patients for _, responder, patients in values if responder)
+    mean = round(sum(change * patients for change, _, patients in values) / n, 2)
     return GroupFigures(instrument, condition, n, False, count, round(count / n, 3), mean)
 
 

@@ -64,14 +64,16 @@ def answered_with_error(request: Request) -> None:
 UoW = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
 
 
-def get_knowledge() -> KnowledgeBase:
+async def get_knowledge() -> KnowledgeBase:
+    # Cached after the first call: run on the event loop, not on a worker thread (each hop
+    # to a thread costs more than the call; issue 16).
     return load_knowledge()
 
 
 Knowledge = Annotated[KnowledgeBase, Depends(get_knowledge)]
 
 
-def get_policy(request: Request) -> Policy | None:
+async def get_policy(request: Request) -> Policy | None:
     """The clinic's safety policy named by the settings the app was created with."""
     return clinic_policy(request.app.state.settings)
 
@@ -141,7 +143,7 @@ def optional_user(
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def current_user(user: OptionalUser) -> User:
+async def current_user(user: OptionalUser) -> User:
     if user is None:
         raise _unauthorised("log in first")
     return user
@@ -150,7 +152,7 @@ def current_user(user: OptionalUser) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def current_actor(user: CurrentUser) -> Actor:
+async def current_actor(user: CurrentUser) -> Actor:
     return Actor.of(user)
 
 

@@ -78,7 +78,7 @@ class Repository(Generic[R, T]):
         row = self.row_type(**{name: value for name, value in columns.items() if value is not None})
         self.session.add(row)
         self.flush()
-        return self._record(row)
+        return self._stored(row, record)
 
     def update(self, record: R) -> R:
         """Write `record` over the stored row, if the row is still at `record.version`."""
@@ -115,6 +115,11 @@ class Repository(Generic[R, T]):
 
     def _record(self, row: T) -> R:
         return self.record_type.model_validate(row, from_attributes=True)
+
+    def _stored(self, row: T, record: R) -> R:
+        """The record `add` returns for the row it just wrote from `record` (a subclass whose
+        JSON columns hold models may take them from `record` instead of parsing them back)."""
+        return self._record(row)
 
     def _row_values(self, row: T) -> dict[str, Any]:
         """The row's columns by name, as stored (for a `_record` that parses some of them)."""

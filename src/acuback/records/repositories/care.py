@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from acuback.errors import Conflict, InputError
 from acuback.records.models import Appointment, Intake, OutcomeMeasurement, Plan
@@ -19,7 +20,7 @@ from acuback.records.payloads import (
     write_payload,
 )
 from acuback.records.repositories.base import Repository
-from acuback.records.summaries import AcceptedCourse, OutcomeScore, in_chunks
+from acuback.records.summaries import AcceptedCourse, OutcomeScore, PlanSummary, in_chunks
 from acuback.records.tables import (
     AppointmentRow,
     IntakeRow,
@@ -95,21 +96,54 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
                 found.setdefault(intake.patient_id, []).append(intake)
         return found
 
-    def latest_conditions(self) -> list[tuple[int, str, list[str]]]:
-        """(patient_id, disposition, diagnoses) of every patient's newest intake, from one
-        statement and without validating payloads (a clinic-wide count needs only these)."""
-        newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
-        rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
-        # Only the payload's `diagnoses` (a list of codes in every version, absent meaning none)
-        # leaves the database: decoding whole payloads would cost more than the count.
-        diagnoses = IntakeRow.payload["diagnoses"].label("diagnoses")
-        ranked = select(
-            IntakeRow.patient_id, IntakeRow.disposition, diagnoses, rank.label("rank")
-        ).subquery()
-        statement = select(ranked.c.patient_id, ranked.c.disposition, ranked.c.diagnoses).where(
-            ranked.c.rank == 1
+    def newest_onsets(
+        self, patient_ids: Iterable[int]
+    ) -> dict[int, tuple[datetime, str, float | None]]:
+        """Per patient, (submitted_at, disposition, the payload's `pain.onset_weeks`) of their
+        newest intake (as `latest_for` orders them), read inside the database without parsing
+        a payload; patients without an intake are left out. One statement per chunk of ids."""
+        found: dict[int, tuple[datetime, str, float | None]] = {}
+        onset = IntakeRow.payload[("pain", "onset_weeks")].as_float()
+        for chunk in in_chunks(patient_ids):
+            newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
+            rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
+            ranked = (
+                select(IntakeRow.id, rank.label("rank"))
+                .where(IntakeRow.patient_id.in_(chunk))
+                .subquery()
+            )
+            statement = (
+                select(IntakeRow.patient_id, IntakeRow.submitted_at, IntakeRow.disposition, onset)
+                .join(ranked, ranked.c.id == IntakeRow.id)
+                .where(ranked.c.rank == 1)
+            )
+            for patient_id, at, disposition, weeks in self.session.execute(statement):
+                found[patient_id] = (at, disposition, None if weeks is None else float(weeks))
+        return found
+
+    def condition_counts(self) -> list[tuple[str, Any, int]]:
+        """(disposition, diagnoses as stored, patients) over every patient's newest intake,
+        grouped inside the database: one row per distinct pair, not per patient. Only the
+        payload's `diagnoses` (a list of codes in every version, absent meaning none) is read,
+        and only from the newest intakes: reading those payloads is this figure's floor."""
+        diagnoses = IntakeRow.payload["diagnoses"]
+        statement = (
+            select(IntakeRow.disposition, diagnoses, func.count())
+            .where(self.is_newest())
+            .group_by(IntakeRow.disposition, diagnoses)
         )
-        return [(p, d, list(codes or ())) for p, d, codes in self.session.execute(statement)]
+        return [(d, codes, int(n)) for d, codes, n in self.session.execute(statement)]
+
+    @staticmethod
+    def is_newest() -> ColumnElement[bool]:
+        """True for an `IntakeRow` that is its patient's newest (as `latest_for` orders them):
+        no later one exists, probed on the index of migration 0008 (no sort, no payload)."""
+        later = aliased(IntakeRow)
+        same_time = and_(later.submitted_at == IntakeRow.submitted_at, later.id > IntakeRow.id)
+        return ~exists().where(
+            later.patient_id == IntakeRow.patient_id,
+            or_(later.submitted_at > IntakeRow.submitted_at, same_time),
+        )
 
     def _check_references(self, record: Intake) -> None:
         self._require(PatientRow, "patient", record.patient_id)
@@ -131,6 +165,12 @@ class PlanRepository(Repository[Plan, PlanRow]):
         version = values.pop("payload_version")
         values["payload"] = read_payload(PLAN, row.payload, version, f"plan {row.id} payload")
         return Plan.model_validate(values)
+
+    def _stored(self, row: PlanRow, record: Plan) -> Plan:
+        # The payload just written is `record.payload`'s JSON: no need to parse it back.
+        values = self._row_values(row)
+        del values["payload_version"]
+        return Plan.model_validate({**values, "payload": record.payload})
 
     def _columns(self, record: Plan, exclude: frozenset[str]) -> dict[str, Any]:
         columns = super()._columns(record, exclude | {"payload"})
@@ -169,6 +209,43 @@ class PlanRepository(Repository[Plan, PlanRow]):
         )
         return self._records(statement)
 
+    def summaries(
+        self, patient_id: int, limit: int | None = None, after: tuple[datetime, int] | None = None
+    ) -> list[PlanSummary]:
+        """A patient's plans as `PlanSummary`s, oldest first (as `for_patient`): at most
+        `limit`, those after the (created_at, id) key `after` (keyset paging); no payload is
+        read, only its number of points and the screening's disposition."""
+        statement = (
+            select(
+                PlanRow.id,
+                PlanRow.patient_id,
+                PlanRow.intake_id,
+                PlanRow.version,
+                PlanRow.created_at,
+                PlanRow.status,
+                PlanRow.accepted_by,
+                PlanRow.accepted_at,
+                func.coalesce(self._points_count(), 0),
+                PlanRow.payload[("screening", "disposition")].as_string(),
+            )
+            .where(PlanRow.patient_id == patient_id)
+            .order_by(PlanRow.created_at, PlanRow.id)
+        )
+        if after is not None:
+            at, row_id = after
+            statement = statement.where(
+                or_(PlanRow.created_at > at, and_(PlanRow.created_at == at, PlanRow.id > row_id))
+            )
+        if limit is not None:
+            statement = statement.limit(limit)
+        return [PlanSummary(*row) for row in self.session.execute(statement)]
+
+    def _points_count(self) -> ColumnElement[int]:
+        points = PlanRow.payload["points"]
+        if self.session.get_bind().dialect.name == "postgresql":
+            return func.jsonb_array_length(points)
+        return func.json_array_length(points)
+
     def accepted_courses(self, patient_ids: Iterable[int]) -> dict[int, AcceptedCourse]:
         """Per patient, the accepted plan `for_patient` lists last, without its payload but for
         `course.reassess_after_sessions` (read inside the database)."""
@@ -185,8 +262,9 @@ class PlanRepository(Repository[Plan, PlanRow]):
         return found
 
     def _check_references(self, record: Plan) -> None:
-        self._require(PatientRow, "patient", record.patient_id)
-        intake = self.session.get(IntakeRow, record.intake_id)
+        intake = self.session.get(IntakeRow, record.intake_id)  # mostly in the session already
+        if intake is None or intake.patient_id != record.patient_id:
+            self._require(PatientRow, "patient", record.patient_id)  # the intake's is stored
         self._require(IntakeRow, "intake", record.intake_id)
         if intake is not None and intake.patient_id != record.patient_id:
             raise InputError("intake_id", f"intake {record.intake_id} belongs to another patient")
@@ -285,33 +363,46 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
         )
         return [(p, d, float(s)) for p, d, s in self.session.execute(statement) if s is not None]
 
-    def first_and_last(self, instruments: Iterable[str]) -> list[tuple[int, str, float, float]]:
-        """(patient_id, instrument, first score, last score) for every patient with at least
-        two scored measurements of one of `instruments`, in the order of `for_patient`: one
-        statement (window functions), whatever the size of the clinic."""
-        key = (OutcomeRow.patient_id, OutcomeRow.instrument)
-        oldest = (OutcomeRow.measured_on, OutcomeRow.id)
-        newest = (OutcomeRow.measured_on.desc(), OutcomeRow.id.desc())
-        ranked = (
+    def change_groups(self, instruments: Iterable[str]) -> list[tuple[str, Any, float, float, int]]:
+        """(instrument, diagnoses of the newest intake as stored or None, first score, last
+        score, patients) over every patient with at least two scored measurements of one of
+        `instruments` (first and last in the order of `for_patient`): one statement, grouped
+        inside the database, so that a row comes back per distinct combination, not per
+        patient (scores repeat a lot)."""
+        # One window, in the order of the index of migration 0008 (no sort): the first and
+        # last score and the count of each series, on the series' first row.
+        key = (OutcomeRow.instrument, OutcomeRow.patient_id)
+        order = (OutcomeRow.measured_on, OutcomeRow.id)
+        every: tuple[None, None] = (None, None)  # the whole series, whatever the row
+        series = (
             select(
-                *key,
-                OutcomeRow.score,
-                func.row_number().over(partition_by=key, order_by=oldest).label("first"),
-                func.row_number().over(partition_by=key, order_by=newest).label("last"),
-                func.count().over(partition_by=key).label("n"),
+                OutcomeRow.patient_id,
+                OutcomeRow.instrument,
+                func.first_value(OutcomeRow.score)
+                .over(partition_by=key, order_by=order, rows=every)
+                .label("first"),
+                func.last_value(OutcomeRow.score)
+                .over(partition_by=key, order_by=order, rows=every)
+                .label("last"),
+                func.count().over(partition_by=key, order_by=order, rows=every).label("n"),
+                # The same window (frame included) as the others: one pass, no second sort.
+                func.row_number().over(partition_by=key, order_by=order, rows=every).label("row"),
             )
             .where(OutcomeRow.instrument.in_(sorted(set(instruments))))
             .where(OutcomeRow.score.is_not(None))
             .subquery()
         )
-        statement = select(
-            ranked.c.patient_id, ranked.c.instrument, ranked.c.score, ranked.c.first
-        ).where(ranked.c.n >= 2, (ranked.c.first == 1) | (ranked.c.last == 1))
-        ends: dict[tuple[int, str], list[float]] = {}
-        for patient_id, instrument, score, first in self.session.execute(statement):
-            pair = ends.setdefault((patient_id, instrument), [0.0, 0.0])
-            pair[0 if first == 1 else 1] = float(score)
-        return [(p, i, first, last) for (p, i), (first, last) in sorted(ends.items())]
+        ends = select(series).where(series.c.n >= 2, series.c.row == 1).subquery()
+        # The newest intake's diagnoses, parsed only for the patients with a change.
+        diagnoses = IntakeRow.payload["diagnoses"]
+        group = (ends.c.instrument, diagnoses, ends.c.first, ends.c.last)
+        newest = and_(IntakeRow.patient_id == ends.c.patient_id, IntakeRepository.is_newest())
+        joined = ends.outerjoin(IntakeRow, newest)
+        statement = select(*group, func.count()).select_from(joined).group_by(*group)
+        return [
+            (str(i), codes, float(first), float(last), int(n))
+            for i, codes, first, last, n in self.session.execute(statement)
+        ]
 
     def _check_references(self, record: OutcomeMeasurement) -> None:
         self._require(PatientRow, "patient", record.patient_id)

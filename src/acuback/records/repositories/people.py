@@ -6,7 +6,17 @@ import secrets
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import ColumnElement, Integer, Select, func, literal_column, or_, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 
 from acuback.errors import Conflict, NotFound
 from acuback.records.models import Patient, Practitioner, User
@@ -112,14 +122,26 @@ class PatientRepository(Repository[Patient, PatientRow]):
             raise NotFound("patient", public_id)
         return self._record(row)
 
-    def all(self, limit: int = 100, offset: int = 0) -> list[Patient]:
-        """Patients by family then given name, a page at a time."""
-        statement = (
-            select(PatientRow)
-            .order_by(PatientRow.family_name, PatientRow.given_name, PatientRow.id)
-            .limit(limit)
-            .offset(offset)
-        )
+    def all(self, limit: int = 100, offset: int = 0, after: int | None = None) -> list[Patient]:
+        """Patients by family then given name, a page at a time: those after the patient
+        `after` (keyset paging: the page is read from the index, whatever its depth), or
+        after skipping `offset` (kept for callers that count pages; it reads what it skips)."""
+        key = (PatientRow.family_name, PatientRow.given_name, PatientRow.id)
+        statement = select(PatientRow).order_by(*key).limit(limit)
+        if after is not None:
+            family, given = (
+                select(column).where(PatientRow.id == after).scalar_subquery() for column in key[:2]
+            )
+            same_name = and_(PatientRow.family_name == family, PatientRow.given_name == given)
+            statement = statement.where(
+                or_(
+                    PatientRow.family_name > family,
+                    and_(PatientRow.family_name == family, PatientRow.given_name > given),
+                    and_(same_name, PatientRow.id > after),
+                )
+            )
+        elif offset:
+            statement = statement.offset(offset)
         return self._records(statement)
 
     def count(self) -> int:

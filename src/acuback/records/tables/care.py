@@ -18,7 +18,11 @@ class IntakeRow(Versioned, Base):
     """An intake v1 and its screening result, as the JSON of the core's models."""
 
     __tablename__ = "intakes"
-    __table_args__ = (one_of("disposition", DISPOSITIONS),)
+    __table_args__ = (
+        one_of("disposition", DISPOSITIONS),
+        # Every patient's newest intake, ranked without a sort (migration 0008).
+        Index("ix_intakes_patient_id_submitted_at", "patient_id", "submitted_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -35,7 +39,11 @@ class PlanRow(Versioned, Base):
     """A plan result for one intake, and whether a practitioner accepted it."""
 
     __tablename__ = "plans"
-    __table_args__ = (one_of("status", PLAN_STATUSES),)
+    __table_args__ = (
+        one_of("status", PLAN_STATUSES),
+        # A patient's plans paged by key (migration 0008).
+        Index("ix_plans_patient_id_created_at", "patient_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
@@ -81,6 +89,17 @@ class OutcomeRow(Versioned, Base):
     """One completed instrument (NRS, PEG, RMDQ, STarT Back, ODI) and its score."""
 
     __tablename__ = "outcome_measurements"
+    __table_args__ = (
+        # First and last score per patient and instrument, read from the index (migration 0008).
+        Index(
+            "ix_outcome_measurements_instrument_patient",
+            "instrument",
+            "patient_id",
+            "measured_on",
+            "id",
+            "score",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)

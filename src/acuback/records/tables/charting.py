@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from acuback.records.tables.base import Base, JsonType, Versioned, one_of
@@ -29,6 +29,8 @@ class SessionRow(Versioned, Base):
         one_of("status", SESSION_STATUSES),
         CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before_0_10"),
         CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after_0_10"),
+        # Signed charts counted, and their dates per patient, from the index (migration 0008).
+        Index("ix_treatment_sessions_status_patient", "status", "patient_id", "session_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

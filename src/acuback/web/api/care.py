@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime
 
 from acuback.clinical.screening import ScreeningResult
@@ -56,9 +56,13 @@ def get_screening(intake_id: PathId, uow: UoW, actor: CurrentActor) -> Screening
 )
 def generate_plan(
     intake_id: PathId, uow: UoW, actor: CurrentActor, kb: Knowledge, policy: ClinicPolicy
-) -> PlanOut:
+) -> Response:
     """Generate a plan from the stored intake and its screening (status `proposed`)."""
-    return PlanOut.model_validate(plans.generate_plan(uow, actor, intake_id, kb, policy=policy))
+    stored = plans.generate_plan(uow, actor, intake_id, kb, policy=policy)
+    # Serialised once, here: the plan is already a validated model, so the response model's
+    # second validation and encoding (FastAPI's, for a returned object) would only repeat it.
+    body = PlanOut.model_validate(stored).model_dump_json()
+    return Response(body, status.HTTP_201_CREATED, media_type="application/json")
 
 
 @router.get("/plans/{plan_id}", response_model=PlanOut, tags=["plans"])

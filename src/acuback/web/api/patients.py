@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
+from acuback.records.summaries import encode_id_cursor
 from acuback.services import (
     charting,
     intakes,
@@ -21,11 +22,11 @@ from acuback.web.api.schemas.care import (
     IntakeOut,
     OutcomeIn,
     OutcomeOut,
-    PlanOut,
     TrajectoryOut,
 )
 from acuback.web.api.schemas.common import PathId
 from acuback.web.api.schemas.people import PatientIn, PatientOut, PatientPage, PatientPatch
+from acuback.web.api.schemas.plans import PlanPage, PlanSummaryOut
 from acuback.web.deps import CurrentActor, UoW
 
 __all__ = ["router"]
@@ -40,13 +41,18 @@ def list_or_search(
     q: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] = None,
 ) -> PatientPage:
-    """A page of patients by name, or those matching `q` (name, public id, phone, e-mail)."""
+    """A page of patients by name, or those matching `q` (name, public id, phone, e-mail).
+    Page on with `cursor` (the previous page's `next_cursor`: read by key, however deep);
+    `offset` still skips that many, reading what it skips."""
     if q is not None:
         found = people.search_patients(uow, actor, q.replace("\x00", ""), limit)
         return PatientPage(total=len(found), items=[PatientOut.model_validate(p) for p in found])
-    page, total = people.list_patients(uow, actor, limit, offset)
-    return PatientPage(total=total, items=[PatientOut.model_validate(p) for p in page])
+    page, total = people.list_patients(uow, actor, limit, offset, cursor)
+    following = encode_id_cursor(page[-1].id or 0) if len(page) == limit else None
+    items = [PatientOut.model_validate(p) for p in page]
+    return PatientPage(total=total, items=items, next_cursor=following)
 
 
 @router.post("", response_model=PatientOut, status_code=status.HTTP_201_CREATED)
@@ -73,9 +79,19 @@ def patient_intakes(patient_id: PathId, uow: UoW, actor: CurrentActor) -> list[I
     return [IntakeOut.model_validate(i) for i in intakes.list_intakes(uow, actor, patient_id)]
 
 
-@router.get("/{patient_id}/plans", response_model=list[PlanOut])
-def patient_plans(patient_id: PathId, uow: UoW, actor: CurrentActor) -> list[PlanOut]:
-    return [PlanOut.model_validate(p) for p in plans.list_plans(uow, actor, patient_id)]
+@router.get("/{patient_id}/plans", response_model=PlanPage)
+def patient_plans(
+    patient_id: PathId,
+    uow: UoW,
+    actor: CurrentActor,
+    limit: Annotated[int, Query(ge=1, le=plans.PLAN_PAGE_MAX)] = 20,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] = None,
+) -> PlanPage:
+    """A page of the patient's plans as summaries, oldest first; the next page starts after
+    `cursor` (the previous page's `next_cursor`). The full plan is `GET /plans/{id}`."""
+    page, following = plans.plan_summaries(uow, actor, patient_id, limit, cursor)
+    items = [PlanSummaryOut.model_validate(summary._asdict()) for summary in page]
+    return PlanPage(items=items, next_cursor=following)
 
 
 @router.get("/{patient_id}/sessions")

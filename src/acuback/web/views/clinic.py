@@ -191,13 +191,12 @@ def _intake_and_plan_entries(record: ClinicalRecord) -> list[TimelineEntry]:
         )
     for plan in record.plans:
         at = plan.accepted_at or plan.created_at or datetime.now(UTC)
-        count = len(plan.payload.points)
         entries.append(
             TimelineEntry(
                 at.date(),
                 "plan",
                 f"Plan ({plan.status})",
-                f"{count} points",
+                f"{plan.points} points",
                 f"/clinic/plans/{plan.id}",
                 plan.status,
                 at,

@@ -62,6 +62,7 @@ class PatientOut(Out):
 class PatientPage(Out):
     total: int
     items: list[PatientOut]
+    next_cursor: str | None = None  # give it as `cursor` for the next page (lists by name)
 
 
 class PractitionerIn(In):
