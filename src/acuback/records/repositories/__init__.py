@@ -5,10 +5,10 @@ from __future__ import annotations
 from acuback.records.repositories.care import (
     AppointmentRepository,
     IntakeRepository,
-    OutcomeRepository,
     PlanRepository,
 )
 from acuback.records.repositories.charting import AdverseEventRepository, SessionRepository
+from acuback.records.repositories.outcomes import OutcomeRepository
 from acuback.records.repositories.people import (
     PatientRepository,
     PractitionerRepository,
