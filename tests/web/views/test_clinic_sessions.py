@@ -164,7 +164,8 @@ def test_amending_a_signed_chart_keeps_the_original(browser: Browser) -> None:
     assert soup.find(id="original") is not None
     amendments = soup.select("ol.amendments li")
     assert len(amendments) == 1
-    assert "pain_after" in amendments[0].get_text()
+    assert "pain after" in amendments[0].get_text()  # in words; the code stays an attribute
+    assert "pain_after" in amendments[0]["data-changed"].split()
     facts = {
         dt.get_text(): dd.get_text(" ", strip=True)
         for dt, dd in zip(

@@ -19,6 +19,7 @@ from starlette.datastructures import FormData
 from acuback.errors import InputError
 
 __all__ = [
+    "MOXA_METHODS",
     "ROW_FIELDS",
     "SESSION_FIELDS",
     "SPARE_ROWS",
@@ -30,6 +31,13 @@ __all__ = [
 ]
 
 SPARE_ROWS = 2
+# The chart's moxibustion kinds and the method each is in the knowledge base (methods.yaml),
+# whose name the page shows for it.
+MOXA_METHODS = {
+    "indirect": "moxibustion_indirect",
+    "direct": "moxibustion_direct",
+    "warm_needle": "warm_needle",
+}
 _LARGEST = 1_000_000  # far above any clinical value, far below any column's limit
 ROW_FIELDS = (
     "point",
