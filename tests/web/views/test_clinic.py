@@ -292,3 +292,26 @@ def test_a_refer_plan_says_its_next_step_once(browser: Browser) -> None:
     step = soup.select_one("section.disposition p").get_text(strip=True)
     assert step
     assert soup.get_text().count(step) == 1
+
+
+def test_plan_depths_are_read_by_the_form_mapper(browser: Browser) -> None:
+    """Issue 10 point 2: a bad depth in a plan edit gets the form mapper's words."""
+    client = browser("mei")
+    url, plan = _propose(client, screened(client, new_patient(client), CLEAN))
+    form = plan.find(id="accept-form")
+    keep = [box["value"] for box in form.select("input[name=keep]")]
+    data: dict[str, Any] = {
+        "csrf_token": form_token(client, url),
+        "action": "edit",
+        "keep": keep,
+        "version": form.find(attrs={"name": "version"})["value"],
+    }
+    for code in keep:
+        data |= {f"side_{code}": "both", f"dmin_{code}": "5", f"dmax_{code}": "10"}
+    first = keep[0]
+    for typed, problem in (("abc", "'abc' is not a number"), ("-3", "-3 is out of range")):
+        response = client.post(form["action"], data=data | {f"dmin_{first}": typed})
+        assert response.status_code == 422
+        alert = page(response).find(attrs={"role": "alert"}).get_text(" ", strip=True)
+        assert alert == f"Refused: {first} depth from: {problem} (allowed: 0 or more)"
+    assert page(client.get(url)).find(id="plan-status").get_text(strip=True) == "proposed"
