@@ -1,8 +1,10 @@
-"""The words a person reads for a code: screening rules and needle responses (`data/labels.yaml`).
+"""The words a person reads for a code: screening rules, needle responses and guideline stances
+(`data/labels.yaml`), and methods (their names in the knowledge base's `methods.yaml`).
 
-Every page, badge, alert and chart that shows a rule id or a response code asks `rule_label` or
-`response_label`; a code the file does not list (a clinic policy's own rule) reads as its id
-in words, so a person never sees `infection_fever` or `de_qi`.
+Every page, badge, alert and chart that shows such a code asks `rule_label`, `response_label`,
+`stance_label` or `method_label`; a rule or method the files do not list (a clinic policy's own
+rule) reads as its code in words, so a person never sees `infection_fever`, `de_qi`, `may_use`
+or `moxibustion_indirect`.
 """
 
 from __future__ import annotations
@@ -14,8 +16,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from acuback.errors import KnowledgeError
+from acuback.knowledge import load_knowledge
 
-__all__ = ["Labels", "load_labels", "response_label", "rule_label"]
+__all__ = [
+    "Labels",
+    "load_labels",
+    "method_label",
+    "response_label",
+    "rule_label",
+    "stance_label",
+]
 
 _FILE = "clinical/data/labels.yaml"
 
@@ -27,6 +37,7 @@ class Labels(BaseModel):
 
     rules: dict[str, str]
     responses: dict[str, str]
+    stances: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -53,3 +64,15 @@ def rule_label(rule: str) -> str:
 def response_label(response: str) -> str:
     """The label of a needle response code ("de_qi" -> "De qi (the needle sensation)")."""
     return load_labels().responses.get(response) or response
+
+
+def stance_label(stance: str) -> str:
+    """The label of a guideline's stance ("may_use" -> "May be used")."""
+    return load_labels().stances.get(stance) or _words(stance)
+
+
+def method_label(method: str) -> str:
+    """A method's name in the knowledge base ("tui_na" -> "Tui na (Chinese therapeutic
+    massage)"); a code it does not hold reads as the code in words."""
+    known = load_knowledge().methods.get(method)
+    return known.name if known is not None else _words(method)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field
 
 from acuback.clinical.intake import Intake
+from acuback.clinical.labels import rule_label
 from acuback.clinical.medications import (
     MedicationMatch,
     MedicationReading,
@@ -240,7 +241,7 @@ class _Builder:
 
 
 def _because(rule: Rule) -> str:
-    return f"not with {rule.id.replace('_', ' ')} (screening rule {rule.id})"
+    return f"not with {rule.id.replace('_', ' ')} (screening rule: {rule_label(rule.id)})"
 
 
 _FLAG_INDEX: dict[int, tuple[KnowledgeBase, dict[str, tuple[str, ...]]]] = {}

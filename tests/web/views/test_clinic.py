@@ -175,6 +175,20 @@ def test_clean_intake_leads_to_a_plan_that_can_be_accepted(browser: Browser) -> 
     assert "intake" in kinds
 
 
+def _edit(client: TestClient, url: str, form: BeautifulSoup) -> dict[str, Any]:
+    """An edit of the plan on `url` keeping every point, both sides, 5-10 mm deep."""
+    keep = [box["value"] for box in form.select("input[name=keep]")]
+    data: dict[str, Any] = {
+        "csrf_token": form_token(client, url),
+        "action": "edit",
+        "keep": keep,
+        "version": form.find(attrs={"name": "version"})["value"],
+    }
+    for code in keep:
+        data |= {f"side_{code}": "both", f"dmin_{code}": "5", f"dmax_{code}": "10"}
+    return data
+
+
 def test_plan_edit_with_a_forbidden_point_is_refused_with_the_reason(browser: Browser) -> None:
     client = browser("mei")
     patient_id = new_patient(client)
@@ -187,17 +201,7 @@ def test_plan_edit_with_a_forbidden_point_is_refused_with_the_reason(browser: Br
     ), badges
     url, plan = _propose(client, soup)
     form = plan.find(id="accept-form")
-    keep = [box["value"] for box in form.select("input[name=keep]")]
-    data: dict[str, Any] = {
-        "csrf_token": form_token(client, url),
-        "action": "edit",
-        "keep": keep,
-        "version": form.find(attrs={"name": "version"})["value"],
-        "add_code": "LI4",
-        "add_side": "both",
-    }
-    for code in keep:
-        data |= {f"side_{code}": "both", f"dmin_{code}": "5", f"dmax_{code}": "10"}
+    data = _edit(client, url, form) | {"add_code": "LI4", "add_side": "both"}
     response = client.post(form["action"], data=data, follow_redirects=False)
     assert response.status_code == 422
     alert = page(response).find(attrs={"role": "alert"}).get_text(" ", strip=True)
@@ -292,3 +296,18 @@ def test_a_refer_plan_says_its_next_step_once(browser: Browser) -> None:
     step = soup.select_one("section.disposition p").get_text(strip=True)
     assert step
     assert soup.get_text().count(step) == 1
+
+
+def test_plan_depths_are_read_by_the_form_mapper(browser: Browser) -> None:
+    """Issue 10 point 2: a bad depth in a plan edit gets the form mapper's words."""
+    client = browser("mei")
+    url, plan = _propose(client, screened(client, new_patient(client), CLEAN))
+    form = plan.find(id="accept-form")
+    data = _edit(client, url, form)
+    first = data["keep"][0]
+    for typed, problem in (("abc", "'abc' is not a number"), ("-3", "-3 is out of range")):
+        response = client.post(form["action"], data=data | {f"dmin_{first}": typed})
+        assert response.status_code == 422
+        alert = page(response).find(attrs={"role": "alert"}).get_text(" ", strip=True)
+        assert alert == f"Refused: {first} depth from: {problem} (allowed: 0 or more)"
+    assert page(client.get(url)).find(id="plan-status").get_text(strip=True) == "proposed"

@@ -164,7 +164,8 @@ def test_amending_a_signed_chart_keeps_the_original(browser: Browser) -> None:
     assert soup.find(id="original") is not None
     amendments = soup.select("ol.amendments li")
     assert len(amendments) == 1
-    assert "pain_after" in amendments[0].get_text()
+    assert "pain after" in amendments[0].get_text()  # in words; the code stays an attribute
+    assert "pain_after" in amendments[0]["data-changed"].split()
     facts = {
         dt.get_text(): dd.get_text(" ", strip=True)
         for dt, dd in zip(
@@ -425,3 +426,29 @@ def test_a_signed_chart_and_its_amendments_name_who_signed_and_wrote_them(
     assert client.post(form["action"], data=data, follow_redirects=False).status_code == 303
     amendments = page(client.get(url)).select("ol.amendments li")
     assert "Mei Lin" in amendments[0].get_text()
+
+
+def test_chart_numbers_are_read_by_the_form_mapper(browser: Browser) -> None:
+    """Issue 10 point 2: a bad number in a chart gets the form mapper's words, on its field."""
+    client = browser("mei")
+    patient_id = accepted_patient(client)
+    url = f"/clinic/patients/{patient_id}/sessions/new"
+    form = page(client.get(url)).find("form", class_="chart-form")
+    point = form.find(attrs={"name": "n0_point"})["value"]
+    for changes, alert in (
+        ({"pain_after": ["eleven"]}, "pain after: 'eleven' is not a whole number"),
+        ({"needle_gauge_mm": ["nan"]}, "needle gauge mm: 'nan' is not a number"),
+        ({"needles_in": ["99999999999"]}, "needles in: 99999999999 is out of range"),
+        ({"n0_depth": ["-4"]}, f"needle 1 ({point}): depth: -4 is out of range"),
+        ({"electro_increments": ["2, x"]}, "electro increments: 'x' is not a whole number"),
+    ):
+        response = client.post(form["action"], data=form_data(form) | changes)
+        assert response.status_code == 422, changes
+        shown = page(response).find(attrs={"role": "alert"}).get_text(" ", strip=True)
+        assert shown == f"{alert} (allowed: 0..99999)", changes
+    response = client.post(
+        form["action"], data=form_data(form) | {"n0_depth": ["12,5"]}, follow_redirects=False
+    )
+    assert response.status_code == 303  # a decimal comma, as the mapper reads it
+    depth = page(client.get(response.headers["location"])).select_one('td[data-label="Depth"]')
+    assert depth.get_text() == "12.5 mm"

@@ -1,5 +1,7 @@
-"""Issue 10 point 7 on the screening, intake and self-check pages: a person reads a rule's
-label (clinical/data/labels.yaml through `rule_label`), never its code."""
+"""Issue 10 point 7: a person reads a code's label, never the code (clinical/labels.py: rules,
+responses and guideline stances from clinical/data/labels.yaml, methods by their names in
+knowledge/data/methods.yaml) on the screening, intake and self-check pages, the dashboard, the
+patient records, plans, session charts, outcome pages and the portal. Codes stay in attributes."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ import re
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from tests.web.views.conftest import Browser, form_token, page
-from tests.web.views.test_clinic import CLEAN, new_patient, screened
+from tests.web.views.test_clinic import CLEAN, _propose, new_patient, screened
+from tests.web.views.test_clinic_sessions import accepted_patient, chart, form_data, sign
 
 from acuback.clinical.labels import rule_label
 
@@ -88,3 +91,91 @@ def test_the_portal_names_the_questionnaires_it_saved(browser: Browser) -> None:
         row["data-instrument"]: row.td.get_text() for row in soup.select("tr[data-instrument]")
     }
     assert names == {"nrs": "Pain NRS", "startback": "STarT Back"}
+
+
+def _codes(client: TestClient, url: str) -> list[str]:
+    """The snake_case codes a person reads on the page at `url` (which must be a page)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return SNAKE.findall(_read(page(response)))
+
+
+def _links(client: TestClient, url: str, pattern: str) -> list[str]:
+    soup = page(client.get(url))
+    return sorted({a["href"] for a in soup.find_all("a", href=re.compile(pattern))})
+
+
+def test_the_clinic_pages_show_no_code(browser: Browser) -> None:
+    """The dashboard, every demo patient's record and the plans, session charts and outcomes
+    it links to, and the new chart and outcome forms."""
+    client = browser("mei")
+    urls = ["/clinic"]
+    for record in _links(client, "/clinic/patients", r"^/clinic/patients/\d+$"):
+        urls += [record, f"{record}/sessions/new", f"{record}/outcomes/new"]
+        urls += _links(client, record, r"^/clinic/(plans|sessions|outcomes)/\d+$")
+    assert any("/plans/" in url for url in urls)
+    assert any("/sessions/" in url for url in urls)
+    found = {url: codes for url in urls if (codes := _codes(client, url))}
+    assert found == {}
+
+
+def test_a_fresh_plan_and_its_chart_show_no_code(browser: Browser) -> None:
+    client = browser("mei")
+    for answers in (CLEAN, CLEAN | {"sex": "female", "pregnancy_weeks": "20"}):
+        patient_id = new_patient(client)
+        soup = screened(client, patient_id, answers)
+        url, plan = _propose(client, soup)
+        assert SNAKE.findall(_read(plan)) == [], url
+        assert _codes(client, f"/clinic/patients/{patient_id}") == []
+
+
+def test_the_portal_pages_show_no_code(browser: Browser) -> None:
+    for patient in ("ada", "grace"):
+        client = browser(patient)
+        urls = ["/portal", "/portal/questionnaires", "/portal/home-points"]
+        urls += ["/portal/appointments"]
+        urls += _links(client, "/portal/appointments", r"^/portal/appointments/\d+$")
+        found = {url: codes for url in urls if (codes := _codes(client, url))}
+        assert found == {}, patient
+
+
+def test_the_outcome_pages_show_no_code(browser: Browser) -> None:
+    """Every questionnaire's form, and a saved questionnaire's page."""
+    client = browser("mei")
+    url = f"/clinic/patients/{new_patient(client)}/outcomes/new"
+    links = page(client.get(url)).select('a[href^="?instrument="]')
+    instruments = {a["href"].removeprefix("?instrument=") for a in links}
+    assert {"nrs", "rmdq"} <= instruments
+    urls = [f"{url}?instrument={name}" for name in sorted(instruments)]
+    answers = {"nrs": {"q1": "5"}, "rmdq": {f"q{i}": "yes" for i in range(1, 11)}}
+    for name, given in answers.items():
+        data = {"instrument": name, "measured_on": "2026-01-05", **given}
+        data["csrf_token"] = form_token(client, url)
+        response = client.post(url, data=data, follow_redirects=False)
+        assert response.status_code == 303, response.text
+        urls.append(response.headers["location"])
+    found = {url: codes for url in urls if (codes := _codes(client, url))}
+    assert found == {}
+
+
+def test_a_chart_with_every_component_and_an_amendment_shows_no_code(browser: Browser) -> None:
+    client = browser("mei")
+    patient_id = accepted_patient(client)
+    components = {"moxa_kind": "warm_needle", "moxa_points": "BL23", "moxa_minutes": "10"}
+    components |= {"tuina_areas": "lower back", "tuina_minutes": "5"}
+    events = {"ae_type": "stuck_or_broken_needle", "ae_severity": "mild", "ae_action": "removed"}
+    url, soup = chart(client, patient_id, needles_in="4", needles_out="4", **components, **events)
+    facts = {
+        dt.get_text(): dd.get_text(" ", strip=True)
+        for dt, dd in zip(
+            soup.select("#charted ~ dl dt"), soup.select("#charted ~ dl dd"), strict=True
+        )
+    }
+    assert facts["Moxibustion"].startswith("Warm needle acupuncture BL23")  # methods.yaml
+    assert SNAKE.findall(_read(soup)) == []
+    assert sign(client, url).status_code == 303
+    form = page(client.get(url)).find("form", action=f"{url}/amend")
+    data = form_data(form) | {"reason": ["misread"], "pain_after": ["3"], "needle_make": ["X"]}
+    assert client.post(form["action"], data=data, follow_redirects=False).status_code == 303
+    assert _codes(client, url) == []
+    assert _codes(client, f"/clinic/patients/{patient_id}") == []

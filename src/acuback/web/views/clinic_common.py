@@ -42,6 +42,7 @@ __all__ = [
     "Staff",
     "actor_of",
     "csrf_checked",
+    "decimal_number",
     "error_page",
     "field",
     "fields",
@@ -210,6 +211,17 @@ def whole_number(text: str, field_name: str, low: int = 0, high: int = MAX_ID) -
     value = forms.whole({field_name: text}, field_name, low, high)
     if value is None:
         raise InputError(field_name, "is required", f"{low}..{high}")
+    return value
+
+
+def decimal_number(text: str, field_name: str, low: float = 0, high: float | None = None) -> float:
+    """`text` as a number in [low, high] (no upper bound when `high` is None); anything else,
+    blank too, is an `InputError` on `field_name` (parsed by the form mapper's `decimal`)."""
+    value = forms.decimal({field_name: text}, field_name, low, high)
+    if value is None:
+        raise InputError(
+            field_name, "is required", f"{low:g} or more" if high is None else f"{low:g}..{high:g}"
+        )
     return value
 
 

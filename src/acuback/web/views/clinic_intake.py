@@ -150,7 +150,6 @@ def screening_page(
         "plans": intake_plans,
         "letters": documents.referrals(uow, actor, intake_id),
         "letter_due": screening.disposition in documents.LETTER_REASONS,
-        "methods": kb.methods,
     }
     return render(request, "clinic/screening.html", context, user=user)
 

@@ -30,6 +30,7 @@ from acuback.web.views.clinic_common import (
     PageRoute,
     PathId,
     actor_of,
+    decimal_number,
     field,
     redirect,
     whole_number,
@@ -84,11 +85,7 @@ def plan_page(
 
 
 def _depth(form: FormData, name: str, field_name: str) -> float:
-    text = field(form, name)
-    try:
-        return float(text)
-    except ValueError:
-        raise InputError(field_name, f"depth {text!r} is not a number of mm") from None
+    return decimal_number(field(form, name), field_name)
 
 
 def edited_points(form: FormData, proposed: Sequence[PlannedPoint]) -> list[dict[str, Any]]:

@@ -10,15 +10,16 @@ checked by the records models in the service.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from starlette.datastructures import FormData
 
 from acuback.errors import InputError
+from acuback.web import forms
 
 __all__ = [
+    "MOXA_METHODS",
     "ROW_FIELDS",
     "SESSION_FIELDS",
     "SPARE_ROWS",
@@ -30,7 +31,14 @@ __all__ = [
 ]
 
 SPARE_ROWS = 2
-_LARGEST = 1_000_000  # far above any clinical value, far below any column's limit
+# The chart's moxibustion kinds and the method each is in the knowledge base (methods.yaml),
+# whose name the page shows for it.
+MOXA_METHODS = {
+    "indirect": "moxibustion_indirect",
+    "direct": "moxibustion_direct",
+    "warm_needle": "warm_needle",
+}
+_LARGEST = 99_999  # far above any clinical value, far below any column's limit
 ROW_FIELDS = (
     "point",
     "side",
@@ -143,19 +151,13 @@ def form_session(form: FormData) -> dict[str, str]:
 
 
 def _number(text: str, field: str, whole: bool) -> int | float | None:
-    """A number typed in a field; None when empty. Values no column could hold are refused
-    here (the records models check the clinical ranges)."""
-    if text == "":
-        return None
-    try:
-        value = int(text) if whole else float(text)
-    except ValueError:
-        raise InputError(
-            field, f"{text!r} is not {'a whole number' if whole else 'a number'}"
-        ) from None
-    if not math.isfinite(value) or abs(value) > _LARGEST:
-        raise InputError(field, f"{text!r} is out of range")
-    return value
+    """A number typed in a field, named in errors by `field`; None when empty. Parsed by the
+    form mapper (`forms.whole`, `forms.decimal`); values outside 0.._LARGEST are refused here,
+    the records models check the clinical ranges."""
+    typed = {field: text}
+    if whole:
+        return forms.whole(typed, field, 0, _LARGEST)
+    return forms.decimal(typed, field, 0, _LARGEST)
 
 
 def _increments(text: str, field: str) -> list[int]:

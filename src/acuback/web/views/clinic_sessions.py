@@ -39,6 +39,7 @@ from acuback.web.views.clinic_common import (
     whole_number,
 )
 from acuback.web.views.clinic_session_form import (
+    MOXA_METHODS,
     chart_data,
     form_rows,
     form_session,
@@ -84,6 +85,7 @@ def _form_context(
         "angles": ANGLES,
         "ae_types": ADVERSE_EVENT_TYPES,
         "severities": SEVERITIES,
+        "moxa_methods": MOXA_METHODS,
     }
 
 

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from acuback import __version__
-from acuback.clinical.labels import response_label, rule_label
+from acuback.clinical.labels import method_label, response_label, rule_label, stance_label
 from acuback.records import User
 from acuback.web.deps import answered_with_error
 from acuback.web.security.sessions import CSRF_FIELD, csrf_token
@@ -64,6 +64,8 @@ def templates() -> Jinja2Templates:
     # The one label lookup for codes a person reads (clinical/data/labels.yaml).
     env.filters["rule_label"] = rule_label
     env.filters["response_label"] = response_label
+    env.filters["stance_label"] = stance_label
+    env.filters["method_label"] = method_label
     return Jinja2Templates(env=env)
 
 
