@@ -17,6 +17,7 @@ from acuback.cli import (
     outcomes,
     records,
     serve,
+    users,
 )
 from acuback.errors import AcubackError, ConfigurationError, InputError, NotFound
 
@@ -39,6 +40,7 @@ records.register(app)
 exchange.register(app)
 documents.register(app)
 serve.register(app)
+users.register(app)
 
 
 def _one_line_warning(
