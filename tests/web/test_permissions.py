@@ -248,20 +248,28 @@ def _sign_in(client: TestClient, username: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def signed_in(client: TestClient) -> dict[str, dict[str, str]]:
-    return {role: _sign_in(client, username) for role, username in ROLES.items()}
+def signed_in(client: TestClient) -> Callable[[str], dict[str, str]]:
+    """A live sign-in per role, renewed after a cell ended it (logout everywhere)."""
+    cache: dict[str, dict[str, str]] = {}
+
+    def live(role: str) -> dict[str, str]:
+        if role not in cache or client.get("/api/v1/auth/me", headers=cache[role]).is_error:
+            cache[role] = _sign_in(client, ROLES[role])
+        return cache[role]
+
+    return live
 
 
 @pytest.mark.parametrize(("operation", "role"), CELLS)
 def test_cell(
     client: TestClient,
     ids: dict[str, str],
-    signed_in: dict[str, dict[str, str]],
+    signed_in: Callable[[str], dict[str, str]],
     operation: str,
     role: str,
 ) -> None:
     allowed = EXPECTED[operation]
-    headers = _sign_in(client, ROLES[role]) if operation in ENDS_THE_SIGN_IN else signed_in[role]
+    headers = _sign_in(client, ROLES[role]) if operation in ENDS_THE_SIGN_IN else signed_in(role)
     method, path, parts = _request(operation, ids)
     response = client.request(method, path, headers=headers, **parts)
     may = allowed in {"public", "signed-in"} or role in allowed.split()
