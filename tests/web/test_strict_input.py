@@ -1,0 +1,43 @@
+"""What the schema says is what the API checks: a date is ISO text in range (`?day=0` is not
+1970-01-01), a query parameter the operation does not declare is refused, and the limits the
+records apply (an empty name) are declared in the OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+Auth = Callable[[str], dict[str, str]]
+
+
+def test_a_number_is_not_a_date(client: TestClient, auth: Auth) -> None:
+    for day in ("0", "20260105", "1899-12-31", "2026-1-5"):
+        response = client.get("/api/v1/dashboard", params={"day": day}, headers=auth("mei"))
+        assert response.status_code == 422, (day, response.text)
+        assert response.json()["field"] == "day"
+    ok = client.get("/api/v1/dashboard", params={"day": "2026-01-05"}, headers=auth("mei"))
+    assert ok.status_code == 200
+    assert ok.json()["day"] == "2026-01-05"
+
+
+def test_an_unknown_query_parameter_is_refused_naming_it(client: TestClient, auth: Auth) -> None:
+    response = client.get("/api/v1/patients", params={"limt": "5"}, headers=auth("mei"))
+    assert response.status_code == 422
+    body = response.json()
+    assert body["field"] == "limt"
+    assert set(body["allowed"]) == {"limit", "offset", "q"}
+    none = client.get("/api/v1/auth/me", params={"x": "1"}, headers=auth("mei"))
+    assert none.status_code == 422
+    assert none.json()["allowed"] == "no query parameters"
+
+
+def test_the_records_limits_are_declared(client: TestClient, auth: Auth) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    given = schemas["PatientIn"]["properties"]["given_name"]
+    assert (given["minLength"], given["maxLength"]) == (1, 200)
+    assert schemas["AdverseEventIn"]["properties"]["action_taken"]["minLength"] == 1
+    empty = {"given_name": "", "family_name": "Doe", "sex": "female"}
+    response = client.post("/api/v1/patients", json=empty, headers=auth("mei"))
+    assert response.status_code == 422
+    assert response.json()["field"] == "given_name"
