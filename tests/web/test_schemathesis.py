@@ -14,8 +14,9 @@ names, with the reason; any other 422 to a schema-valid request fails the test (
 a transport limit) count as refusals, not as failures.
 
 Driven programmatically (its pytest plugin is off in addopts, `-p no:schemathesis`, so it does
-not touch the other tests). Bounded: EXAMPLES requests per operation, derandomized (the same
-requests every run), about two minutes on two cores.
+not touch the other tests). Bounded: EXAMPLES requests per operation (74 operations), derandomized
+(the same requests every run, no example database); 5.4 minutes measured on two cores shared at
+a load average of about 9, so a few minutes on an idle machine.
 """
 
 from __future__ import annotations
