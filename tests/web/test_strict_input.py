@@ -41,3 +41,24 @@ def test_the_records_limits_are_declared(client: TestClient, auth: Auth) -> None
     response = client.post("/api/v1/patients", json=empty, headers=auth("mei"))
     assert response.status_code == 422
     assert response.json()["field"] == "given_name"
+
+
+def test_a_course_running_past_2100_is_short_not_a_server_error(
+    client: TestClient, auth: Auth, patient_ids: dict[str, int]
+) -> None:
+    """Before: the visits after 2100-12-31 failed the appointment's own bounds inside the
+    proposal, an unhandled 500. Now those slots are skipped, named, and the course is short."""
+    mei = auth("mei")
+    plans = client.get(f"/api/v1/patients/{patient_ids['Fenwick']}/plans", headers=mei).json()
+    plan = next(p for p in plans if p["status"] == "accepted")
+    body = {"practitioner_id": 1, "first_day": "2100-12-20", "weekdays": ["mon", "thu"]}
+    response = client.post(
+        f"/api/v1/plans/{plan['id']}/course",
+        params={"dry_run": "true"},
+        json={**body, "times": ["10:00"]},
+        headers=mei,
+    )
+    assert response.status_code == 200, response.text
+    course = response.json()
+    assert course["short_by"] > 0
+    assert any("bookable range" in reason for reason in course["skipped"]), course["skipped"]
