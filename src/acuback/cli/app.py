@@ -16,6 +16,7 @@ from acuback.cli import (
     outcomes,
     records,
     serve,
+    users,
 )
 from acuback.cli.boundary import one_line_warnings, report
 
@@ -38,6 +39,7 @@ records.register(app)
 exchange.register(app)
 documents.register(app)
 serve.register(app)
+users.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,14 +9,17 @@ read as seconds since 1970. Free text has a length limit so that a chart cannot 
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 __all__ = [
+    "DATE_PATTERN",
     "EARLIEST_DATE",
     "EARLIEST_INSTANT",
+    "INSTANT_PATTERN",
     "LATEST_DATE",
     "LATEST_INSTANT",
     "LONGEST_APPOINTMENT",
@@ -36,10 +39,26 @@ MAX_NOTE = 20_000  # characters: several pages of notes
 MAX_REASON = 2_000
 
 
-def _not_a_number(value: Any) -> Any:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        raise ValueError("give an ISO 8601 date or time as text, not a number")
-    return value
+# The years as written, declared in the API's schema (a JSON Schema `pattern`) and checked here
+# before parsing, so that "0" in a query string is not read as 1970-01-01. An instant's range is
+# checked again in UTC after parsing (an offset can move it across a year's edge).
+DATE_PATTERN = r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"
+INSTANT_PATTERN = r"^(20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}[Tt ]"
+
+
+def _as_text(pattern: str, what: str, first: int) -> Any:
+    compiled = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, date):  # already parsed (a record built in code)
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"give an ISO 8601 {what} as text, not a number")
+        if not compiled.match(value):
+            raise ValueError(f"give an ISO 8601 {what} from {first} to 2100")
+        return value
+
+    return check
 
 
 def _date_in_range(value: date) -> date:
@@ -57,10 +76,18 @@ def _instant_in_range(value: datetime) -> datetime:
     return value
 
 
-BoundedDate = Annotated[date, BeforeValidator(_not_a_number), AfterValidator(_date_in_range)]
+BoundedDate = Annotated[
+    date,
+    BeforeValidator(_as_text(DATE_PATTERN, "date", EARLIEST_DATE.year)),
+    AfterValidator(_date_in_range),
+    Field(json_schema_extra={"pattern": DATE_PATTERN}),
+]
 """A calendar date from 1900-01-01 to 2100-12-31, given as text."""
 BoundedInstant = Annotated[
-    AwareDatetime, BeforeValidator(_not_a_number), AfterValidator(_instant_in_range)
+    AwareDatetime,
+    BeforeValidator(_as_text(INSTANT_PATTERN, "date and time", EARLIEST_INSTANT.year)),
+    AfterValidator(_instant_in_range),
+    Field(json_schema_extra={"pattern": INSTANT_PATTERN}),
 ]
 """A timezone-aware instant from 2000 to 2100, normalised to UTC, given as text."""
 Note = Annotated[str, Field(max_length=MAX_NOTE)]

@@ -18,6 +18,7 @@ from acuback.clinical.scheduling import CourseProposal, CourseRequest, ProposedV
 from acuback.clinical.scheduling import propose_course as propose_series
 from acuback.errors import Conflict, InputError
 from acuback.records import Appointment, UnitOfWork
+from acuback.records.bounds import EARLIEST_INSTANT, LATEST_INSTANT
 from acuback.records.models import Plan
 from acuback.services.access import Actor, audit, authorize
 from acuback.services.outcomes import trajectory_of
@@ -106,6 +107,8 @@ def book_course(
     improving = _improving(uow, plan.patient_id) if rule else None
 
     def check(start: dt.datetime, end: dt.datetime) -> str | None:
+        if not (start >= EARLIEST_INSTANT and end <= LATEST_INSTANT):
+            return f"outside the bookable range ({EARLIEST_INSTANT:%Y} to {LATEST_INSTANT:%Y})"
         probe = Appointment(
             patient_id=plan.patient_id,
             practitioner_id=prefs.practitioner_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from acuback.web.api import (
     auth,
@@ -17,12 +17,18 @@ from acuback.web.api import (
     totp,
 )
 from acuback.web.api.errors import ERROR_RESPONSES, install_error_handlers
+from acuback.web.api.strict import refuse_unknown_query
 
 __all__ = ["API_PREFIX", "api_router", "install_error_handlers"]
 
 API_PREFIX = "/api/v1"
 
-# The error responses are declared here, once, for every endpoint of every router included.
-api_router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+# The error responses are declared here, once, for every endpoint of every router included;
+# so is the refusal of query parameters an operation does not declare.
+api_router = APIRouter(
+    prefix=API_PREFIX,
+    responses=ERROR_RESPONSES,
+    dependencies=[Depends(refuse_unknown_query)],
+)
 for module in (auth, logins, totp, patients, care, charting, reports, fhir, documents, scheduling):
     api_router.include_router(module.router)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import AwareDatetime
 
 from acuback.clinical.screening import ScreeningResult
+from acuback.records.bounds import BoundedInstant
 from acuback.services import intakes, plans, schedule
 from acuback.web.api.schemas.care import (
     AppointmentIn,
@@ -84,8 +84,8 @@ def accept_plan(
 def list_appointments(
     uow: UoW,
     actor: CurrentActor,
-    start: AwareDatetime,
-    end: AwareDatetime,
+    start: BoundedInstant,
+    end: BoundedInstant,
     practitioner_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[AppointmentOut]:
     """Appointments starting in [start, end) (timezone-aware ISO 8601)."""

@@ -69,7 +69,28 @@ def get_structure_definition(name: str, request: Request) -> Response:
     return _fhir(structure_definition(_urls(request), specs[name]))
 
 
-@router.post("/fhir", response_class=JSONResponse)
+_BUNDLE_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "description": "a FHIR R4 Bundle (checked with fhir.resources)",
+                "required": ["resourceType"],
+                "properties": {"resourceType": {"const": "Bundle"}},
+            }
+        }
+    },
+}
+_IMPORTED = {"description": "What was imported (dry_run: what would be)"}
+
+
+@router.post(
+    "/fhir",
+    response_class=JSONResponse,
+    openapi_extra={"requestBody": _BUNDLE_BODY},
+    responses={200: _IMPORTED, 201: _IMPORTED},
+)
 async def import_fhir(
     request: Request,
     uow: UoW,

@@ -38,7 +38,14 @@ router = APIRouter(prefix="/patients", tags=["patients"])
 def list_or_search(
     uow: UoW,
     actor: CurrentActor,
-    q: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="text to search for (not only spaces)",
+            json_schema_extra={"pattern": "[^\\s\\u0000]"},  # checked by search_patients
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]+$")] = None,

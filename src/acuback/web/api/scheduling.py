@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi import Path as PathParam
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from acuback.clinical.scheduling import ProposedVisit
+from acuback.records.bounds import BoundedInstant
 from acuback.services import calendars, clinic_settings, scheduling
 from acuback.services import course as courses
 from acuback.web.api.schemas.care import AppointmentOut
@@ -171,8 +172,8 @@ class HoursIn(BaseModel):
 
 class TimeOffIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: BoundedInstant
+    ends_at: BoundedInstant
     reason: Text = Field(min_length=1, max_length=200)
 
 

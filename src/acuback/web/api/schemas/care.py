@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field
 
+from acuback.clinical.instruments import INSTRUMENT_IDS
 from acuback.clinical.intake import Intake as IntakeForm
 from acuback.clinical.plan_model import Plan as PlanResult
 from acuback.clinical.screening import ScreeningResult
 from acuback.clinical.sides import PointSide
 from acuback.records.bounds import BoundedDate, BoundedInstant
 from acuback.records.vocabulary import Angle, AppointmentStatus
-from acuback.web.api.schemas.common import Id, In, Out, Text, Version
+from acuback.web.api.schemas.common import Id, In, Out, Text, Version, bounded
 
 __all__ = [
     "AppointmentIn",
@@ -79,7 +80,7 @@ class AppointmentIn(In):
     practitioner_id: Id
     starts_at: BoundedInstant
     ends_at: BoundedInstant
-    kind: Text = "treatment"
+    kind: Annotated[Text, bounded(50, min_length=1)] = "treatment"
     status: AppointmentStatus = "booked"
     room_id: Id | None = None
     limit_reason: Text | None = Field(default=None, max_length=500)
@@ -90,7 +91,7 @@ class AppointmentPatch(In):
     practitioner_id: Id | None = None
     starts_at: BoundedInstant | None = None
     ends_at: BoundedInstant | None = None
-    kind: Text | None = None
+    kind: Annotated[Text, bounded(50, min_length=1)] | None = None
     status: AppointmentStatus | None = None
     room_id: Id | None = None
     cancel_reason: Text | None = Field(default=None, max_length=500)
@@ -112,7 +113,7 @@ class AppointmentOut(Out):
 
 
 class OutcomeIn(In):
-    instrument: Text
+    instrument: Annotated[str, Field(json_schema_extra={"enum": list(INSTRUMENT_IDS)})]
     responses: Any = Field(description="the answers, as the instrument expects them")
     measured_on: BoundedDate | None = None
     session_id: Id | None = None

@@ -6,13 +6,14 @@ back as 422 naming the field; these schemas fix the shape and the closed vocabul
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field
 
-from acuback.records.bounds import BoundedDate, BoundedInstant
+from acuback.records.bounds import MAX_REASON, BoundedDate, BoundedInstant
+from acuback.records.models import Increment
 from acuback.records.vocabulary import AdverseEventType, Angle, NeedleSide, Severity, Stimulation
-from acuback.web.api.schemas.common import Id, In, Out, Text, Version
+from acuback.web.api.schemas.common import Id, In, Out, Text, Version, bounded
 
 __all__ = [
     "AdverseEventIn",
@@ -28,18 +29,22 @@ __all__ = [
 ]
 
 
+Reason = Annotated[Text, bounded(MAX_REASON, min_length=1)]
+Retention = Annotated[int, Field(ge=0, le=240)]
+
+
 class NeedleIn(In):
-    point: Text
+    point: Annotated[Text, bounded(20, min_length=1)]
     side: NeedleSide
-    depth_mm: float
+    depth_mm: float = Field(gt=0, le=150)
     angle: Angle
-    response_sought: Text = "de_qi"
+    response_sought: Annotated[Text, bounded(100, min_length=1)] = "de_qi"
     stimulation: Stimulation = "manual"
-    frequency_hz: float | None = None
-    intensity: Text | None = None
-    pairing: Text | None = None
-    retention_minutes: int | None = None
-    override_reason: Text | None = None
+    frequency_hz: float | None = Field(default=None, gt=0, le=200)
+    intensity: Annotated[Text, bounded(100)] | None = None
+    pairing: Annotated[Text, bounded(20)] | None = None
+    retention_minutes: Retention | None = None
+    override_reason: Annotated[Text, bounded(MAX_REASON)] | None = None
 
 
 class _ChartFields(In):
@@ -47,20 +52,20 @@ class _ChartFields(In):
     appointment_id: Id | None = None
     plan_id: Id | None = None
     session_date: BoundedDate
-    needle_gauge_mm: float | None = None
-    needle_length_mm: float | None = None
-    needle_make: Text | None = None
+    needle_gauge_mm: float | None = Field(default=None, gt=0, le=1)
+    needle_length_mm: float | None = Field(default=None, gt=0, le=200)
+    needle_make: Annotated[Text, bounded(200)] | None = None
     needles_in: int | None = Field(default=None, ge=0, le=1000)
     needles_out: int | None = Field(default=None, ge=0, le=1000)
-    retention_minutes: int | None = None
-    face_to_face_minutes: int | None = None
-    electro_increments: list[int] = Field(default_factory=list)
-    reinsertion_increments: list[int] = Field(default_factory=list)
+    retention_minutes: Retention | None = None
+    face_to_face_minutes: int | None = Field(default=None, ge=0, le=480)
+    electro_increments: list[Increment] = Field(default_factory=list)
+    reinsertion_increments: list[Increment] = Field(default_factory=list)
     moxibustion: dict[str, Any] | None = None
     tui_na: dict[str, Any] | None = None
     other_components: list[Any] = Field(default_factory=list)
-    pain_before: int | None = None
-    pain_after: int | None = None
+    pain_before: int | None = Field(default=None, ge=0, le=10)
+    pain_after: int | None = Field(default=None, ge=0, le=10)
     notes: Text = ""
     needles: list[NeedleIn] = Field(default_factory=list)
 
@@ -79,8 +84,8 @@ class SignIn(In):
 
 class AmendIn(In):
     version: Version
-    reason: Text = Field(min_length=1)
-    changes: dict[str, Any]
+    reason: Reason
+    changes: dict[str, Any] = Field(min_length=1, description="chart fields and their new values")
 
 
 class NeedleCheckOut(Out):
@@ -104,7 +109,7 @@ class AdverseEventIn(In):
     occurred_at: BoundedInstant
     type: AdverseEventType
     severity: Severity
-    action_taken: Text
+    action_taken: Reason
     description: Text | None = None
 
 

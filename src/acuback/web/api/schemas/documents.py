@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
-from acuback.web.api.schemas.common import In, Out, Text, Version
+from acuback.web.api.schemas.common import In, Name, Out, Text, Version, bounded
 
 __all__ = [
     "BillingLineOut",
@@ -46,19 +46,49 @@ class BillingOut(Out):
     verified: bool
 
 
+# The record's limits (records/documents.py ClinicSettings), declared so the schema states them.
+_FEE_TEXT = r"^(100000(\.0+)?|[0-9]{1,5}(\.[0-9]+)?)$"
+Fee = Annotated[
+    Decimal,
+    Field(ge=0, le=100_000),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "maximum": 100_000},
+                {"type": "string", "pattern": _FEE_TEXT},
+            ]
+        }
+    ),
+]
+CptCode = Annotated[str, Field(pattern=r"^[0-9]{5}$")]
+FeeSchedule = Annotated[
+    dict[CptCode, Fee], Field(json_schema_extra={"additionalProperties": False})
+]  # keys other than a CPT code are refused
+
+
 class ClinicSettingsIn(In):
     """Send the `version` you read and the fields to change (ranges are checked by the record)."""
 
     version: Version
-    name: Text | None = None
-    address: Text | None = None
-    phone: Text | None = None
-    tax_id: Text | None = None
-    npi: Text | None = None
+    name: Name | None = None
+    address: Annotated[Text, bounded(500)] | None = None
+    phone: Annotated[Text, bounded(50)] | None = None
+    tax_id: Annotated[Text, bounded(20)] | None = None
+    npi: Annotated[str, Field(pattern=r"^[0-9]{10}$")] | None = None
     paper_size: Literal["A4", "Letter"] | None = None
-    logo: Text | None = Field(default=None, description="data:image/png or svg+xml;base64,...")
-    currency: Text | None = None
-    fee_schedule: dict[str, Decimal] | None = Field(
+    logo: (
+        Annotated[
+            str,
+            Field(
+                max_length=300_000,
+                pattern=r"^data:image/(png|svg\+xml);base64,[A-Za-z0-9+/=]+$",
+                description="data:image/png or svg+xml;base64,...",
+            ),
+        ]
+        | None
+    ) = None
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    fee_schedule: FeeSchedule | None = Field(
         default=None, description="fee per unit by CPT code, e.g. {'97810': '65.00'}"
     )
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import AwareDatetime, Field
 
 from acuback.records.bounds import BoundedDate
 from acuback.records.vocabulary import Role, Sex
-from acuback.web.api.schemas.common import Id, In, Out, Text, Version
+from acuback.web.api.schemas.common import Id, In, Name, Out, Text, Version, bounded
 
 __all__ = [
     "PatientIn",
@@ -24,25 +25,33 @@ __all__ = [
 ]
 
 
+# The records models' limits (records/models.py), declared so that the schema states them.
+Phone = Annotated[Text, bounded(50)]
+Email = Annotated[Text, bounded(320)]
+Physician = Annotated[Text, bounded(500)]
+Npi = Annotated[str, Field(pattern=r"^[0-9]{10}$", description="a US provider identifier")]
+Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
+
+
 class PatientIn(In):
-    given_name: Text
-    family_name: Text
+    given_name: Name
+    family_name: Name
     sex: Sex
     birth_date: BoundedDate | None = None
-    phone: Text | None = None
-    email: Text | None = None
-    physician: Text | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    physician: Physician | None = None
 
 
 class PatientPatch(In):
     version: Version
-    given_name: Text | None = None
-    family_name: Text | None = None
+    given_name: Name | None = None
+    family_name: Name | None = None
     sex: Sex | None = None
     birth_date: BoundedDate | None = None
-    phone: Text | None = None
-    email: Text | None = None
-    physician: Text | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    physician: Physician | None = None
 
 
 class PatientOut(Out):
@@ -66,26 +75,26 @@ class PatientPage(Out):
 
 
 class PractitionerIn(In):
-    name: Text
-    qualification: Text
-    licence_number: Text | None = None
-    licence_body: Text | None = None
+    name: Name
+    qualification: Name
+    licence_number: Annotated[Text, bounded(100)] | None = None
+    licence_body: Annotated[Text, bounded(200)] | None = None
     licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: list[Text] = Field(default_factory=list)
-    npi: Text | None = None
+    npi: Npi | None = None
 
 
 class PractitionerPatch(In):
     version: Version
-    name: Text | None = None
-    qualification: Text | None = None
-    licence_number: Text | None = None
-    licence_body: Text | None = None
+    name: Name | None = None
+    qualification: Name | None = None
+    licence_number: Annotated[Text, bounded(100)] | None = None
+    licence_body: Annotated[Text, bounded(200)] | None = None
     licence_expiry: BoundedDate | None = None
     years_in_practice: int | None = Field(default=None, ge=0, le=80)
     specialties: list[Text] | None = None
-    npi: Text | None = None
+    npi: Npi | None = None
 
 
 class PractitionerOut(Out):
@@ -102,7 +111,7 @@ class PractitionerOut(Out):
 
 
 class UserIn(In):
-    username: Text
+    username: Username
     password: Text = Field(min_length=10, max_length=200)
     role: Role
     patient_id: Id | None = None

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
+from acuback.records.bounds import BoundedDate
 from acuback.web.api.schemas.care import AppointmentOut
 from acuback.web.api.schemas.common import Id, In, Out, Text
 
@@ -19,7 +20,7 @@ class CourseIn(In):
     """The patient's preferences; times are clinic local wall times."""
 
     practitioner_id: Id
-    first_day: dt.date = Field(description="the first day (clinic local) a visit may fall on")
+    first_day: BoundedDate = Field(description="the first day (clinic local) a visit may fall on")
     weekdays: list[Weekday] = Field(min_length=1, max_length=7)
     times: list[dt.time] = Field(min_length=1, max_length=12, description="local, HH:MM")
     room_id: Id | None = None
