@@ -288,11 +288,10 @@ def test_the_lean_path_loads_no_framework_database_or_plotting_library(
     assert status == 0
     assert heavy == []
     assert json.loads(out)
-    # medications.py still parses medications.yaml with PyYAML (its loader is not yet on
-    # clinical/data_snapshot.read_yaml): nothing heavier than yaml is loaded for it.
+    # Medicines read the vocabulary through the same snapshot: no PyYAML either.
     status, heavy, _ = _modules_after([command, write(tmp_path, older_patient("DOAC"))])
     assert status == 0
-    assert {m.partition(".")[0] for m in heavy} <= {"yaml"}
+    assert heavy == []
 
 
 @pytest.mark.parametrize(

@@ -202,7 +202,7 @@ def ids(client: TestClient, auth: Callable[[str], dict[str, str]]) -> dict[str, 
     """Real ids to put in the paths: ada's own records, mei's practitioner id."""
     mei, me = auth("mei"), auth("ada")
     ada = client.get("/api/v1/auth/me", headers=me).json()["patient_id"]
-    plan = client.get(f"/api/v1/patients/{ada}/plans", headers=mei).json()[0]
+    plan = client.get(f"/api/v1/patients/{ada}/plans", headers=mei).json()["items"][0]
     session = client.get(f"/api/v1/patients/{ada}/sessions", headers=mei).json()[0]
     visit = client.get(f"/api/v1/patients/{ada}/appointments", headers=mei).json()[0]
     tokens = client.get("/api/v1/auth/tokens", headers=mei).json()

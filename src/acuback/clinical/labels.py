@@ -10,12 +10,10 @@ or `moxibustion_indirect`.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.resources import files
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from acuback.errors import KnowledgeError
+from acuback.clinical.data_files import load_data_file
 from acuback.knowledge import load_knowledge
 
 __all__ = [
@@ -26,8 +24,6 @@ __all__ = [
     "rule_label",
     "stance_label",
 ]
-
-_FILE = "clinical/data/labels.yaml"
 
 
 class Labels(BaseModel):
@@ -42,14 +38,8 @@ class Labels(BaseModel):
 
 @lru_cache(maxsize=1)
 def load_labels() -> Labels:
-    """Read and validate `data/labels.yaml` once per process."""
-    text = (files("acuback.clinical") / "data" / "labels.yaml").read_text(encoding="utf-8")
-    try:
-        return Labels.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "-"
-        raise KnowledgeError(_FILE, field, field, first["msg"]) from None
+    """Read and validate `data/labels.yaml` once per process (the one data-file loader)."""
+    return load_data_file("labels.yaml", Labels, records="rules", id_key="id")
 
 
 def _words(code: str) -> str:
