@@ -9,10 +9,11 @@ to the audit log through `UnitOfWork.refused`, which keeps it although the reque
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Literal, NoReturn, Self
+from typing import Any, Literal, NoReturn, Self, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -28,12 +29,14 @@ __all__ = [
     "audit",
     "authorize",
     "can",
+    "list_for_patient",
     "load_permissions",
     "read_clinical_record",
     "refuse",
 ]
 
 Scope = Literal["all", "own"]
+T = TypeVar("T")
 _FILE = "permissions.yaml"
 
 
@@ -136,6 +139,23 @@ def read_clinical_record(
         uow, actor, "clinical.read", entity=entity, entity_id=record_id, patient_id=patient_id
     )
     audit(uow, actor, f"{entity}.read", entity, record_id, {"patient_id": patient_id})
+
+
+def list_for_patient(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    entity: str,
+    patient_id: int,
+    read: Callable[[int], Sequence[T]],
+) -> list[T]:
+    """Authorize `action` on one patient's `entity` records, check the patient exists, read
+    them with `read(patient_id)` and audit the listing (`{entity}.list`, with the count)."""
+    authorize(uow, actor, action, entity=entity, patient_id=patient_id)
+    uow.patients.get(patient_id)
+    found = list(read(patient_id))
+    audit(uow, actor, f"{entity}.list", "patient", patient_id, {"count": len(found)})
+    return found
 
 
 def refuse(
