@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Literal, NoReturn, Self, TypeVar
+from typing import Any, Literal, NoReturn, Protocol, Self, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -37,6 +37,7 @@ __all__ = [
 
 Scope = Literal["all", "own"]
 T = TypeVar("T")
+P = TypeVar("P", bound="OfPatient")
 _FILE = "permissions.yaml"
 
 
@@ -130,15 +131,25 @@ def authorize(
     refuse(uow, actor, action, entity=entity, entity_id=entity_id, patient_id=patient_id)
 
 
+class OfPatient(Protocol):
+    """A clinical record: it belongs to one patient."""
+
+    @property
+    def patient_id(self) -> int: ...
+
+
 def read_clinical_record(
-    uow: UnitOfWork, actor: Actor, entity: str, record_id: int, patient_id: int
-) -> None:
-    """Authorize reading one of a patient's clinical records and audit the read (the entry
-    commits with the unit of work, together with what was read)."""
+    uow: UnitOfWork, actor: Actor, entity: str, record_id: int, get: Callable[[int], P]
+) -> P:
+    """One of a patient's clinical records, read with `get(record_id)`, once `actor` may read
+    it; the read is audited (the entry commits with the unit of work, with what was read)."""
+    record = get(record_id)
+    patient_id = record.patient_id
     authorize(
         uow, actor, "clinical.read", entity=entity, entity_id=record_id, patient_id=patient_id
     )
     audit(uow, actor, f"{entity}.read", entity, record_id, {"patient_id": patient_id})
+    return record
 
 
 def list_for_patient(
