@@ -28,6 +28,7 @@ __all__ = [
     "Scope",
     "audit",
     "authorize",
+    "authorized_record",
     "can",
     "list_for_patient",
     "load_permissions",
@@ -138,17 +139,28 @@ class OfPatient(Protocol):
     def patient_id(self) -> int: ...
 
 
+def authorized_record(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    entity: str,
+    record_id: int,
+    get: Callable[[int], P],
+) -> P:
+    """The record `get(record_id)`, once `actor` may do `action` on it and its patient."""
+    record = get(record_id)
+    patient_id = record.patient_id
+    authorize(uow, actor, action, entity=entity, entity_id=record_id, patient_id=patient_id)
+    return record
+
+
 def read_clinical_record(
     uow: UnitOfWork, actor: Actor, entity: str, record_id: int, get: Callable[[int], P]
 ) -> P:
     """One of a patient's clinical records, read with `get(record_id)`, once `actor` may read
     it; the read is audited (the entry commits with the unit of work, with what was read)."""
-    record = get(record_id)
-    patient_id = record.patient_id
-    authorize(
-        uow, actor, "clinical.read", entity=entity, entity_id=record_id, patient_id=patient_id
-    )
-    audit(uow, actor, f"{entity}.read", entity, record_id, {"patient_id": patient_id})
+    record = authorized_record(uow, actor, "clinical.read", entity, record_id, get)
+    audit(uow, actor, f"{entity}.read", entity, record_id, {"patient_id": record.patient_id})
     return record
 
 

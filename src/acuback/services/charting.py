@@ -25,7 +25,7 @@ from acuback.records import (
     UnitOfWork,
 )
 from acuback.records.models import validated
-from acuback.services.access import Actor, audit, authorize, list_for_patient
+from acuback.services.access import Actor, audit, authorize, authorized_record, list_for_patient
 from acuback.services.inputs import reject_nul
 from acuback.services.intakes import latest_screening, stored_screening
 from acuback.services.plans import accepted_plan
@@ -138,16 +138,7 @@ def _authorized_session(
     uow: UnitOfWork, actor: Actor, permission: str, session_id: int
 ) -> TreatmentSession:
     """The stored chart `session_id`, once `actor` holds `permission` on it and its patient."""
-    current = uow.sessions.get(session_id)
-    authorize(
-        uow,
-        actor,
-        permission,
-        entity="session",
-        entity_id=session_id,
-        patient_id=current.patient_id,
-    )
-    return current
+    return authorized_record(uow, actor, permission, "session", session_id, uow.sessions.get)
 
 
 def _audited_view(
