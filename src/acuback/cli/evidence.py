@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -14,6 +15,7 @@ from acuback.cli.output import JsonOption, emit
 from acuback.errors import InputError
 
 if TYPE_CHECKING:
+    from acuback.evidence.clinic import ClinicSummary
     from acuback.evidence.pooling import PooledResult
     from acuback.evidence.report import EvidenceReport
 
@@ -157,21 +159,8 @@ def trials_command(as_json: bool = JsonOption) -> None:
     emit(data, as_json, render)
 
 
-class _ClinicJson(TypedDict):
-    """The clinic's summary in the report's output."""
-
-    instrument: str
-    n_patients: int
-    mean_improvement: float
-    ci: tuple[float, float] | None
-    responders: int
-    responder_rate: float
-    responder_ci: tuple[float, float]
-    responder_rule: str
-
-
-def _clinic_part(clinic_text: str, instrument: str) -> tuple[str, object, _ClinicJson]:
-    """The clinic's figure (its file stem and the figure) and its summary for the output."""
+def _clinic_part(clinic_text: str, instrument: str) -> tuple[str, object, ClinicSummary]:
+    """The clinic's figure (its file stem and the figure) and its summary."""
     from acuback.evidence.clinic import (
         clinic_figure,
         clinic_summary,
@@ -183,17 +172,14 @@ def _clinic_part(clinic_text: str, instrument: str) -> tuple[str, object, _Clini
     scales = clinic_scales()
     summary = clinic_summary(parse_outcome_csv(clinic_text, scales), instrument, scales)
     figure = clinic_figure(summary, trial_benchmarks(summary.instrument))
-    data: _ClinicJson = {
-        "instrument": summary.instrument,
-        "n_patients": summary.n_patients,
-        "mean_improvement": summary.mean_improvement,
-        "ci": summary.ci,
-        "responders": summary.responders,
-        "responder_rate": summary.responder_rate,
-        "responder_ci": summary.responder_ci,
-        "responder_rule": summary.responder_rule,
-    }
-    return f"clinic_{summary.instrument}", figure, data
+    return f"clinic_{summary.instrument}", figure, summary
+
+
+def _clinic_json(summary: ClinicSummary) -> dict[str, Any]:
+    """The clinic's summary in the report's output: every field but the per-patient list."""
+    data = dataclasses.asdict(summary)
+    del data["improvements"]
+    return data
 
 
 def _write_figures(figures: dict[str, object], out: Path) -> list[str]:
@@ -215,7 +201,7 @@ _VERSUS = {
 
 def _render_report(
     rep: EvidenceReport,
-    clinic: _ClinicJson | None,
+    clinic: ClinicSummary | None,
     files: list[str],
     comparator: str,
     outcome: str,
@@ -233,12 +219,12 @@ def _render_report(
     lines.extend(rep.notes)
     if clinic is not None:
         c = clinic
-        ci = "n/a" if c["ci"] is None else f"{c['ci'][0]:.2f} to {c['ci'][1]:.2f}"
+        ci = "n/a" if c.ci is None else f"{c.ci[0]:.2f} to {c.ci[1]:.2f}"
         lines.append(
-            f"Clinic ({c['instrument']}, n = {c['n_patients']}): mean improvement "
-            f"{c['mean_improvement']:.2f} (95% CI {ci}); responders {c['responders']}"
-            f"/{c['n_patients']} ({c['responder_rate']:.0%}, 95% CI "
-            f"{c['responder_ci'][0]:.0%} to {c['responder_ci'][1]:.0%})"
+            f"Clinic ({c.instrument}, n = {c.n_patients}): mean improvement "
+            f"{c.mean_improvement:.2f} (95% CI {ci}); responders {c.responders}"
+            f"/{c.n_patients} ({c.responder_rate:.0%}, 95% CI "
+            f"{c.responder_ci[0]:.0%} to {c.responder_ci[1]:.0%})"
         )
     lines.extend(f"wrote {f}" for f in files)
     return "\n".join(lines)
@@ -271,18 +257,18 @@ def report_command(
     )
     figures = dict(rep.figures)
     data = dict(rep.data)
-    clinic_json = None
+    clinic_summary = None
     if clinic_text is not None:
-        stem, figure, clinic_json = _clinic_part(clinic_text, instrument)
+        stem, figure, clinic_summary = _clinic_part(clinic_text, instrument)
         figures[stem] = figure
-        data["clinic"] = clinic_json
+        data["clinic"] = _clinic_json(clinic_summary)
     files = _write_figures(figures, out)
     data["files"] = files
     data["notes"] = list(rep.notes)
     emit(
         data,
         as_json,
-        lambda: _render_report(rep, clinic_json, files, comparator, outcome, timepoint),
+        lambda: _render_report(rep, clinic_summary, files, comparator, outcome, timepoint),
     )
 
 

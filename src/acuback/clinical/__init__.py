@@ -8,8 +8,9 @@ modules the plan uses (issue 16 point 4).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from acuback.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from acuback.clinical.coverage import CoverageDecision, check_visit_coverage
@@ -106,13 +107,4 @@ _HOME = {
     "parse_policy": "acuback.clinical.screening_rules",
 }
 
-
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first use (PEP 562), so that importing one
-    submodule does not load all the others."""
-    home = _HOME.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(home), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_attributes(__name__, _HOME)

@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import lru_cache
-from importlib.resources import files
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from acuback.errors import KnowledgeError
+from acuback.clinical.data_files import load_data_file
 
 __all__ = [
     "BillingLine",
@@ -93,14 +91,7 @@ class BillingResult(_Frozen):
 
 @lru_cache(maxsize=1)
 def load_billing_rules() -> BillingRules:
-    path = files("acuback.clinical").joinpath("data", "billing_rules.yaml")
-    raw = yaml.safe_load(path.read_text("utf-8"))
-    try:
-        return BillingRules.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "-"
-        raise KnowledgeError("clinical/data/billing_rules.yaml", "-", field, first["msg"]) from None
+    return load_data_file("billing_rules.yaml", BillingRules, "codes", "code")
 
 
 def _electro_in(visit: VisitContact, full: int, notes: list[str]) -> set[int] | None:

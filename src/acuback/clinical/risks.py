@@ -4,13 +4,11 @@ their sources: for the consent form and the patient handout (`data/risks.yaml`).
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib.resources import files
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from acuback.errors import KnowledgeError
+from acuback.clinical.data_files import load_data_file
 
 __all__ = ["OverallRate", "Risk", "RiskBook", "load_risks"]
 
@@ -51,12 +49,4 @@ class RiskBook(_Frozen):
 
 @lru_cache(maxsize=1)
 def load_risks() -> RiskBook:
-    raw = yaml.safe_load(
-        files("acuback.clinical").joinpath("data", "risks.yaml").read_text("utf-8")
-    )
-    try:
-        return RiskBook.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "-"
-        raise KnowledgeError("clinical/data/risks.yaml", "-", field, first["msg"]) from None
+    return load_data_file("risks.yaml", RiskBook, "effects", "id")

@@ -93,6 +93,14 @@ def _array(name: str, values: Sequence[float] | Array, k: int | None = None) -> 
     return arr
 
 
+def _first(name: str, values: Sequence[float] | Array) -> Array:
+    """The first column, which sets the number of studies: at least one."""
+    arr = _array(name, values)
+    if arr.size == 0:
+        raise InputError(name, "no studies given")
+    return arr
+
+
 def _require(name: str, arr: Array, ok: NDArray[np.bool_], rule: str) -> None:
     bad = np.flatnonzero(~ok)
     if bad.size:
@@ -106,9 +114,7 @@ def from_yi_vi(
     measure: Measure = "GEN",
 ) -> EffectSizes:
     """Wrap given effect sizes; every vi must be positive."""
-    y = _array("yi", yi)
-    if y.size == 0:
-        raise InputError("yi", "no studies given")
+    y = _first("yi", yi)
     v = _array("vi", vi, y.size)
     _require("vi", v, v > 0, "sampling variances must be positive")
     return EffectSizes(measure, tuple(y.tolist()), tuple(v.tolist()), _labels(study, y.size))
@@ -130,10 +136,8 @@ def escalc_continuous(
     study: Sequence[str] | None = None,
 ) -> EffectSizes:
     """MD or SMD (Hedges' g) from arm means, SDs and sizes; group 1 minus group 2."""
-    n1 = _array("n1i", n1i)
+    n1 = _first("n1i", n1i)
     k = n1.size
-    if k == 0:
-        raise InputError("n1i", "no studies given")
     n2, m1, m2 = _array("n2i", n2i, k), _array("m1i", m1i, k), _array("m2i", m2i, k)
     s1, s2 = _array("sd1i", sd1i, k), _array("sd2i", sd2i, k)
     for name, n in (("n1i", n1), ("n2i", n2)):
@@ -169,10 +173,8 @@ def escalc_2x2(
     add: float = 0.5,
 ) -> EffectSizes:
     """log RR, log OR or RD from 2x2 counts (a, b: events and non-events with treatment)."""
-    a = _array("ai", ai)
+    a = _first("ai", ai)
     k = a.size
-    if k == 0:
-        raise InputError("ai", "no studies given")
     b, c, d = _array("bi", bi, k), _array("ci", ci, k), _array("di", di, k)
     for name, x in (("ai", a), ("bi", b), ("ci", c), ("di", d)):
         _require(name, x, x >= 0, "counts must be >= 0")

@@ -9,10 +9,11 @@ to the audit log through `UnitOfWork.refused`, which keeps it although the reque
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from typing import Any, Literal, NoReturn, Self
+from typing import Any, Literal, NoReturn, Protocol, Self, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
@@ -27,13 +28,17 @@ __all__ = [
     "Scope",
     "audit",
     "authorize",
+    "authorized_record",
     "can",
+    "list_for_patient",
     "load_permissions",
     "read_clinical_record",
     "refuse",
 ]
 
 Scope = Literal["all", "own"]
+T = TypeVar("T")
+P = TypeVar("P", bound="OfPatient")
 _FILE = "permissions.yaml"
 
 
@@ -127,15 +132,53 @@ def authorize(
     refuse(uow, actor, action, entity=entity, entity_id=entity_id, patient_id=patient_id)
 
 
+class OfPatient(Protocol):
+    """A clinical record: it belongs to one patient."""
+
+    @property
+    def patient_id(self) -> int: ...
+
+
+def authorized_record(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    entity: str,
+    record_id: int,
+    get: Callable[[int], P],
+) -> P:
+    """The record `get(record_id)`, once `actor` may do `action` on it and its patient."""
+    record = get(record_id)
+    patient_id = record.patient_id
+    authorize(uow, actor, action, entity=entity, entity_id=record_id, patient_id=patient_id)
+    return record
+
+
 def read_clinical_record(
-    uow: UnitOfWork, actor: Actor, entity: str, record_id: int, patient_id: int
-) -> None:
-    """Authorize reading one of a patient's clinical records and audit the read (the entry
-    commits with the unit of work, together with what was read)."""
-    authorize(
-        uow, actor, "clinical.read", entity=entity, entity_id=record_id, patient_id=patient_id
-    )
-    audit(uow, actor, f"{entity}.read", entity, record_id, {"patient_id": patient_id})
+    uow: UnitOfWork, actor: Actor, entity: str, record_id: int, get: Callable[[int], P]
+) -> P:
+    """One of a patient's clinical records, read with `get(record_id)`, once `actor` may read
+    it; the read is audited (the entry commits with the unit of work, with what was read)."""
+    record = authorized_record(uow, actor, "clinical.read", entity, record_id, get)
+    audit(uow, actor, f"{entity}.read", entity, record_id, {"patient_id": record.patient_id})
+    return record
+
+
+def list_for_patient(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    entity: str,
+    patient_id: int,
+    read: Callable[[int], Sequence[T]],
+) -> list[T]:
+    """Authorize `action` on one patient's `entity` records, check the patient exists, read
+    them with `read(patient_id)` and audit the listing (`{entity}.list`, with the count)."""
+    authorize(uow, actor, action, entity=entity, patient_id=patient_id)
+    uow.patients.get(patient_id)
+    found = list(read(patient_id))
+    audit(uow, actor, f"{entity}.list", "patient", patient_id, {"count": len(found)})
+    return found
 
 
 def refuse(

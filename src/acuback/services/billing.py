@@ -9,7 +9,7 @@ from acuback.clinical.billing import BillingResult, VisitContact, bill_day, pric
 from acuback.errors import Conflict
 from acuback.records import TreatmentSession, UnitOfWork
 from acuback.records.documents import ClinicSettings
-from acuback.services.access import Actor, audit, authorize
+from acuback.services.access import Actor, audit, authorized_record
 
 __all__ = ["VisitBill", "session_bill", "signed_chart", "visit_contact"]
 
@@ -34,15 +34,7 @@ def visit_contact(chart: TreatmentSession) -> VisitContact:
 
 def signed_chart(uow: UnitOfWork, actor: Actor, session_id: int) -> TreatmentSession:
     """The chart as it stands (amendments applied), once `actor` may read it and it is signed."""
-    stored = uow.sessions.get(session_id)
-    authorize(
-        uow,
-        actor,
-        "clinical.read",
-        entity="session",
-        entity_id=session_id,
-        patient_id=stored.patient_id,
-    )
+    stored = authorized_record(uow, actor, "clinical.read", "session", session_id, uow.sessions.get)
     if stored.status != "signed":
         raise Conflict(f"session {session_id} is not signed: only a signed chart is billed")
     return uow.sessions.effective(session_id)

@@ -25,7 +25,7 @@ from acuback.records import (
     UnitOfWork,
 )
 from acuback.records.models import validated
-from acuback.services.access import Actor, audit, authorize
+from acuback.services.access import Actor, audit, authorize, authorized_record, list_for_patient
 from acuback.services.inputs import reject_nul
 from acuback.services.intakes import latest_screening, stored_screening
 from acuback.services.plans import accepted_plan
@@ -138,16 +138,7 @@ def _authorized_session(
     uow: UnitOfWork, actor: Actor, permission: str, session_id: int
 ) -> TreatmentSession:
     """The stored chart `session_id`, once `actor` holds `permission` on it and its patient."""
-    current = uow.sessions.get(session_id)
-    authorize(
-        uow,
-        actor,
-        permission,
-        entity="session",
-        entity_id=session_id,
-        patient_id=current.patient_id,
-    )
-    return current
+    return authorized_record(uow, actor, permission, "session", session_id, uow.sessions.get)
 
 
 def _audited_view(
@@ -315,20 +306,14 @@ def get_session(uow: UnitOfWork, actor: Actor, session_id: int) -> ChartView:
 
 def list_sessions(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[TreatmentSession]:
     """A patient's charts as they stand now (amendments applied), oldest first."""
-    authorize(uow, actor, "clinical.read", entity="session", patient_id=patient_id)
-    uow.patients.get(patient_id)
-    charts = uow.sessions.effective_for_patient(patient_id)
-    audit(uow, actor, "session.list", "patient", patient_id, {"count": len(charts)})
-    return charts
+    read = uow.sessions.effective_for_patient
+    return list_for_patient(uow, actor, "clinical.read", "session", patient_id, read)
 
 
 def list_adverse_events(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[AdverseEvent]:
     """A patient's adverse events (every session), in the order recorded."""
-    authorize(uow, actor, "clinical.read", entity="adverse_event", patient_id=patient_id)
-    uow.patients.get(patient_id)
-    events = uow.adverse_events.for_patient(patient_id)
-    audit(uow, actor, "adverse_event.list", "patient", patient_id, {"count": len(events)})
-    return events
+    read = uow.adverse_events.for_patient
+    return list_for_patient(uow, actor, "clinical.read", "adverse_event", patient_id, read)
 
 
 def record_adverse_event(

@@ -17,7 +17,7 @@ from acuback.clinical.screening import ScreeningResult, screen
 from acuback.clinical.screening_rules import Policy
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import Intake, UnitOfWork
-from acuback.services.access import Actor, audit, authorize, read_clinical_record
+from acuback.services.access import Actor, audit, authorize, list_for_patient, read_clinical_record
 from acuback.services.imported import mark_taken, take_in_imported
 from acuback.services.inputs import reject_nul
 
@@ -75,15 +75,11 @@ def submit_intake(
 
 
 def get_intake(uow: UnitOfWork, actor: Actor, intake_id: int) -> Intake:
-    intake = uow.intakes.get(intake_id)
-    read_clinical_record(uow, actor, "intake", intake_id, intake.patient_id)
-    return intake
+    return read_clinical_record(uow, actor, "intake", intake_id, uow.intakes.get)
 
 
 def list_intakes(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Intake]:
     """A patient's intakes, oldest first."""
-    authorize(uow, actor, "clinical.read", entity="intake", patient_id=patient_id)
-    uow.patients.get(patient_id)
-    intakes = uow.intakes.for_patient(patient_id)
-    audit(uow, actor, "intake.list", "patient", patient_id, {"count": len(intakes)})
-    return intakes
+    return list_for_patient(
+        uow, actor, "clinical.read", "intake", patient_id, uow.intakes.for_patient
+    )

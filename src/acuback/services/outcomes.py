@@ -21,7 +21,7 @@ from acuback.clinical.scoring import Score, score
 from acuback.errors import InputError
 from acuback.records import Intake, OutcomeMeasurement, UnitOfWork
 from acuback.records.summaries import AcceptedCourse, OutcomeScore
-from acuback.services.access import Actor, audit, authorize, read_clinical_record
+from acuback.services.access import Actor, audit, authorize, list_for_patient, read_clinical_record
 from acuback.services.inputs import reject_nul
 
 __all__ = [
@@ -115,9 +115,7 @@ def store_outcome(
 
 def get_outcome(uow: UnitOfWork, actor: Actor, outcome_id: int) -> OutcomeMeasurement:
     """One stored measurement (to show a saved questionnaire again, e.g. after a redirect)."""
-    found = uow.outcomes.get(outcome_id)
-    read_clinical_record(uow, actor, "outcome", outcome_id, found.patient_id)
-    return found
+    return read_clinical_record(uow, actor, "outcome", outcome_id, uow.outcomes.get)
 
 
 def list_outcomes(
@@ -127,11 +125,14 @@ def list_outcomes(
     instrument: str | None = None,
 ) -> list[OutcomeMeasurement]:
     """A patient's measurements by date."""
-    authorize(uow, actor, "clinical.read", entity="outcome", patient_id=patient_id)
-    uow.patients.get(patient_id)
-    found = uow.outcomes.for_patient(patient_id, instrument)
-    audit(uow, actor, "outcome.list", "patient", patient_id, {"count": len(found)})
-    return found
+    return list_for_patient(
+        uow,
+        actor,
+        "clinical.read",
+        "outcome",
+        patient_id,
+        lambda patient: uow.outcomes.for_patient(patient, instrument),
+    )
 
 
 @dataclass(frozen=True)

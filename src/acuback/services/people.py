@@ -13,6 +13,7 @@ from typing import Any
 from acuback.errors import InputError
 from acuback.records import Patient, Practitioner, UnitOfWork
 from acuback.records.models import validated
+from acuback.records.repositories.base import R, Repository
 from acuback.records.summaries import decode_id_cursor
 from acuback.services.access import Actor, audit, authorize
 
@@ -29,8 +30,11 @@ __all__ = [
     "update_practitioner",
 ]
 
-_PATIENT_FIXED = ("id", "version", "public_id", "created_at")
-_PRACTITIONER_FIXED = ("id", "version")
+# Per kind of record, the fields the clinic system sets (never given by the caller).
+_FIXED = {
+    "patient": ("id", "version", "public_id", "created_at"),
+    "practitioner": ("id", "version"),
+}
 
 
 def _fields(data: Mapping[str, Any], fixed: tuple[str, ...]) -> dict[str, Any]:
@@ -40,33 +44,48 @@ def _fields(data: Mapping[str, Any], fixed: tuple[str, ...]) -> dict[str, Any]:
     return dict(data)
 
 
-def _merged(
-    current: Patient | Practitioner,
-    changes: Mapping[str, Any],
-    fixed: tuple[str, ...],
+def _created(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: str,
+    repository: Repository[R, Any],
+    data: Mapping[str, Any],
+) -> R:
+    """A new record of `data` (authorized first: a refused caller's input is not read)."""
+    authorize(uow, actor, f"{kind}.write", entity=kind)
+    stored = repository.add(validated(repository.record_type, _fields(data, _FIXED[kind])))
+    audit(uow, actor, f"{kind}.create", kind, stored.id)
+    return stored
+
+
+def _updated(
+    uow: UnitOfWork,
+    actor: Actor,
+    kind: str,
+    repository: Repository[R, Any],
+    record_id: int,
     version: int,
-) -> dict[str, Any]:
-    """The stored fields with `changes` over them, carrying the `version` the caller read."""
-    return {**current.model_dump(), **_fields(changes, fixed), "version": version}
+    changes: Mapping[str, Any],
+) -> R:
+    """The stored record with `changes` over it, carrying the `version` the caller read."""
+    authorize(uow, actor, f"{kind}.write", entity=kind, entity_id=record_id)
+    current = repository.get(record_id)
+    merged = {**current.model_dump(), **_fields(changes, _FIXED[kind]), "version": version}
+    stored = repository.update(validated(repository.record_type, merged))
+    audit(uow, actor, f"{kind}.update", kind, record_id, {"fields": sorted(changes)})
+    return stored
 
 
 def create_patient(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> Patient:
     """Register a patient; a random public id is assigned."""
-    authorize(uow, actor, "patient.write", entity="patient")
-    patient = uow.patients.add(validated(Patient, _fields(data, _PATIENT_FIXED)))
-    audit(uow, actor, "patient.create", "patient", patient.id)
-    return patient
+    return _created(uow, actor, "patient", uow.patients, data)
 
 
 def update_patient(
     uow: UnitOfWork, actor: Actor, patient_id: int, version: int, changes: Mapping[str, Any]
 ) -> Patient:
     """Change a patient's details, if nobody changed them since `version` was read."""
-    authorize(uow, actor, "patient.write", entity="patient", entity_id=patient_id)
-    merged = _merged(uow.patients.get(patient_id), changes, _PATIENT_FIXED, version)
-    patient = uow.patients.update(validated(Patient, merged))
-    audit(uow, actor, "patient.update", "patient", patient_id, {"fields": sorted(changes)})
-    return patient
+    return _updated(uow, actor, "patient", uow.patients, patient_id, version, changes)
 
 
 def get_patient(uow: UnitOfWork, actor: Actor, patient_id: int) -> Patient:
@@ -123,29 +142,15 @@ def search_patients(uow: UnitOfWork, actor: Actor, text: str, limit: int = 50) -
 
 def create_practitioner(uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]) -> Practitioner:
     """Add a practitioner with their credentials (qualification, licence, expiry, years)."""
-    authorize(uow, actor, "practitioner.write", entity="practitioner")
-    practitioner = uow.practitioners.add(
-        validated(Practitioner, _fields(data, _PRACTITIONER_FIXED))
-    )
-    audit(uow, actor, "practitioner.create", "practitioner", practitioner.id)
-    return practitioner
+    return _created(uow, actor, "practitioner", uow.practitioners, data)
 
 
 def update_practitioner(
     uow: UnitOfWork, actor: Actor, practitioner_id: int, version: int, changes: Mapping[str, Any]
 ) -> Practitioner:
-    authorize(uow, actor, "practitioner.write", entity="practitioner", entity_id=practitioner_id)
-    merged = _merged(uow.practitioners.get(practitioner_id), changes, _PRACTITIONER_FIXED, version)
-    practitioner = uow.practitioners.update(validated(Practitioner, merged))
-    audit(
-        uow,
-        actor,
-        "practitioner.update",
-        "practitioner",
-        practitioner_id,
-        {"fields": sorted(changes)},
+    return _updated(
+        uow, actor, "practitioner", uow.practitioners, practitioner_id, version, changes
     )
-    return practitioner
 
 
 def get_practitioner(uow: UnitOfWork, actor: Actor, practitioner_id: int) -> Practitioner:

@@ -20,7 +20,7 @@ from acuback.errors import Conflict, InputError
 from acuback.knowledge import KnowledgeBase, Point, load_knowledge
 from acuback.records import Plan, UnitOfWork
 from acuback.records.summaries import PlanSummary, decode_cursor, encode_cursor
-from acuback.services.access import Actor, audit, authorize, read_clinical_record
+from acuback.services.access import Actor, audit, authorize, list_for_patient, read_clinical_record
 from acuback.services.intakes import stored_screening
 from acuback.services.safety import TREATING, check_plan_methods, check_plan_points
 
@@ -59,18 +59,12 @@ def generate_plan(
 
 
 def get_plan(uow: UnitOfWork, actor: Actor, plan_id: int) -> Plan:
-    found = uow.plans.get(plan_id)
-    read_clinical_record(uow, actor, "plan", plan_id, found.patient_id)
-    return found
+    return read_clinical_record(uow, actor, "plan", plan_id, uow.plans.get)
 
 
 def list_plans(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Plan]:
     """A patient's plans, oldest first."""
-    authorize(uow, actor, "clinical.read", entity="plan", patient_id=patient_id)
-    uow.patients.get(patient_id)
-    plans = uow.plans.for_patient(patient_id)
-    audit(uow, actor, "plan.list", "patient", patient_id, {"count": len(plans)})
-    return plans
+    return list_for_patient(uow, actor, "clinical.read", "plan", patient_id, uow.plans.for_patient)
 
 
 def plan_summaries(

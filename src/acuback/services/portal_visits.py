@@ -9,22 +9,15 @@ from dataclasses import dataclass
 
 from acuback.errors import Conflict, InputError
 from acuback.records import Appointment, UnitOfWork
-from acuback.services.access import Actor, audit, authorize
+from acuback.services.access import Actor, audit, authorized_record
 from acuback.services.scheduling import clinic_calendar, local_text
 
 __all__ = ["CourseProgress", "cancel_own_visit", "course_progress", "request_new_time"]
 
 
 def _own_visit(uow: UnitOfWork, actor: Actor, appointment_id: int) -> Appointment:
-    visit = uow.appointments.get(appointment_id)
-    authorize(
-        uow,
-        actor,
-        "visit.self_service",
-        entity="appointment",
-        entity_id=appointment_id,
-        patient_id=visit.patient_id,
-    )
+    get = uow.appointments.get
+    visit = authorized_record(uow, actor, "visit.self_service", "appointment", appointment_id, get)
     if visit.status != "booked":
         raise Conflict(f"this visit is {visit.status.replace('_', ' ')}: it cannot be changed")
     return visit

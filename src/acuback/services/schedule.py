@@ -9,7 +9,7 @@ from typing import Any
 from acuback.errors import InputError
 from acuback.records import Appointment, UnitOfWork
 from acuback.records.models import validated
-from acuback.services.access import Actor, audit, authorize
+from acuback.services.access import Actor, audit, authorize, list_for_patient
 from acuback.services.scheduling import check_and_lock, clinic_calendar
 
 __all__ = [
@@ -98,11 +98,8 @@ def list_appointments(
 
 def list_patient_appointments(uow: UnitOfWork, actor: Actor, patient_id: int) -> list[Appointment]:
     """A patient's appointments."""
-    authorize(uow, actor, "schedule.read", entity="appointment", patient_id=patient_id)
-    uow.patients.get(patient_id)
-    found = uow.appointments.for_patient(patient_id)
-    audit(uow, actor, "appointment.list", "patient", patient_id, {"count": len(found)})
-    return found
+    read = uow.appointments.for_patient
+    return list_for_patient(uow, actor, "schedule.read", "appointment", patient_id, read)
 
 
 def split_visits(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from acuback.errors import Conflict, InputError
@@ -76,13 +76,7 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
         them); patients without an intake are left out. One statement per chunk of ids."""
         found: dict[int, list[Intake]] = {}
         for chunk in in_chunks(patient_ids):
-            newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
-            rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
-            ranked = (
-                select(IntakeRow.id, rank.label("rank"))
-                .where(IntakeRow.patient_id.in_(chunk))
-                .subquery()
-            )
+            ranked = self._ranked(chunk)
             statement = (
                 select(IntakeRow)
                 .join(ranked, ranked.c.id == IntakeRow.id)
@@ -102,13 +96,7 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
         found: dict[int, tuple[datetime, str, float | None]] = {}
         onset = IntakeRow.payload[("pain", "onset_weeks")].as_float()
         for chunk in in_chunks(patient_ids):
-            newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
-            rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
-            ranked = (
-                select(IntakeRow.id, rank.label("rank"))
-                .where(IntakeRow.patient_id.in_(chunk))
-                .subquery()
-            )
+            ranked = self._ranked(chunk)
             statement = (
                 select(IntakeRow.patient_id, IntakeRow.submitted_at, IntakeRow.disposition, onset)
                 .join(ranked, ranked.c.id == IntakeRow.id)
@@ -117,6 +105,18 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
             for patient_id, at, disposition, weeks in self.session.execute(statement):
                 found[patient_id] = (at, disposition, None if weeks is None else float(weeks))
         return found
+
+    @staticmethod
+    def _ranked(patient_ids: Sequence[int]) -> Subquery:
+        """(id, rank) of these patients' intakes, rank 1 for each one's newest (as
+        `latest_for` orders them)."""
+        newest_first = (IntakeRow.submitted_at.desc(), IntakeRow.id.desc())
+        rank = func.row_number().over(partition_by=IntakeRow.patient_id, order_by=newest_first)
+        return (
+            select(IntakeRow.id, rank.label("rank"))
+            .where(IntakeRow.patient_id.in_(patient_ids))
+            .subquery()
+        )
 
     def condition_counts(self) -> list[tuple[str, Any, int]]:
         """(disposition, diagnoses as stored, patients) over every patient's newest intake,
@@ -276,11 +276,7 @@ class AppointmentRepository(Repository[Appointment, AppointmentRow]):
         self, start: datetime, end: datetime, practitioner_id: int | None = None
     ) -> list[Appointment]:
         """Appointments starting in [start, end), by start time; optionally one practitioner's."""
-        statement = select(AppointmentRow).where(
-            AppointmentRow.starts_at >= start, AppointmentRow.starts_at < end
-        )
-        if practitioner_id is not None:
-            statement = statement.where(AppointmentRow.practitioner_id == practitioner_id)
+        statement = select(AppointmentRow).where(*self._starting(start, end, practitioner_id))
         return self._records(statement.order_by(AppointmentRow.starts_at, AppointmentRow.id))
 
     def patients_between(
@@ -288,15 +284,24 @@ class AppointmentRepository(Repository[Appointment, AppointmentRow]):
     ) -> list[int]:
         """The ids (ascending) of patients with an appointment starting in [start, end) that is
         not cancelled; optionally with one practitioner."""
-        statement = select(AppointmentRow.patient_id).where(
-            AppointmentRow.starts_at >= start,
-            AppointmentRow.starts_at < end,
-            AppointmentRow.status != "cancelled",
+        statement = (
+            select(AppointmentRow.patient_id)
+            .where(*self._starting(start, end, practitioner_id))
+            .where(AppointmentRow.status != "cancelled")
+            .distinct()
+            .order_by(AppointmentRow.patient_id)
         )
-        if practitioner_id is not None:
-            statement = statement.where(AppointmentRow.practitioner_id == practitioner_id)
-        statement = statement.distinct().order_by(AppointmentRow.patient_id)
         return list(self.session.scalars(statement))
+
+    @staticmethod
+    def _starting(
+        start: datetime, end: datetime, practitioner_id: int | None
+    ) -> list[ColumnElement[bool]]:
+        """Conditions: starting in [start, end), and with `practitioner_id` when given."""
+        conditions = [AppointmentRow.starts_at >= start, AppointmentRow.starts_at < end]
+        if practitioner_id is not None:
+            conditions.append(AppointmentRow.practitioner_id == practitioner_id)
+        return conditions
 
     def for_patient(self, patient_id: int) -> list[Appointment]:
         statement = (

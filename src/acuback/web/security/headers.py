@@ -13,7 +13,7 @@ import logging
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["SECURITY_HEADERS", "SecurityHeadersMiddleware"]
+__all__ = ["SECURITY_HEADERS", "HttpMiddleware", "SecurityHeadersMiddleware", "with_headers"]
 
 log = logging.getLogger("acuback.web")
 
@@ -32,7 +32,10 @@ SECURITY_HEADERS: dict[str, str] = {
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-class SecurityHeadersMiddleware:
+class HttpMiddleware:
+    """Base of the app's own ASGI middlewares: an HTTP request goes to `http`; anything else
+    (lifespan, websockets) passes through untouched."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -40,6 +43,19 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.http(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+def with_headers(message: Message, added: list[tuple[bytes, bytes]]) -> Message:
+    """The response-start `message` with the `added` headers after its own."""
+    return {**message, "headers": [*message.get("headers", []), *added]}
+
+
+class SecurityHeadersMiddleware(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         extra = dict(SECURITY_HEADERS)
         if scope.get("scheme") == "https":
             extra["strict-transport-security"] = HSTS
@@ -50,13 +66,8 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                headers = list(message.get("headers", []))
-                headers += [
-                    (name.encode(), value.encode())
-                    for name, value in extra.items()
-                    if name.encode() not in present
-                ]
-                message = {**message, "headers": headers}
+                added = [(name.encode(), value.encode()) for name, value in extra.items()]
+                message = with_headers(message, [h for h in added if h[0] not in present])
             await send(message)
 
         try:

@@ -21,7 +21,9 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from acuback.web.security.headers import HttpMiddleware, with_headers
 
 __all__ = [
     "COOKIE_NAME",
@@ -150,23 +152,16 @@ async def require_csrf(request: Request) -> None:
     verify_csrf(request, submitted)
 
 
-class SessionCookieMiddleware:
+class SessionCookieMiddleware(HttpMiddleware):
     """Adds the session cookie a route left in the request state to its response."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start" and state.get(_PENDING):
-                headers = list(message.get("headers", []))
-                headers.append((b"set-cookie", state.pop(_PENDING).encode("latin-1")))
-                message = {**message, "headers": headers}
+                cookie = state.pop(_PENDING).encode("latin-1")
+                message = with_headers(message, [(b"set-cookie", cookie)])
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

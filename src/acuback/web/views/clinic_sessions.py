@@ -223,6 +223,24 @@ def session_page(
     return render(request, "clinic/session.html", _session_context(uow, user, view, kb), user=user)
 
 
+def _refused(
+    request: Request,
+    uow: Any,
+    user: User,
+    session_id: int,
+    kb: KnowledgeBase,
+    refusal: dict[str, Any],
+    rows: list[dict[str, Any]] | None = None,
+    values: dict[str, str] | None = None,
+    *,
+    status_code: int = 422,
+) -> Response:
+    """The chart's page again, with why the change was refused (and what was typed)."""
+    view = charting.get_session(uow, actor_of(user), session_id)
+    context = _session_context(uow, user, view, kb, rows, values) | refusal
+    return render(request, "clinic/session.html", context, user=user, status_code=status_code)
+
+
 def _version(form: FormData) -> int:
     return whole_number(field(form, "version"), "version")
 
@@ -236,9 +254,7 @@ def update_session(
     try:
         charting.update_session(uow, actor, session_id, _version(form), chart_data(values, rows))
     except InputError as exc:
-        view = charting.get_session(uow, actor, session_id)
-        context = _session_context(uow, user, view, kb, rows, values) | {"error": exc.message}
-        return render(request, "clinic/session.html", context, user=user, status_code=422)
+        return _refused(request, uow, user, session_id, kb, {"error": exc.message}, rows, values)
     return redirect(f"/clinic/sessions/{session_id}")
 
 
@@ -250,9 +266,8 @@ def sign_session(
     try:
         charting.sign_session(uow, actor, session_id, _version(form))
     except Conflict as exc:
-        view = charting.get_session(uow, actor, session_id)
-        context = _session_context(uow, user, view, kb) | {"error": f"Not signed: {exc}"}
-        return render(request, "clinic/session.html", context, user=user, status_code=409)
+        refusal = {"error": f"Not signed: {exc}"}
+        return _refused(request, uow, user, session_id, kb, refusal, status_code=409)
     return redirect(f"/clinic/sessions/{session_id}?signed=1")
 
 
@@ -279,12 +294,8 @@ def amend_session(
             uow, actor, session_id, field(form, "reason"), changes, _version(form)
         )
     except InputError as exc:
-        view = charting.get_session(uow, actor, session_id)
-        context = _session_context(uow, user, view, kb, rows, values) | {
-            "error": exc.message,
-            "reason": field(form, "reason"),
-        }
-        return render(request, "clinic/session.html", context, user=user, status_code=422)
+        refusal = {"error": exc.message, "reason": field(form, "reason")}
+        return _refused(request, uow, user, session_id, kb, refusal, rows, values)
     return redirect(f"/clinic/sessions/{session_id}")
 
 
@@ -299,10 +310,6 @@ def adverse_event(
             raise InputError("type", "choose the type of adverse event", ADVERSE_EVENT_TYPES)
         charting.record_adverse_event(uow, actor, session_id, event)
     except InputError as exc:
-        view = charting.get_session(uow, actor, session_id)
-        context = _session_context(uow, user, view, kb) | {
-            "error": exc.message,
-            "ae": _ae_values(form),
-        }
-        return render(request, "clinic/session.html", context, user=user, status_code=422)
+        refusal = {"error": exc.message, "ae": _ae_values(form)}
+        return _refused(request, uow, user, session_id, kb, refusal)
     return redirect(f"/clinic/sessions/{session_id}#adverse-events")

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from acuback.errors import Conflict, InputError
 from acuback.records import UnitOfWork, User
-from acuback.services import portal_visits
+from acuback.services import Actor, portal_visits
 from acuback.web.api.schemas.common import PathId
 from acuback.web.deps import UoW
 from acuback.web.views.clinic_common import (
@@ -30,11 +30,21 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PatientUser = Annotated[User, Depends(require_roles("patient"))]
 
 
-def _done(
-    request: Request, uow: UnitOfWork, user: User, appointment_id: int, change: Callable[[], object]
+# A patient's change to their own visit: (uow, actor, appointment id, the form's text).
+VisitChange = Callable[[UnitOfWork, Actor, int, str], object]
+
+
+def _change(
+    request: Request,
+    uow: UnitOfWork,
+    user: User,
+    appointment_id: int,
+    change: VisitChange,
+    text: str,
 ) -> Response:
+    """Make the change, then back to the visit's page (showing the refusal, if any)."""
     try:
-        change()
+        change(uow, actor_of(user), appointment_id, text)
     except Conflict as exc:
         return appointment_page(request, uow, user, appointment_id, str(exc))
     except InputError as exc:
@@ -46,25 +56,13 @@ def _done(
 def cancel(
     request: Request, appointment_id: PathId, uow: UoW, user: PatientUser, form: FormFields
 ) -> Response:
-    actor = actor_of(user)
-    return _done(
-        request,
-        uow,
-        user,
-        appointment_id,
-        lambda: portal_visits.cancel_own_visit(uow, actor, appointment_id, field(form, "reason")),
-    )
+    reason = field(form, "reason")
+    return _change(request, uow, user, appointment_id, portal_visits.cancel_own_visit, reason)
 
 
 @router.post("/portal/appointments/{appointment_id}/request")
 def request_time(
     request: Request, appointment_id: PathId, uow: UoW, user: PatientUser, form: FormFields
 ) -> Response:
-    actor = actor_of(user)
-    return _done(
-        request,
-        uow,
-        user,
-        appointment_id,
-        lambda: portal_visits.request_new_time(uow, actor, appointment_id, field(form, "wish")),
-    )
+    wish = field(form, "wish")
+    return _change(request, uow, user, appointment_id, portal_visits.request_new_time, wish)
