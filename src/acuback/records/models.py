@@ -306,6 +306,9 @@ class OutcomeMeasurement(VersionedRecord):
     responses: Any
     score: float | None = None
     subscores: dict[str, float] = Field(default_factory=dict)
+    # what scoring said beside the numbers, kept so that no page scores the answers again
+    category: str | None = Field(default=None, max_length=40)
+    notes: tuple[str, ...] = ()
 
 
 class AdverseEvent(VersionedRecord):

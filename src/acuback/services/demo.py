@@ -16,6 +16,7 @@ from typing import Any
 
 from acuback.clinical.intake import parse_intake
 from acuback.clinical.planning import plan
+from acuback.clinical.scoring import score
 from acuback.clinical.screening import screen
 from acuback.clinical.sides import needles_at
 from acuback.errors import Conflict
@@ -175,15 +176,7 @@ def _story(
         last = first_day + timedelta(days=_DAYS_BETWEEN_SESSIONS * (sessions - 1))
         for day, value in ((first_day, story.rmdq[0]), (last, story.rmdq[1])):
             responses = [True] * value + [False] * (24 - value)
-            uow.outcomes.add(
-                OutcomeMeasurement(
-                    patient_id=patient_id,
-                    instrument="rmdq",
-                    measured_on=day,
-                    responses=responses,
-                    score=float(value),
-                )
-            )
+            uow.outcomes.add(_measured(patient_id, None, "rmdq", day, responses))
     if story.appointment_today:
         hour, minute = (int(part) for part in story.appointment_today.split(":"))
         start = _at(today, hour, minute)
@@ -242,13 +235,22 @@ def _session(
     uow.sessions.sign(chart, signer, at=_at(day, 10))
     if not record_nrs:
         return
-    uow.outcomes.add(
-        OutcomeMeasurement(
-            patient_id=plan_record.patient_id,
-            session_id=chart.id,
-            instrument="nrs",
-            measured_on=day,
-            responses=nrs,
-            score=float(nrs),
-        )
+    uow.outcomes.add(_measured(plan_record.patient_id, chart.id, "nrs", day, nrs))
+
+
+def _measured(
+    patient_id: int, session_id: int | None, instrument: str, day: date, responses: Any
+) -> OutcomeMeasurement:
+    """A demo measurement, scored as the clinic's forms score one."""
+    result = score(instrument, responses)
+    return OutcomeMeasurement(
+        patient_id=patient_id,
+        session_id=session_id,
+        instrument=instrument,
+        measured_on=day,
+        responses=responses,
+        score=float(result.value),
+        subscores={key: float(value) for key, value in result.subscores.items()},
+        category=result.category,
+        notes=result.notes,
     )

@@ -106,6 +106,8 @@ def store_outcome(
         responses=responses,
         score=float(result.value),
         subscores={key: float(value) for key, value in result.subscores.items()},
+        category=result.category,
+        notes=result.notes,
     )
     stored = uow.outcomes.add(record)
     detail = {"patient_id": patient_id, "instrument": instrument}

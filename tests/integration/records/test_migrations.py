@@ -176,3 +176,43 @@ def test_one_clinic_settings_moves_the_calendar_settings_and_back(db_url: str) -
     assert downgrade(db_url, "0008_fhir_import") == "0008_fhir_import"
     assert _calendar_rows(db_url) == {"timezone": "Asia/Tokyo", "cancel_notice_hours": "48"}
     assert upgrade(db_url) == head_revision()
+
+
+def test_0009_scores_the_stored_answers_once_for_their_category(db_url: str) -> None:
+    """Rows written before 0009 get the category and notes their answers score to; a row with
+    no answers (an imported value) keeps none."""
+    upgrade(db_url, "0008_speed_indexes")
+    startback = '[true, true, true, true, true, true, true, true, "extremely"]'
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO patients (id, public_id, given_name, family_name, sex, created_at,"
+                    " version) VALUES (1, 'p1', 'A', 'B', 'female', CURRENT_TIMESTAMP, 1)"
+                )
+            )
+            for row_id, instrument, responses, score in (
+                (1, "startback", startback, 9.0),
+                (2, "nrs", "[]", 4.0),
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO outcome_measurements (id, patient_id, instrument,"
+                        " measured_on, responses, score, subscores, version) VALUES"
+                        " (:id, 1, :instrument, '2026-01-05', :responses, :score, '{}', 1)"
+                    ),
+                    {
+                        "id": row_id,
+                        "instrument": instrument,
+                        "responses": responses,
+                        "score": score,
+                    },
+                )
+    finally:
+        engine.dispose()
+    assert upgrade(db_url) == head_revision()
+    with UnitOfWork(url=db_url) as uow:
+        scored, imported = uow.outcomes.get(1), uow.outcomes.get(2)
+    assert (scored.category, imported.category, imported.notes) == ("high", None, ())
+    assert downgrade(db_url, "0008_speed_indexes") == "0008_speed_indexes"

@@ -109,3 +109,5 @@ class OutcomeRow(Versioned, Base):
     responses: Mapped[Any] = mapped_column(JsonType)
     score: Mapped[float | None]
     subscores: Mapped[dict[str, Any]]
+    category: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[list[str]] = mapped_column(JsonType, default=list)

@@ -18,7 +18,6 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from acuback.clinical.instruments import Instrument, instrument, load_instruments
-from acuback.clinical.scoring import score
 from acuback.errors import InputError
 from acuback.services import charting, outcomes, people
 from acuback.web.deps import UoW
@@ -167,7 +166,6 @@ def outcome_page(request: Request, outcome_id: PathId, uow: UoW, user: Clinician
         "patient": patient,
         "spec": instrument(stored.instrument),
         "stored": stored,
-        "result": score(stored.instrument, stored.responses),
         "chart_svg": progress_figure(measured, charts, "Pain and function over time"),
     }
     return render(request, "clinic/outcome_saved.html", context, user=user)
