@@ -240,6 +240,9 @@ class _Clinic:
             status="accepted" if accepted else "proposed",
             accepted_by=self.signer if accepted else None,
             accepted_at=_at(intake_day, 8, 45) if accepted else None,
+            reassess_after_sessions=(
+                None if planned.course is None else planned.course.reassess_after_sessions
+            ),
         )
         if accepted:
             self.sessions(patient, practitioner, plan_id, planned, intake_day, payload)

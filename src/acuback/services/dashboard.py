@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from acuback.clinical.labels import rule_label
+from acuback.clinical.protocols import load_courses
 from acuback.clinical.scheduling import local_day_bounds
 from acuback.records import Appointment, Intake, UnitOfWork
 from acuback.services.access import Actor, audit, authorize, can
@@ -71,7 +72,7 @@ def dashboard(uow: UnitOfWork, actor: Actor, today: date | None = None) -> Dashb
     alerts: list[Alert] = []
     if can(actor, "clinical.read"):
         caseload = _caseload(uow, actor.practitioner_id, day)
-        facts = course_facts(uow, caseload, _may_raise_red_flags(day))
+        facts = course_facts(uow, _may_alert(uow, caseload, day), _may_raise_red_flags(day))
         for patient_id, patient_facts in facts.items():  # ascending ids
             alerts.extend(_patient_alerts(patient_id, patient_facts, day))
     alerts.extend(_licence_alerts(uow, day))
@@ -83,6 +84,17 @@ def _caseload(uow: UnitOfWork, practitioner_id: int | None, day: date) -> list[i
     start = day_bounds(day - timedelta(days=CASELOAD_PAST_DAYS))[0]
     end = day_bounds(day + timedelta(days=CASELOAD_AHEAD_DAYS))[1]
     return uow.appointments.patients_between(start, end, practitioner_id)
+
+
+def _may_alert(uow: UnitOfWork, caseload: Sequence[int], day: date) -> list[int]:
+    """The patients of `caseload` who may have an alert on `day` (a superset, read from
+    indexes alone): those with as many signed sessions as the smallest reassessment point
+    they can have (the usual courses' smallest, or their accepted plan's when lower), and
+    those with an intake of a red-flag disposition in the last RED_FLAG_DAYS."""
+    usual = min(course.reassess_after_sessions for course in load_courses().courses)
+    since = datetime.combine(day - timedelta(days=RED_FLAG_DAYS), time(), tzinfo=UTC)
+    flagged = uow.intakes.with_disposition_since(caseload, _RED_FLAG_DISPOSITIONS, since)
+    return sorted({*uow.sessions.reaching(caseload, usual), *flagged})
 
 
 def _may_raise_red_flags(day: date) -> Callable[[datetime, str], bool]:

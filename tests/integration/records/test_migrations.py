@@ -216,3 +216,52 @@ def test_0009_scores_the_stored_answers_once_for_their_category(db_url: str) -> 
         scored, imported = uow.outcomes.get(1), uow.outcomes.get(2)
     assert (scored.category, imported.category, imported.notes) == ("high", None, ())
     assert downgrade(db_url, "0008_speed_indexes") == "0008_speed_indexes"
+
+
+def test_0011_copies_each_plans_reassessment_point_out_of_its_payload(db_url: str) -> None:
+    """A plan written before 0011 gets its course's reassessment point in the new column; a
+    plan without a course gets none; going down drops the column and the index again."""
+    upgrade(db_url, "0009_outcome_category")
+    course = '{"course": {"reassess_after_sessions": 5}, "points": []}'
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO patients (id, public_id, given_name, family_name, sex, created_at,"
+                    " version) VALUES (1, 'p1', 'A', 'B', 'female', CURRENT_TIMESTAMP, 1)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO intakes (id, patient_id, submitted_at, payload, screening,"
+                    " disposition, version) VALUES (1, 1, CURRENT_TIMESTAMP, '{}', '{}',"
+                    " 'proceed', 1)"
+                )
+            )
+            for row_id, payload in ((1, course), (2, '{"course": null, "points": []}')):
+                connection.execute(
+                    text(
+                        "INSERT INTO plans (id, patient_id, intake_id, created_at, payload,"
+                        " status, version) VALUES (:id, 1, 1, CURRENT_TIMESTAMP, :payload,"
+                        " 'proposed', 1)"
+                    ),
+                    {"id": row_id, "payload": payload},
+                )
+        assert upgrade(db_url, "0011_plan_reassess_after") == "0011_plan_reassess_after"
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT id, reassess_after_sessions FROM plans ORDER BY id")
+            ).all()
+        assert [tuple(row) for row in rows] == [(1, 5), (2, None)]
+        assert "ix_plans_patient_id_status" in {
+            index["name"] for index in inspect(engine).get_indexes("plans")
+        }
+        assert downgrade(db_url, "0009_outcome_category") == "0009_outcome_category"
+        engine.dispose()
+        assert "reassess_after_sessions" not in {
+            column["name"] for column in inspect(engine).get_columns("plans")
+        }
+    finally:
+        engine.dispose()
+    assert upgrade(db_url) == head_revision()

@@ -218,6 +218,89 @@ def test_the_batched_dashboard_matches_the_per_patient_definition(
     assert judged[3] > judged[0]
 
 
+def _add_short_case(uow: UnitOfWork, practitioner_id: int, signer: int, kind: str) -> int:
+    """A patient with an appointment today and: `new` (one intake, 40 days ago, nothing
+    else), `old_flags` (red flags in an intake 20 days ago) or `short_plan` (a plan that
+    reassesses after 2 sessions, and 2 signed sessions without an outcome)."""
+    today = date.today()
+    patient = uow.patients.add(Patient(given_name="Short", family_name=kind, sex="male"))
+    assert patient.id is not None
+    findings = ("cancer_history",) if kind == "old_flags" else ()
+    submitted = today - timedelta(days=20 if kind == "old_flags" else 40)
+    intake = uow.intakes.add(_intake(patient.id, _at(submitted, 9), 30, *findings))
+    start = _at(today, 15)
+    uow.appointments.add(
+        Appointment(
+            patient_id=patient.id,
+            practitioner_id=practitioner_id,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+        )
+    )
+    if kind == "short_plan":
+        stored = uow.plans.add(
+            Plan(
+                patient_id=patient.id,
+                intake_id=intake.id or 0,
+                payload=_plan_reassessing_after(intake, 2),
+            )
+        )
+        uow.plans.accept(stored, signer, at=_at(today - timedelta(days=20), 10))
+        needle = NeedleInsertion(point="BL23", side="bilateral", depth_mm=20, angle="perpendicular")
+        for day in (today - timedelta(days=14), today - timedelta(days=7)):
+            chart = uow.sessions.add(
+                TreatmentSession(
+                    patient_id=patient.id,
+                    practitioner_id=practitioner_id,
+                    session_date=day,
+                    needles=(needle,),
+                    needles_in=2,
+                    needles_out=2,
+                )
+            )
+            uow.sessions.sign(chart, signer, at=_at(day, 12))
+    return patient.id
+
+
+def test_the_dashboard_reads_in_full_exactly_the_patients_who_may_alert(
+    demo: DemoClinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only patients with a recent red-flag intake, or as many signed sessions as the smallest
+    reassessment point of the caseload, get their course read; the alerts stay those of the
+    per-patient definition (a plan reassessing after 2, below every usual course, still
+    counts)."""
+    mei = demo.actor("mei")
+    assert mei.user_id is not None
+    with demo.uow() as uow:
+        practitioner = uow.practitioners.add(
+            Practitioner(name="Short Practitioner", qualification="MSc Acupuncture")
+        )
+        assert practitioner.id is not None
+        ids = {
+            kind: _add_short_case(uow, practitioner.id, mei.user_id, kind)
+            for kind in ("new", "old_flags", "short_plan")
+        }
+        flagged = _add_case(uow, practitioner.id, mei.user_id, 0, date.today())  # red flags
+        uow.commit()
+    actor = Actor(mei.user_id, "short", "practitioner", None, practitioner.id)
+    read: list[list[int]] = []
+    real = dashboard.course_facts
+
+    def spy(uow: UnitOfWork, patient_ids: list[int], *args: Any) -> Any:
+        read.append(list(patient_ids))
+        return real(uow, patient_ids, *args)
+
+    monkeypatch.setattr(dashboard, "course_facts", spy)
+    with demo.uow() as uow:
+        board = dashboard.dashboard(uow, actor, date.today())
+    assert read == [sorted([ids["short_plan"], flagged])]
+    kinds = {(a.patient_id, a.kind) for a in board.alerts if a.kind != "licence_expiring"}
+    assert kinds == {(ids["short_plan"], "reassessment_due"), (flagged, "red_flags")}
+    with demo.uow() as uow:
+        expected = expected_alerts(uow, actor, date.today())
+    assert [a for a in board.alerts if a.kind != "licence_expiring"] == expected
+
+
 def test_trajectory_of_matches_the_per_patient_definition(
     demo: DemoClinic, caseload: tuple[Actor, Any]
 ) -> None:

@@ -106,6 +106,22 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
                 found[patient_id] = (at, disposition, None if weeks is None else float(weeks))
         return found
 
+    def with_disposition_since(
+        self, patient_ids: Iterable[int], dispositions: Sequence[str], since: datetime
+    ) -> list[int]:
+        """The ids (ascending) of these patients with an intake of one of `dispositions`
+        submitted at or after `since`; no payload is read. One statement per chunk of ids."""
+        found: set[int] = set()
+        for chunk in in_chunks(patient_ids):
+            # The dispositions are matched here, not in SQL: given them, SQLite's planner
+            # walks the clinic-wide disposition index instead of these patients' recent rows.
+            statement = select(IntakeRow.patient_id, IntakeRow.disposition).where(
+                IntakeRow.patient_id.in_(chunk), IntakeRow.submitted_at >= since
+            )
+            rows = self.session.execute(statement)
+            found.update(pid for pid, disposition in rows if disposition in dispositions)
+        return sorted(found)
+
     @staticmethod
     def _ranked(patient_ids: Sequence[int]) -> Subquery:
         """(id, rank) of these patients' intakes, rank 1 for each one's newest (as
@@ -160,18 +176,23 @@ class PlanRepository(Repository[Plan, PlanRow]):
     def _record(self, row: PlanRow) -> Plan:
         values = self._row_values(row)
         version = values.pop("payload_version")
+        del values["reassess_after_sessions"]  # a copy of the payload's
         values["payload"] = read_payload(PLAN, row.payload, version, f"plan {row.id} payload")
         return Plan.model_validate(values)
 
     def _stored(self, row: PlanRow, record: Plan) -> Plan:
         # The payload just written is `record.payload`'s JSON: no need to parse it back.
         values = self._row_values(row)
-        del values["payload_version"]
+        del values["payload_version"], values["reassess_after_sessions"]
         return Plan.model_validate({**values, "payload": record.payload})
 
     def _columns(self, record: Plan, exclude: frozenset[str]) -> dict[str, Any]:
         columns = super()._columns(record, exclude | {"payload"})
         columns["payload"] = write_payload(PLAN, record.payload)
+        course = record.payload.course
+        columns["reassess_after_sessions"] = (
+            None if course is None else course.reassess_after_sessions
+        )
         return {**columns, "payload_version": PAYLOAD_VERSION}
 
     def update(self, record: Plan) -> Plan:
@@ -245,8 +266,8 @@ class PlanRepository(Repository[Plan, PlanRow]):
 
     def accepted_courses(self, patient_ids: Iterable[int]) -> dict[int, AcceptedCourse]:
         """Per patient, the accepted plan `for_patient` lists last, without its payload but for
-        `course.reassess_after_sessions` (read inside the database)."""
-        reassess = PlanRow.payload[("course", "reassess_after_sessions")]
+        `course.reassess_after_sessions` (its column, migration 0011)."""
+        reassess = PlanRow.reassess_after_sessions
         found: dict[int, AcceptedCourse] = {}
         for chunk in in_chunks(patient_ids):
             statement = (

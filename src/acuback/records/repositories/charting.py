@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from acuback.errors import Conflict, InputError
@@ -183,6 +183,28 @@ class SessionRepository(Repository[TreatmentSession, SessionRow]):
             for patient_id, day in self.session.execute(statement):
                 found.setdefault(patient_id, []).append(day)
         return found
+
+    def reaching(self, patient_ids: Iterable[int], usual: int) -> list[int]:
+        """The ids (ascending) of these patients with at least as many signed charts as the
+        smallest reassessment point they can have: `usual`, or their accepted plans' smallest
+        `reassess_after_sessions` when that is lower. Counted on the indexes of migrations
+        0008 and 0011 alone, no payload read; one statement per chunk of ids."""
+        planned = (
+            select(func.min(PlanRow.reassess_after_sessions))
+            .where(PlanRow.patient_id == SessionRow.patient_id, PlanRow.status == "accepted")
+            .scalar_subquery()
+        )
+        smallest = case((planned < usual, planned), else_=usual)
+        found: list[int] = []
+        for chunk in in_chunks(patient_ids):
+            statement = (
+                select(SessionRow.patient_id)
+                .where(SessionRow.status == "signed", SessionRow.patient_id.in_(chunk))
+                .group_by(SessionRow.patient_id)
+                .having(func.count() >= smallest)
+            )
+            found.extend(self.session.scalars(statement))
+        return sorted(found)
 
     def for_patient(self, patient_id: int) -> list[TreatmentSession]:
         """A patient's charts by session date, oldest first (the originals, not amended)."""

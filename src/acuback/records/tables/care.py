@@ -43,6 +43,16 @@ class PlanRow(Versioned, Base):
         one_of("status", PLAN_STATUSES),
         # A patient's plans paged by key (migration 0008).
         Index("ix_plans_patient_id_created_at", "patient_id", "created_at", "id"),
+        # A caseload's accepted plans and their reassessment points, from the index alone
+        # (migration 0011).
+        Index(
+            "ix_plans_patient_id_status",
+            "patient_id",
+            "status",
+            "created_at",
+            "accepted_at",
+            "reassess_after_sessions",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -55,6 +65,9 @@ class PlanRow(Versioned, Base):
     status: Mapped[str] = mapped_column(String(20))
     accepted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     accepted_at: Mapped[datetime | None]
+    # The payload's course.reassess_after_sessions (None: no course), kept beside it so that
+    # the dashboard reads reassessment points without parsing payloads (migration 0011).
+    reassess_after_sessions: Mapped[int | None]
 
 
 class AppointmentRow(Versioned, Base):
