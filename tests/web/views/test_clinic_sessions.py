@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from tests.web.views.conftest import Browser, body_map_title, form_token, page
@@ -237,6 +238,22 @@ def test_outcome_entry_updates_the_chart(browser: Browser) -> None:
         ("nrs", "2026-02-02", "4"),
         ("rmdq", "2026-01-05", "10"),
     }
+
+
+@pytest.mark.parametrize("typed", ["1_0", "\u0665", "\u00b2", " 7x", "10000000"])
+def test_an_outcome_answer_in_other_digits_is_refused_and_nothing_is_saved(
+    browser: Browser, typed: str
+) -> None:
+    """`int()` reads "1_0" as 10 and Arabic-Indic digits as numbers; the form does not."""
+    client = browser("mei")
+    patient_id = new_patient(client)
+    record = f"/clinic/patients/{patient_id}"
+    url = f"{record}/outcomes/new"
+    data = {"csrf_token": form_token(client, url), "instrument": "nrs", "measured_on": "2026-01-05"}
+    response = client.post(url, data={**data, "q1": typed})
+    assert response.status_code == 422
+    assert "whole number" in page(response).find(attrs={"role": "alert"}).get_text()
+    assert page(client.get(record)).select("#progress-chart circle.score") == []
 
 
 def test_outcome_forms_show_licence_notices_and_no_item_text(browser: Browser) -> None:

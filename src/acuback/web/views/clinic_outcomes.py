@@ -10,6 +10,7 @@ shows the score and the updated progress chart, so a reload reads and never post
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -72,12 +73,13 @@ def _whole(form: FormData, name: str, field_name: str, optional: bool = False) -
     text = field(form, name)
     if text == "" and optional:
         return None
-    try:
-        return int(text)
-    except ValueError:
+    # Plain digits only: int() would also take "1_0" as 10 and other scripts' digits; the
+    # scorer checks the range of what is left.
+    if not re.fullmatch(r"[+-]?[0-9]{1,6}", text):
         raise InputError(
             field_name, "choose an answer" if text == "" else f"{text!r} is not a whole number"
-        ) from None
+        )
+    return int(text)
 
 
 def responses_from_form(instrument_id: str, form: FormData) -> Any:
