@@ -71,7 +71,8 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
         refresh_series(self.session, ids)
 
     def _row_values(self, row: IntakeRow) -> dict[str, Any]:
-        # Not `newest`: the database wrote it (reading it would reload the row).
+        # Not the derived columns: the record has no such fields, and `newest` was written by
+        # the database (reading it would load the row again).
         columns = row.__table__.columns
         return {c.key: getattr(row, c.key) for c in columns if c.key not in self.derived_columns}
 
