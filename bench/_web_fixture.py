@@ -7,7 +7,8 @@ sessions (with their needles, an attended appointment and mostly an NRS score), 
 at the first and last session (the shares are the constants below). Screening and planning go
 through the clinical core; rows are written with SQLAlchemy Core inserts into the records
 tables (explicit ids, `version` 1), far faster than the repositories' flush per record, and the
-ORM reads them back like any other row.
+ORM reads them back like any other row; the rows derived for the research figures are filled
+after them by the functions the repositories call (`records.repositories.derived`).
 
 `bench_app` is a uvicorn factory: the app from `create_app`, on an engine whose SQL statements
 are counted per request, wrapped in an ASGI middleware that adds `Server-Timing: app;dur=<ms>`
@@ -41,6 +42,8 @@ from acuback.clinical.plan_model import Plan
 from acuback.clinical.planning import plan
 from acuback.clinical.screening import screen
 from acuback.knowledge import load_knowledge
+from acuback.records.payloads import condition_group
+from acuback.records.repositories.derived import mark_newest, refresh_series
 from acuback.records.tables import (
     AppointmentRow,
     IntakeRow,
@@ -220,6 +223,7 @@ class _Clinic:
             payload=payload,
             screening=result.model_dump(mode="json"),
             disposition=result.disposition,
+            condition=condition_group(payload["diagnoses"]),
         )
         slot = rng.randrange(40)  # quarter hours from 08:00 to 17:45
         when = _at(today + timedelta(days=rng.randrange(MONTH_DAYS)), 8 + slot // 4, slot % 4 * 15)
@@ -361,6 +365,10 @@ def seed_bulk(
             if clinic.rows[table]:
                 conn.execute(insert(table), clinic.rows[table])
             summary.rows[table.__tablename__] = len(clinic.rows[table])
+        # The derived research rows, as the repositories keep them on every write.
+        added = [row["id"] for row in clinic.rows[PatientRow]]
+        mark_newest(conn, added)
+        refresh_series(conn, added)
         if engine.dialect.name == "postgresql":  # explicit ids leave the sequences behind
             for name in summary.rows:
                 conn.execute(

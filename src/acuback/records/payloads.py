@@ -32,6 +32,7 @@ __all__ = [
     "SCREENING",
     "IntakeForm",
     "PlanResult",
+    "condition_group",
     "read_payload",
     "write_payload",
 ]
@@ -68,3 +69,11 @@ def read_payload(adapter: TypeAdapter[P], data: Any, version: int, where: str) -
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "payload"
         raise Conflict(f"{where} does not read as stored: {field}: {first['msg']}") from None
+
+
+def condition_group(diagnoses: object) -> str:
+    """The research figures' condition group of an intake payload's stored `diagnoses` (a list
+    of codes in every version, absent meaning none): the codes sorted and joined by ",", or
+    `unspecified` for none. The one way it is computed (repositories, migration 0010)."""
+    codes = diagnoses if isinstance(diagnoses, list) else ()
+    return ",".join(sorted(str(code) for code in codes)) or "unspecified"

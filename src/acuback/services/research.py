@@ -83,9 +83,9 @@ def research_aggregates(
     total = uow.patients.count()
     dispositions: Counter[str] = Counter()
     conditions: Counter[str] = Counter()
-    for disposition, diagnoses, count in uow.intakes.condition_counts():
+    for disposition, condition, count in uow.intakes.condition_counts():
         dispositions[disposition] += count
-        conditions[_condition(diagnoses)] += count
+        conditions[condition] += count
     if total > conditions.total():
         conditions["unspecified"] += total - conditions.total()
     signed = uow.sessions.count_signed()
@@ -93,12 +93,12 @@ def research_aggregates(
     changes: dict[tuple[str, str], list[tuple[float, bool, int]]] = defaultdict(list)
     responders = {s.id for s in load_instruments().instruments if s.responder is not None}
     judged: dict[tuple[str, float, float], tuple[float, bool]] = {}  # pairs repeat by group
-    for instrument, diagnoses, first, last, count in uow.outcomes.change_groups(responders):
+    for instrument, condition, first, last, count in uow.outcomes.change_groups(responders):
         if (instrument, first, last) not in judged:
             result = classify_response(instrument, first, last)
             judged[(instrument, first, last)] = (result.improvement, result.responder)
         improvement, responder = judged[(instrument, first, last)]
-        changes[(instrument, _condition(diagnoses))].append((improvement, responder, count))
+        changes[(instrument, condition)].append((improvement, responder, count))
     figures = tuple(_figures(key, values, min_cell) for key, values in sorted(changes.items()))
     audit(uow, actor, "research.aggregate", "research", None, {"patients": total})
     return ResearchAggregates(
@@ -110,12 +110,6 @@ def research_aggregates(
         figures,
         min_cell,
     )
-
-
-def _condition(diagnoses: object) -> str:
-    """The condition group of an intake's stored diagnoses (none: `unspecified`)."""
-    codes = diagnoses if isinstance(diagnoses, list) else ()
-    return ",".join(sorted(str(code) for code in codes)) or "unspecified"
 
 
 def _figures(

@@ -221,7 +221,7 @@ def test_0009_scores_the_stored_answers_once_for_their_category(db_url: str) -> 
 def test_0011_copies_each_plans_reassessment_point_out_of_its_payload(db_url: str) -> None:
     """A plan written before 0011 gets its course's reassessment point in the new column; a
     plan without a course gets none; going down drops the column and the index again."""
-    upgrade(db_url, "0009_outcome_category")
+    upgrade(db_url, "0010_research_columns")
     course = '{"course": {"reassess_after_sessions": 5}, "points": []}'
     engine = make_engine(db_url)
     try:
@@ -257,7 +257,7 @@ def test_0011_copies_each_plans_reassessment_point_out_of_its_payload(db_url: st
         assert "ix_plans_patient_id_status" in {
             index["name"] for index in inspect(engine).get_indexes("plans")
         }
-        assert downgrade(db_url, "0009_outcome_category") == "0009_outcome_category"
+        assert downgrade(db_url, "0010_research_columns") == "0010_research_columns"
         engine.dispose()
         assert "reassess_after_sessions" not in {
             column["name"] for column in inspect(engine).get_columns("plans")
@@ -265,3 +265,72 @@ def test_0011_copies_each_plans_reassessment_point_out_of_its_payload(db_url: st
     finally:
         engine.dispose()
     assert upgrade(db_url) == head_revision()
+
+
+_0010_ROWS = (
+    "INSERT INTO patients (id, public_id, given_name, family_name, sex, created_at, version)"
+    " VALUES (1, 'p1', 'A', 'B', 'female', CURRENT_TIMESTAMP, 1),"
+    " (2, 'p2', 'C', 'D', 'male', CURRENT_TIMESTAMP, 1),"
+    " (3, 'p3', 'E', 'F', 'male', CURRENT_TIMESTAMP, 1)",
+    # Patient 1: the later intake is the newest; patient 2: two at one time, the higher id.
+    "INSERT INTO intakes (id, patient_id, submitted_at, payload, screening, disposition, version)"
+    " VALUES (1, 1, '2026-01-05 09:00:00', '{\"diagnoses\": []}', '{}', 'proceed', 1),"
+    " (2, 1, '2026-02-05 09:00:00', '{\"diagnoses\": [\"b\", \"a\"]}', '{}', 'caution', 1),"
+    " (3, 2, '2026-01-05 09:00:00', '{\"diagnoses\": [\"c\"]}', '{}', 'proceed', 1),"
+    " (4, 2, '2026-01-05 09:00:00', '{}', '{}', 'proceed', 1)",
+    # Patient 1: two RMDQ on one day (the id orders them); patient 3 (no intake): an NRS
+    # series with an unscored measurement last.
+    "INSERT INTO outcome_measurements (id, patient_id, instrument, measured_on, responses,"
+    " score, subscores, version) VALUES"
+    " (1, 1, 'rmdq', '2026-01-05', '[]', 10, '{}', 1),"
+    " (2, 1, 'rmdq', '2026-01-05', '[]', 4, '{}', 1),"
+    " (3, 3, 'nrs', '2026-01-05', '5', 5, '{}', 1),"
+    " (4, 3, 'nrs', '2026-01-12', '3', 3, '{}', 1),"
+    " (5, 3, 'nrs', '2026-01-19', '[]', NULL, '{}', 1),"
+    " (6, 2, 'nrs', '2026-01-19', '6', 6, '{}', 1)",
+)
+
+
+def _research_rows(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            intakes = connection.execute(
+                text("SELECT id, condition, newest FROM intakes ORDER BY id")
+            )
+            series = connection.execute(
+                text(
+                    "SELECT patient_id, instrument, first_score, last_score, scores, condition"
+                    " FROM outcome_series ORDER BY patient_id, instrument"
+                )
+            )
+            return [(i, c, bool(n)) for i, c, n in intakes], [tuple(row) for row in series]
+    finally:
+        engine.dispose()
+
+
+def test_0010_fills_the_research_rows_of_the_rows_written_before(db_url: str) -> None:
+    """0010 gives each stored intake its condition group and its newest flag, and each
+    patient's scored series its row; down and up again, the same."""
+    upgrade(db_url, "0009_outcome_category")
+    engine = make_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            for statement in _0010_ROWS:
+                connection.execute(text(statement))
+    finally:
+        engine.dispose()
+    expected = (
+        [(1, "unspecified", False), (2, "a,b", True), (3, "c", False), (4, "unspecified", True)],
+        [
+            (1, "rmdq", 10.0, 4.0, 2, "a,b"),
+            (2, "nrs", 6.0, 6.0, 1, "unspecified"),
+            (3, "nrs", 5.0, 3.0, 2, "unspecified"),
+        ],
+    )
+    assert upgrade(db_url) == head_revision()
+    assert _research_rows(db_url) == expected
+    assert downgrade(db_url, "0009_outcome_category") == "0009_outcome_category"
+    assert "outcome_series" not in _tables(db_url)
+    assert upgrade(db_url) == head_revision()
+    assert _research_rows(db_url) == expected

@@ -8,20 +8,21 @@ rule is `Conflict`, a reference to a missing row is `NotFound` for that row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from acuback.errors import Conflict, InputError, NotFound
 from acuback.records.models import VersionedRecord
-from acuback.records.tables import Base
+from acuback.records.summaries import in_chunks
+from acuback.records.tables import Base, PatientRow
 
-__all__ = ["Repository", "translate_errors"]
+__all__ = ["Repository", "lock_patients", "translate_errors"]
 
 R = TypeVar("R", bound=VersionedRecord)
 T = TypeVar("T", bound=Base)
@@ -44,6 +45,23 @@ def translate_errors(kind: str) -> Iterator[None]:
         if "locked" in str(exc.orig) or "busy" in str(exc.orig):
             raise Conflict(f"the {kind} is being written by someone else; try again") from None
         raise
+
+
+def lock_patients(connection: Connection | Session, patient_ids: Iterable[int]) -> None:
+    """Lock these patients' rows until the transaction ends, so that two transactions
+    recomputing one patient's derived rows (`repositories.derived`) take turns, the second
+    reading what the first committed. PostgreSQL: `FOR NO KEY UPDATE`, in id order (no
+    deadlock between two lockers), which does not wait for the key-share locks that inserting
+    a row referencing the patient takes; SQLite has no row locks and needs none (a write
+    transaction holds the database: `BEGIN IMMEDIATE`)."""
+    for chunk in in_chunks(patient_ids):
+        statement = (
+            select(PatientRow.id)
+            .where(PatientRow.id.in_(chunk))
+            .order_by(PatientRow.id)
+            .with_for_update(key_share=True)
+        )
+        connection.execute(statement).all()
 
 
 def _first_line(error: BaseException | None) -> str:

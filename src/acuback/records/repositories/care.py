@@ -6,8 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Subquery, and_, func, or_, select
 
 from acuback.errors import Conflict, InputError
 from acuback.records.models import Appointment, Intake, Plan
@@ -16,10 +15,12 @@ from acuback.records.payloads import (
     PAYLOAD_VERSION,
     PLAN,
     SCREENING,
+    condition_group,
     read_payload,
     write_payload,
 )
 from acuback.records.repositories.base import Repository
+from acuback.records.repositories.derived import mark_newest, refresh_series
 from acuback.records.summaries import AcceptedCourse, PlanSummary, in_chunks
 from acuback.records.tables import (
     AppointmentRow,
@@ -47,6 +48,33 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
     row_type = IntakeRow
     record_type = Intake
     fixed_fields = frozenset({"patient_id", "submitted_at", "payload", "screening", "disposition"})
+    # Columns derived for the research figures (`repositories.derived`), not in the record.
+    derived_columns = frozenset({"condition", "newest"})
+
+    def add(self, record: Intake) -> Intake:
+        stored = super().add(record)
+        self.mark_newest([record.patient_id])
+        return stored
+
+    def update(self, record: Intake) -> Intake:
+        # The fixed fields keep the order and the condition as they were; the practitioner
+        # alone may change. Recomputed all the same, so that no write leaves them stale.
+        stored = super().update(record)
+        self.mark_newest([record.patient_id])
+        return stored
+
+    def mark_newest(self, patient_ids: Iterable[int]) -> None:
+        """After these patients' intakes were added, changed or deleted: set which is each
+        one's newest, and rebuild their outcome series (they carry its condition)."""
+        ids = list(patient_ids)
+        mark_newest(self.session, ids)
+        refresh_series(self.session, ids)
+
+    def _row_values(self, row: IntakeRow) -> dict[str, Any]:
+        # Not the derived columns: the record has no such fields, and `newest` was written by
+        # the database (reading it would load the row again).
+        columns = row.__table__.columns
+        return {c.key: getattr(row, c.key) for c in columns if c.key not in self.derived_columns}
 
     def _record(self, row: IntakeRow) -> Intake:
         values = self._row_values(row)
@@ -60,7 +88,8 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
         columns = super()._columns(record, exclude | {"payload", "screening"})
         columns["payload"] = write_payload(INTAKE, record.payload)
         columns["screening"] = write_payload(SCREENING, record.screening)
-        return {**columns, "payload_version": PAYLOAD_VERSION}
+        condition = condition_group(columns["payload"].get("diagnoses"))
+        return {**columns, "payload_version": PAYLOAD_VERSION, "condition": condition}
 
     def for_patient(self, patient_id: int) -> list[Intake]:
         """A patient's intakes, oldest first."""
@@ -134,29 +163,15 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
             .subquery()
         )
 
-    def condition_counts(self) -> list[tuple[str, Any, int]]:
-        """(disposition, diagnoses as stored, patients) over every patient's newest intake,
-        grouped inside the database: one row per distinct pair, not per patient. Only the
-        payload's `diagnoses` (a list of codes in every version, absent meaning none) is read,
-        and only from the newest intakes: reading those payloads is this figure's floor."""
-        diagnoses = IntakeRow.payload["diagnoses"]
+    def condition_counts(self) -> list[tuple[str, str, int]]:
+        """(disposition, condition group, patients) over every patient's newest intake, grouped
+        inside the database from the derived columns (migration 0010; no payload is read):
+        one row per distinct pair, not per patient."""
+        group = (IntakeRow.disposition, IntakeRow.condition)
         statement = (
-            select(IntakeRow.disposition, diagnoses, func.count())
-            .where(self.is_newest())
-            .group_by(IntakeRow.disposition, diagnoses)
+            select(*group, func.count()).where(IntakeRow.newest).group_by(*group).order_by(*group)
         )
-        return [(d, codes, int(n)) for d, codes, n in self.session.execute(statement)]
-
-    @staticmethod
-    def is_newest() -> ColumnElement[bool]:
-        """True for an `IntakeRow` that is its patient's newest (as `latest_for` orders them):
-        no later one exists, probed on the index of migration 0008 (no sort, no payload)."""
-        later = aliased(IntakeRow)
-        same_time = and_(later.submitted_at == IntakeRow.submitted_at, later.id > IntakeRow.id)
-        return ~exists().where(
-            later.patient_id == IntakeRow.patient_id,
-            or_(later.submitted_at > IntakeRow.submitted_at, same_time),
-        )
+        return [(d, condition, int(n)) for d, condition, n in self.session.execute(statement)]
 
     def _check_references(self, record: Intake) -> None:
         self._require(PatientRow, "patient", record.patient_id)

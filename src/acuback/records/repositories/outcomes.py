@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from acuback.errors import InputError
 from acuback.records.models import OutcomeMeasurement
 from acuback.records.repositories.base import Repository
-from acuback.records.repositories.care import IntakeRepository
+from acuback.records.repositories.derived import refresh_series
 from acuback.records.summaries import OutcomeScore, in_chunks
-from acuback.records.tables import IntakeRow, OutcomeRow, PatientRow, SessionRow
+from acuback.records.tables import OutcomeRow, OutcomeSeriesRow, PatientRow, SessionRow
 
 __all__ = ["OutcomeRepository"]
 
@@ -23,6 +22,21 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
     row_type = OutcomeRow
     record_type = OutcomeMeasurement
     fixed_fields = frozenset({"patient_id"})
+
+    def add(self, record: OutcomeMeasurement) -> OutcomeMeasurement:
+        stored = super().add(record)
+        self.refresh_series([record.patient_id])
+        return stored
+
+    def update(self, record: OutcomeMeasurement) -> OutcomeMeasurement:
+        stored = super().update(record)
+        self.refresh_series([record.patient_id])
+        return stored
+
+    def refresh_series(self, patient_ids: Iterable[int]) -> None:
+        """After these patients' measurements (or their newest intake) were added, changed or
+        deleted: rebuild their `outcome_series` rows (`repositories.derived`)."""
+        refresh_series(self.session, patient_ids)
 
     def for_patient(
         self, patient_id: int, instrument: str | None = None, since: date | None = None
@@ -65,45 +79,23 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
         )
         return [(p, d, float(s)) for p, d, s in self.session.execute(statement) if s is not None]
 
-    def change_groups(self, instruments: Iterable[str]) -> list[tuple[str, Any, float, float, int]]:
-        """(instrument, diagnoses of the newest intake as stored or None, first score, last
-        score, patients) over every patient with at least two scored measurements of one of
-        `instruments` (first and last in the order of `for_patient`): one statement, grouped
-        inside the database, so that a row comes back per distinct combination, not per
-        patient (scores repeat a lot)."""
-        # One window, in the order of the index of migration 0008 (no sort): the first and
-        # last score and the count of each series, on the series' first row.
-        key = (OutcomeRow.instrument, OutcomeRow.patient_id)
-        order = (OutcomeRow.measured_on, OutcomeRow.id)
-        every: tuple[None, None] = (None, None)  # the whole series, whatever the row
-        series = (
-            select(
-                OutcomeRow.patient_id,
-                OutcomeRow.instrument,
-                func.first_value(OutcomeRow.score)
-                .over(partition_by=key, order_by=order, rows=every)
-                .label("first"),
-                func.last_value(OutcomeRow.score)
-                .over(partition_by=key, order_by=order, rows=every)
-                .label("last"),
-                func.count().over(partition_by=key, order_by=order, rows=every).label("n"),
-                # The same window (frame included) as the others: one pass, no second sort.
-                func.row_number().over(partition_by=key, order_by=order, rows=every).label("row"),
-            )
-            .where(OutcomeRow.instrument.in_(sorted(set(instruments))))
-            .where(OutcomeRow.score.is_not(None))
-            .subquery()
+    def change_groups(self, instruments: Iterable[str]) -> list[tuple[str, str, float, float, int]]:
+        """(instrument, condition group of the newest intake, first score, last score, patients)
+        over every patient with at least two scored measurements of one of `instruments`
+        (first and last in the order of `for_patient`): one statement over the derived
+        `outcome_series` (migration 0010), grouped inside the database, so that a row comes
+        back per distinct combination, not per patient (scores repeat a lot)."""
+        series = OutcomeSeriesRow
+        group = (series.instrument, series.condition, series.first_score, series.last_score)
+        statement = (
+            select(*group, func.count())
+            .where(series.instrument.in_(sorted(set(instruments))), series.scores >= 2)
+            .group_by(*group)
+            .order_by(*group)
         )
-        ends = select(series).where(series.c.n >= 2, series.c.row == 1).subquery()
-        # The newest intake's diagnoses, parsed only for the patients with a change.
-        diagnoses = IntakeRow.payload["diagnoses"]
-        group = (ends.c.instrument, diagnoses, ends.c.first, ends.c.last)
-        newest = and_(IntakeRow.patient_id == ends.c.patient_id, IntakeRepository.is_newest())
-        joined = ends.outerjoin(IntakeRow, newest)
-        statement = select(*group, func.count()).select_from(joined).group_by(*group)
         return [
-            (str(i), codes, float(first), float(last), int(n))
-            for i, codes, first, last, n in self.session.execute(statement)
+            (str(i), str(condition), float(first), float(last), int(n))
+            for i, condition, first, last, n in self.session.execute(statement)
         ]
 
     def _check_references(self, record: OutcomeMeasurement) -> None:

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from acuback.records.tables.audit import AuditRow
 from acuback.records.tables.base import Base
-from acuback.records.tables.care import AppointmentRow, IntakeRow, OutcomeRow, PlanRow
+from acuback.records.tables.care import (
+    AppointmentRow,
+    IntakeRow,
+    OutcomeRow,
+    OutcomeSeriesRow,
+    PlanRow,
+)
 from acuback.records.tables.charting import AdverseEventRow, AmendmentRow, NeedleRow, SessionRow
 from acuback.records.tables.documents import ClinicSettingsRow, IssuedDocumentRow
 from acuback.records.tables.imported import ImportedItemRow
@@ -37,6 +43,7 @@ __all__ = [
     "LoginRow",
     "NeedleRow",
     "OutcomeRow",
+    "OutcomeSeriesRow",
     "PatientRow",
     "PlanRow",
     "PractitionerRow",

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from acuback.records.tables.base import Base, JsonType, Versioned, one_of, utcnow
 from acuback.records.vocabulary import APPOINTMENT_STATUSES, DISPOSITIONS, PLAN_STATUSES
 
-__all__ = ["AppointmentRow", "IntakeRow", "OutcomeRow", "PlanRow"]
+__all__ = ["AppointmentRow", "IntakeRow", "OutcomeRow", "OutcomeSeriesRow", "PlanRow"]
 
 
 class IntakeRow(Versioned, Base):
@@ -22,6 +22,8 @@ class IntakeRow(Versioned, Base):
         one_of("disposition", DISPOSITIONS),
         # Every patient's newest intake, ranked without a sort (migration 0008).
         Index("ix_intakes_patient_id_submitted_at", "patient_id", "submitted_at", "id"),
+        # The research figure's GROUP BY over the newest intakes, read from the index (0010).
+        Index("ix_intakes_newest_disposition", "newest", "disposition", "condition"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,6 +35,10 @@ class IntakeRow(Versioned, Base):
     # The shape payload and screening were written in (records.payloads; migration 0003).
     payload_version: Mapped[int] = mapped_column(server_default="1")
     disposition: Mapped[str] = mapped_column(String(20), index=True)
+    # Derived, kept true on every write (`repositories.derived`; migration 0010): the condition
+    # group of the payload's diagnoses, and whether this is its patient's newest intake.
+    condition: Mapped[str] = mapped_column(Text, server_default="unspecified")
+    newest: Mapped[bool] = mapped_column(server_default=false())
 
 
 class PlanRow(Versioned, Base):
@@ -124,3 +130,29 @@ class OutcomeRow(Versioned, Base):
     subscores: Mapped[dict[str, Any]]
     category: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[list[str]] = mapped_column(JsonType, default=list)
+
+
+class OutcomeSeriesRow(Base):
+    """Derived, kept true on every write (`repositories.derived`; migration 0010): one patient's
+    scored measurements of one instrument, as the research figures read them: the first and
+    last score (by date, then id), their count, and the condition of the newest intake."""
+
+    __tablename__ = "outcome_series"
+    __table_args__ = (
+        # The research figure's GROUP BY, read from the index.
+        Index(
+            "ix_outcome_series_groups",
+            "instrument",
+            "condition",
+            "first_score",
+            "last_score",
+            "scores",
+        ),
+    )
+
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), primary_key=True)
+    instrument: Mapped[str] = mapped_column(String(30), primary_key=True)
+    first_score: Mapped[float]
+    last_score: Mapped[float]
+    scores: Mapped[int]
+    condition: Mapped[str] = mapped_column(Text)

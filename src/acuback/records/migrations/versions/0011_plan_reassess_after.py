@@ -7,7 +7,7 @@ a plan without a course), copied here for the rows written before, and an index 
 caseload's accepted plans with it.
 
 Revision ID: 0011_plan_reassess_after
-Revises: 0009_outcome_category
+Revises: 0010_research_columns
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0011_plan_reassess_after"
-down_revision: str | None = "0009_outcome_category"
+down_revision: str | None = "0010_research_columns"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
