@@ -154,15 +154,13 @@ def commit_floor(workdir: Path, count: int = 40) -> float:
     return statistics.median(times)
 
 
+# What the research figures read since migration 0010: the newest intakes' condition groups and
+# the outcome series (first and last score per patient and instrument), no payload.
 SCANS = {
-    "intake payloads": "SELECT sum(length(payload)) FROM intakes",
-    "intake diagnoses, parsed from the JSON": (
-        "SELECT count(json_extract(payload, '$.diagnoses')) FROM intakes"
+    "newest intakes' condition groups": (
+        "SELECT count(condition), count(DISTINCT disposition) FROM intakes WHERE newest"
     ),
-    "responder scores": (
-        "SELECT count(*), sum(score) FROM outcome_measurements "
-        "WHERE instrument IN ('nrs', 'rmdq', 'odi', 'peg') AND score IS NOT NULL"
-    ),
+    "outcome series": "SELECT count(*), sum(first_score), sum(last_score) FROM outcome_series",
 }
 
 
