@@ -40,7 +40,7 @@ from acuback.records import (
 
 __all__ = ["AGE_TOP_CODE", "ResearchKeys", "build_tables"]
 
-AGE_TOP_CODE = 90  # ages over 89 are reported as 90 (HIPAA Safe Harbor groups them)
+AGE_TOP_CODE = 90  # ages over 89 are reported as 90 (as HIPAA Safe Harbor groups them)
 _PAGE = 200
 Row = dict[str, Any]
 

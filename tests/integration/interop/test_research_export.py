@@ -129,6 +129,7 @@ def test_the_dictionary_covers_every_column(clinic_url: str, tmp_path: Path) -> 
         dictionary = json.loads((tmp_path / fmt / "dictionary.json").read_text())
         assert list(dictionary["tables"]) == list(TABLES)
         assert "not anonymous" in dictionary["disclosure"]
+        assert "not de-identified under the HIPAA Safe" in dictionary["disclosure"]
         for name in TABLES:
             path = tmp_path / fmt / f"{name}.{fmt}"
             if fmt == "csv":
