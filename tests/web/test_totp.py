@@ -118,6 +118,10 @@ def test_disabling_needs_a_current_code(client: TestClient) -> None:
     off = client.post("/api/v1/auth/totp/disable", headers=me, json={"code": _code(secret, 1)})
     assert off.status_code == 200
     assert _login(client, "daniel") == 200
+    again = client.post("/api/v1/auth/totp/disable", headers=me, json={"code": _code(secret, 1)})
+    assert again.status_code == 422  # nothing left to remove, and it says so
+    assert again.json()["field"] == "code"
+    assert "no second factor to remove" in again.json()["detail"]
 
 
 def test_the_login_page_asks_for_the_code(web_engine: Engine) -> None:

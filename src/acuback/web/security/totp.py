@@ -68,6 +68,8 @@ def confirm(uow: UnitOfWork, user: User, code: str, now: float | None = None) ->
 
 def disable(uow: UnitOfWork, user: User, code: str, now: float | None = None) -> None:
     """Remove the second factor, proven by a current code."""
+    if uow.users.totp(user.id or 0)[0] is None:
+        raise SecondFactorFailed("this account has no second factor to remove")
     check(uow, user, code, now)
     uow.users.set_totp(user.id or 0, None, None, None)
 
