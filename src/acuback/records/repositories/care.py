@@ -6,10 +6,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, exists, func, insert, literal, or_, select
 from sqlalchemy.orm import aliased
 
-from acuback.errors import Conflict, InputError
+from acuback.errors import Conflict, InputError, NotFound
 from acuback.records.models import Appointment, Intake, Plan
 from acuback.records.payloads import (
     INTAKE,
@@ -19,7 +19,7 @@ from acuback.records.payloads import (
     read_payload,
     write_payload,
 )
-from acuback.records.repositories.base import Repository
+from acuback.records.repositories.base import Repository, translate_errors
 from acuback.records.summaries import AcceptedCourse, PlanSummary, in_chunks
 from acuback.records.tables import (
     AppointmentRow,
@@ -156,6 +156,33 @@ class PlanRepository(Repository[Plan, PlanRow]):
     fixed_fields = frozenset(
         {"patient_id", "intake_id", "created_at", "status", "accepted_by", "accepted_at"}
     )
+
+    def add(self, record: Plan) -> Plan:
+        """Store a new plan and return it as stored, in one Core INSERT ... SELECT that writes
+        the row only when its intake is the patient's: no ORM object to build, flush and read
+        back, and the reference check costs no statement of its own (issue 16). When nothing
+        was written, `_check_references` says what is wrong, as for any record."""
+        if record.id is not None:
+            return super().add(record)  # refused there, as any record with an id
+        values = {
+            name: value
+            for name, value in self._columns(record, exclude=self.managed_fields).items()
+            if value is not None  # None on a new record means "not given", as in `super().add`
+        }
+        values.setdefault("created_at", utcnow())  # the column's default
+        values["version"] = 1  # the ORM's first version (tables.base.Versioned)
+        table = PlanRow.__table__
+        chosen = select(*(literal(v, table.c[name].type) for name, v in values.items())).where(
+            IntakeRow.id == record.intake_id, IntakeRow.patient_id == record.patient_id
+        )
+        statement = insert(table).from_select(list(values), chosen).returning(table.c.id)
+        with translate_errors(self.kind):  # on the connection: a Core statement, no ORM
+            plan_id = self.session.connection().execute(statement).scalar()
+        if plan_id is None:
+            self._check_references(record)
+            raise NotFound("intake", str(record.intake_id))  # gone since: a lost race
+        del values["payload_version"]
+        return Plan.model_validate({**values, "id": plan_id, "payload": record.payload})
 
     def _record(self, row: PlanRow) -> Plan:
         values = self._row_values(row)
