@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, exists, func, insert, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Subquery,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from acuback.errors import Conflict, InputError, NotFound
@@ -171,13 +183,9 @@ class PlanRepository(Repository[Plan, PlanRow]):
         }
         values.setdefault("created_at", utcnow())  # the column's default
         values["version"] = 1  # the ORM's first version (tables.base.Versioned)
-        table = PlanRow.__table__
-        chosen = select(*(literal(v, table.c[name].type) for name, v in values.items())).where(
-            IntakeRow.id == record.intake_id, IntakeRow.patient_id == record.patient_id
-        )
-        statement = insert(table).from_select(list(values), chosen).returning(table.c.id)
+        statement = _plan_insert(tuple(values))
         with translate_errors(self.kind):  # on the connection: a Core statement, no ORM
-            plan_id = self.session.connection().execute(statement).scalar()
+            plan_id = self.session.connection().execute(statement, values).scalar()
         if plan_id is None:
             self._check_references(record)
             raise NotFound("intake", str(record.intake_id))  # gone since: a lost race
@@ -343,3 +351,16 @@ class AppointmentRepository(Repository[Appointment, AppointmentRow]):
         self._require(PractitionerRow, "practitioner", record.practitioner_id)
         self._require(RoomRow, "room", record.room_id)
         self._require(PlanRow, "plan", record.plan_id)
+
+
+@lru_cache(maxsize=8)
+def _plan_insert(names: tuple[str, ...]) -> Insert:
+    """INSERT INTO plans (names) SELECT :names FROM intakes WHERE the intake is :intake_id and
+    the patient's, RETURNING id; built once per set of columns (building it cost more than
+    running it)."""
+    table = PlanRow.__table__
+    values = {name: bindparam(name, type_=table.c[name].type) for name in names}
+    chosen = select(*values.values()).where(
+        IntakeRow.id == values["intake_id"], IntakeRow.patient_id == values["patient_id"]
+    )
+    return insert(table).from_select(names, chosen).returning(table.c.id)
