@@ -358,9 +358,9 @@ def _plan_insert(names: tuple[str, ...]) -> Insert:
     """INSERT INTO plans (names) SELECT :names FROM intakes WHERE the intake is :intake_id and
     the patient's, RETURNING id; built once per set of columns (building it cost more than
     running it)."""
-    table = PlanRow.__table__
-    values = {name: bindparam(name, type_=table.c[name].type) for name in names}
+    columns = PlanRow.__table__.c
+    values = {name: bindparam(name, type_=columns[name].type) for name in names}
     chosen = select(*values.values()).where(
         IntakeRow.id == values["intake_id"], IntakeRow.patient_id == values["patient_id"]
     )
-    return insert(table).from_select(names, chosen).returning(table.c.id)
+    return insert(PlanRow).from_select(names, chosen).returning(PlanRow.id)
