@@ -188,7 +188,7 @@ class PlanRepository(Repository[Plan, PlanRow]):
             plan_id = self.session.connection().execute(statement, values).scalar()
         if plan_id is None:
             self._check_references(record)
-            raise NotFound("intake", str(record.intake_id))  # gone since: a lost race
+            raise NotFound("intake", str(record.intake_id))  # it passes now: a concurrent change
         del values["payload_version"]
         return Plan.model_validate({**values, "id": plan_id, "payload": record.payload})
 
