@@ -2,9 +2,9 @@
 
 Nothing is built at import. `create_app` checks the secret key (refusing an unsafe one outside
 development), wires the API, the error handlers and the security middleware; the lifespan
-creates the database engine and, for SQLite by default, migrates the database to the newest
-schema. OpenAPI is served at /openapi.json; the interactive docs pages are off because they
-load scripts from a CDN, which the Content-Security-Policy forbids.
+creates the database engine and its session factory and, for SQLite by default, migrates the
+database to the newest schema. OpenAPI is served at /openapi.json; the interactive docs pages
+are off because they load scripts from a CDN, which the Content-Security-Policy forbids.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from acuback import __version__
-from acuback.records import make_engine, resolve_url, upgrade
+from acuback.records import make_engine, make_session_factory, resolve_url, upgrade
 from acuback.secrets import audit_key
 from acuback.settings import Settings, get_settings
 from acuback.web.api import api_router, install_error_handlers
@@ -52,6 +52,9 @@ def create_app(
         if do_migrate:
             upgrade(url)
         app.state.engine = engine or make_engine(url)
+        # One session factory for the app's life: building one per unit of work cost more
+        # than opening the session itself (issue 16).
+        app.state.sessions = make_session_factory(app.state.engine)
         try:
             yield
         finally:

@@ -8,10 +8,12 @@ knowledge base; `ClinicPolicy` the clinic's safety policy from the app's setting
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Annotated
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
@@ -35,23 +37,54 @@ __all__ = [
     "answered_with_error",
     "get_uow",
     "login_is_live",
-    "signed_in_user_id",
 ]
 
 _ANSWERED_WITH_ERROR = "answered_with_error"
 _bearer = HTTPBearer(auto_error=False, description="a token from POST /api/v1/auth/token")
 
 
-def get_uow(request: Request) -> Iterator[UnitOfWork]:
+async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     """One unit of work per request: it commits once when the route returns, before the
     response is sent (so a lost race is the request's error), and rolls back if it raises
     (keeping only the writes meant to outlive a failure: records/uow.py). It carries the
-    settings the app was created with, which the use cases read."""
+    settings the app was created with, which the use cases read.
+
+    It is opened here, on the event loop: opening builds a session and does no I/O (the
+    session connects at its first statement, in the worker thread of whoever runs it), and a
+    hop to a worker thread costs more than the opening (issue 16). Leaving it commits or rolls
+    back, which waits on the database, so that runs in a worker thread, shielded from
+    cancellation and outside the shared thread limit (as FastAPI leaves a sync dependency:
+    requests queued for the one SQLite connection must not keep it from coming back)."""
     state = request.app.state
-    with UnitOfWork(state.engine, audit_key=state.audit_key, settings=state.settings) as uow:
+    uow = UnitOfWork(
+        session_factory=state.sessions, audit_key=state.audit_key, settings=state.settings
+    )
+    uow.__enter__()
+    try:
         yield uow
+    except BaseException as error:
+        await _in_thread(_leave, request, uow, error)
+        raise
+    await _in_thread(_leave, request, uow, None)
+
+
+async def _in_thread(call: Callable[..., None], *args: object) -> None:
+    with CancelScope(shield=True):
+        await anyio.to_thread.run_sync(call, *args, limiter=CapacityLimiter(1))
+
+
+def _leave(request: Request, uow: UnitOfWork, error: BaseException | None) -> None:
+    """Leave `uow` as a `with` block around the route would: `error` is what the route raised."""
+    if error is not None:
+        uow.__exit__(type(error), error, error.__traceback__)
+        return
+    try:
         if getattr(request.state, _ANSWERED_WITH_ERROR, False):
             uow.rollback()  # a page that shows a refusal commits nothing of the request
+    except BaseException as failed:
+        uow.__exit__(type(failed), failed, failed.__traceback__)
+        raise
+    uow.__exit__(None, None, None)
 
 
 def answered_with_error(request: Request) -> None:
@@ -85,37 +118,55 @@ def _unauthorised(detail: str) -> HTTPException:
     return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-async def signed_in_user_id(
+async def optional_user(
     request: Request,
     uow: UoW,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> int | None:
-    """The user id of a valid bearer token, else of the session cookie (None: nobody).
+) -> User | None:
+    """The active user of a valid bearer token, else of the session cookie (None: nobody).
 
     Either must name a sign-in the server still holds open (records/repositories/logins.py):
     logged out, revoked, expired or, for a browser, idle longer than the setting, and the
     token or cookie signs nobody in. A cookie-authenticated unsafe request must echo the
     session's CSRF token (header or form field); bearer tokens are not sent by browsers on
-    their own, so they need none.
+    their own, so they need none. The sign-in check and the user read share one hop to a
+    worker thread (issue 16).
     """
     if credentials is not None:
         signer: TokenSigner = request.app.state.token_signer
         claims = signer.read(credentials.credentials)
-        if claims is None or not await run_in_threadpool(
-            login_is_live, request, uow, claims[0], claims[1], "token"
-        ):
+        live, user = False, None
+        if claims is not None:
+            live, user = await run_in_threadpool(
+                _signed_in, request, uow, claims[0], claims[1], "token"
+            )
+        if not live:
             raise _unauthorised("the token is invalid, revoked or has expired: log in again")
-        return claims[0]
+        return user
     session = read_session(request)
     if session is None or session.user_id is None or session.sid is None:
         return None
-    if not await run_in_threadpool(
-        login_is_live, request, uow, session.user_id, session.sid, "browser"
-    ):
+    live, user = await run_in_threadpool(
+        _signed_in, request, uow, session.user_id, session.sid, "browser"
+    )
+    if not live:
         end_session(request)  # the server ended it: the browser is signed out too
         return None
     await require_csrf(request)
-    return session.user_id
+    return user
+
+
+def _signed_in(
+    request: Request, uow: UnitOfWork, user_id: int, sid: str, kind: str
+) -> tuple[bool, User | None]:
+    """Whether the sign-in is open and, when it is, its user if that user is still active."""
+    if not login_is_live(request, uow, user_id, sid, kind):
+        return False, None
+    try:
+        user = uow.users.get(user_id)
+    except NotFound:
+        return True, None
+    return True, user if user.active else None
 
 
 def login_is_live(request: Request, uow: UnitOfWork, user_id: int, sid: str, kind: str) -> bool:
@@ -126,18 +177,6 @@ def login_is_live(request: Request, uow: UnitOfWork, user_id: int, sid: str, kin
     idle = timedelta(minutes=settings.session_idle_minutes) if kind == "browser" else None
     login, _ = uow.keep(lambda work: work.logins.live(sid, user_id, idle))
     return login is not None and login.kind == kind
-
-
-def optional_user(
-    uow: UoW, user_id: Annotated[int | None, Depends(signed_in_user_id)]
-) -> User | None:
-    if user_id is None:
-        return None
-    try:
-        user = uow.users.get(user_id)
-    except NotFound:
-        return None
-    return user if user.active else None
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Subquery,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+)
 
-from acuback.errors import Conflict, InputError
+from acuback.errors import Conflict, InputError, NotFound
 from acuback.records.models import Appointment, Intake, Plan
 from acuback.records.payloads import (
     INTAKE,
@@ -19,7 +30,7 @@ from acuback.records.payloads import (
     read_payload,
     write_payload,
 )
-from acuback.records.repositories.base import Repository
+from acuback.records.repositories.base import Repository, translate_errors
 from acuback.records.repositories.derived import mark_newest, refresh_series
 from acuback.records.summaries import AcceptedCourse, PlanSummary, in_chunks
 from acuback.records.tables import (
@@ -188,18 +199,36 @@ class PlanRepository(Repository[Plan, PlanRow]):
         {"patient_id", "intake_id", "created_at", "status", "accepted_by", "accepted_at"}
     )
 
+    def add(self, record: Plan) -> Plan:
+        """Store a new plan and return it as stored, in one Core INSERT ... SELECT that writes
+        the row only when its intake is the patient's: no ORM object to build, flush and read
+        back, and the reference check costs no statement of its own (issue 16). When nothing
+        was written, `_check_references` says what is wrong, as for any record."""
+        if record.id is not None:
+            return super().add(record)  # refused there, as any record with an id
+        values = {
+            name: value
+            for name, value in self._columns(record, exclude=self.managed_fields).items()
+            if value is not None  # None on a new record means "not given", as in `super().add`
+        }
+        values.setdefault("created_at", utcnow())  # the column's default
+        values["version"] = 1  # the ORM's first version (tables.base.Versioned)
+        statement = _plan_insert(tuple(values))
+        with translate_errors(self.kind):  # on the connection: a Core statement, no ORM
+            plan_id = self.session.connection().execute(statement, values).scalar()
+        if plan_id is None:
+            self._check_references(record)
+            raise NotFound("intake", str(record.intake_id))  # it passes now: a concurrent change
+        del values["payload_version"]
+        values.pop("reassess_after_sessions", None)  # a copy of the payload's
+        return Plan.model_validate({**values, "id": plan_id, "payload": record.payload})
+
     def _record(self, row: PlanRow) -> Plan:
         values = self._row_values(row)
         version = values.pop("payload_version")
         del values["reassess_after_sessions"]  # a copy of the payload's
         values["payload"] = read_payload(PLAN, row.payload, version, f"plan {row.id} payload")
         return Plan.model_validate(values)
-
-    def _stored(self, row: PlanRow, record: Plan) -> Plan:
-        # The payload just written is `record.payload`'s JSON: no need to parse it back.
-        values = self._row_values(row)
-        del values["payload_version"], values["reassess_after_sessions"]
-        return Plan.model_validate({**values, "payload": record.payload})
 
     def _columns(self, record: Plan, exclude: frozenset[str]) -> dict[str, Any]:
         columns = super()._columns(record, exclude | {"payload"})
@@ -352,3 +381,16 @@ class AppointmentRepository(Repository[Appointment, AppointmentRow]):
         self._require(PractitionerRow, "practitioner", record.practitioner_id)
         self._require(RoomRow, "room", record.room_id)
         self._require(PlanRow, "plan", record.plan_id)
+
+
+@lru_cache(maxsize=8)
+def _plan_insert(names: tuple[str, ...]) -> Insert:
+    """INSERT INTO plans (names) SELECT :names FROM intakes WHERE the intake is :intake_id and
+    the patient's, RETURNING id; built once per set of columns (building it cost more than
+    running it)."""
+    columns = PlanRow.__table__.c
+    values = {name: bindparam(name, type_=columns[name].type) for name in names}
+    chosen = select(*values.values()).where(
+        IntakeRow.id == values["intake_id"], IntakeRow.patient_id == values["patient_id"]
+    )
+    return insert(PlanRow).from_select(names, chosen).returning(PlanRow.id)

@@ -26,9 +26,11 @@ def _declared(route: APIRoute) -> tuple[str, ...]:
     return tuple(sorted(_query_names(route.dependant)))  # a few names: cheap per request
 
 
-def refuse_unknown_query(request: Request) -> None:
+async def refuse_unknown_query(request: Request) -> None:
+    # A coroutine, so that it runs on the event loop: no I/O, and a hop to a worker thread
+    # would cost more than the check (issue 16). Most requests have no query string at all.
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute):
+    if not request.scope.get("query_string") or not isinstance(route, APIRoute):
         return
     declared = _declared(route)
     for name in request.query_params:
