@@ -18,6 +18,11 @@ from acuback.records import (
 from acuback.records.patient_search import FTS_TABLE
 from acuback.records.tables import Base
 
+_ONE_PATIENT = (
+    "INSERT INTO patients (id, public_id, given_name, family_name, sex, created_at, version)"
+    " VALUES (1, 'p1', 'A', 'B', 'female', CURRENT_TIMESTAMP, 1)"
+)
+
 
 def _not_the_search_index(name: str | None, kind: str, *_: object) -> bool:
     """The search index is raw SQL, not ORM tables (`records.patient_search`): SQLite's FTS5
@@ -104,12 +109,7 @@ def test_documents_billing_revision_keeps_existing_charts(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO patients (id, public_id, given_name, family_name, sex, created_at,"
-                    " version) VALUES (1, 'p1', 'A', 'B', 'female', CURRENT_TIMESTAMP, 1)"
-                )
-            )
+            connection.execute(text(_ONE_PATIENT))
             connection.execute(
                 text(
                     "INSERT INTO practitioners (id, name, qualification, specialties, version)"
@@ -186,12 +186,7 @@ def test_0009_scores_the_stored_answers_once_for_their_category(db_url: str) -> 
     engine = make_engine(db_url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO patients (id, public_id, given_name, family_name, sex, created_at,"
-                    " version) VALUES (1, 'p1', 'A', 'B', 'female', CURRENT_TIMESTAMP, 1)"
-                )
-            )
+            connection.execute(text(_ONE_PATIENT))
             for row_id, instrument, responses, score in (
                 (1, "startback", startback, 9.0),
                 (2, "nrs", "[]", 4.0),
@@ -226,12 +221,7 @@ def test_0011_copies_each_plans_reassessment_point_out_of_its_payload(db_url: st
     engine = make_engine(db_url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO patients (id, public_id, given_name, family_name, sex, created_at,"
-                    " version) VALUES (1, 'p1', 'A', 'B', 'female', CURRENT_TIMESTAMP, 1)"
-                )
-            )
+            connection.execute(text(_ONE_PATIENT))
             connection.execute(
                 text(
                     "INSERT INTO intakes (id, patient_id, submitted_at, payload, screening,"

@@ -89,6 +89,48 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
+def _book(uow: UnitOfWork, patient_id: int, practitioner_id: int, start: datetime) -> None:
+    """A 45-minute appointment of the patient with the practitioner."""
+    uow.appointments.add(
+        Appointment(
+            patient_id=patient_id,
+            practitioner_id=practitioner_id,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+        )
+    )
+
+
+def _accept_plan(uow: UnitOfWork, intake: Intake, sessions: int, signer: int, at: datetime) -> None:
+    """The intake's plan (reassessing after `sessions`), accepted by `signer` at `at`."""
+    stored = uow.plans.add(
+        Plan(
+            patient_id=intake.patient_id,
+            intake_id=intake.id or 0,
+            payload=_plan_reassessing_after(intake, sessions),
+        )
+    )
+    uow.plans.accept(stored, signer, at=at)
+
+
+def _sign_session(
+    uow: UnitOfWork, patient_id: int, practitioner_id: int, signer: int, day: date, points: int
+) -> None:
+    """A signed chart on `day` with `points` bilateral BL23 needlings (all counted out)."""
+    needle = NeedleInsertion(point="BL23", side="bilateral", depth_mm=20, angle="perpendicular")
+    chart = uow.sessions.add(
+        TreatmentSession(
+            patient_id=patient_id,
+            practitioner_id=practitioner_id,
+            session_date=day,
+            needles=(needle,) * points,
+            needles_in=2 * points,
+            needles_out=2 * points,
+        )
+    )
+    uow.sessions.sign(chart, signer, at=_at(day, 12))
+
+
 def _add_case(uow: UnitOfWork, practitioner_id: int, signer: int, index: int, today: date) -> int:
     """A patient in the caseload of `practitioner_id` with one of four histories: new red flags;
     sessions past the reassessment point without outcomes; not improving; improving."""
@@ -100,42 +142,16 @@ def _add_case(uow: UnitOfWork, practitioner_id: int, signer: int, index: int, to
     intake = uow.intakes.add(
         _intake(patient.id, _at(today - timedelta(days=40), 9), 2 + index % 3 * 8)
     )
-    start = _at(today, 8 + index % 9)
-    uow.appointments.add(
-        Appointment(
-            patient_id=patient.id,
-            practitioner_id=practitioner_id,
-            starts_at=start,
-            ends_at=start + timedelta(minutes=45),
-        )
-    )
+    _book(uow, patient.id, practitioner_id, _at(today, 8 + index % 9))
     if kind == 0:
         uow.intakes.add(
             _intake(patient.id, _at(today - timedelta(days=1), 9), 30, "cancer_history")
         )
         return patient.id
-    plan = uow.plans.add(
-        Plan(
-            patient_id=patient.id,
-            intake_id=intake.id or 0,
-            payload=_plan_reassessing_after(intake, 3),
-        )
-    )
-    uow.plans.accept(plan, signer, at=_at(today - timedelta(days=35), 10))
-    needle = NeedleInsertion(point="BL23", side="bilateral", depth_mm=20, angle="perpendicular")
+    _accept_plan(uow, intake, 3, signer, _at(today - timedelta(days=35), 10))
     for number in range(4):
         day = today - timedelta(days=30 - 7 * number)
-        chart = uow.sessions.add(
-            TreatmentSession(
-                patient_id=patient.id,
-                practitioner_id=practitioner_id,
-                session_date=day,
-                needles=(needle, needle),
-                needles_in=4,
-                needles_out=4,
-            )
-        )
-        uow.sessions.sign(chart, signer, at=_at(day, 12))
+        _sign_session(uow, patient.id, practitioner_id, signer, day, points=2)
         if kind != 1:
             last = 7 if kind == 2 else 7 - 2 * number
             uow.outcomes.add(
@@ -228,37 +244,11 @@ def _add_short_case(uow: UnitOfWork, practitioner_id: int, signer: int, kind: st
     findings = ("cancer_history",) if kind == "old_flags" else ()
     submitted = today - timedelta(days=20 if kind == "old_flags" else 40)
     intake = uow.intakes.add(_intake(patient.id, _at(submitted, 9), 30, *findings))
-    start = _at(today, 15)
-    uow.appointments.add(
-        Appointment(
-            patient_id=patient.id,
-            practitioner_id=practitioner_id,
-            starts_at=start,
-            ends_at=start + timedelta(minutes=45),
-        )
-    )
+    _book(uow, patient.id, practitioner_id, _at(today, 15))
     if kind == "short_plan":
-        stored = uow.plans.add(
-            Plan(
-                patient_id=patient.id,
-                intake_id=intake.id or 0,
-                payload=_plan_reassessing_after(intake, 2),
-            )
-        )
-        uow.plans.accept(stored, signer, at=_at(today - timedelta(days=20), 10))
-        needle = NeedleInsertion(point="BL23", side="bilateral", depth_mm=20, angle="perpendicular")
+        _accept_plan(uow, intake, 2, signer, _at(today - timedelta(days=20), 10))
         for day in (today - timedelta(days=14), today - timedelta(days=7)):
-            chart = uow.sessions.add(
-                TreatmentSession(
-                    patient_id=patient.id,
-                    practitioner_id=practitioner_id,
-                    session_date=day,
-                    needles=(needle,),
-                    needles_in=2,
-                    needles_out=2,
-                )
-            )
-            uow.sessions.sign(chart, signer, at=_at(day, 12))
+            _sign_session(uow, patient.id, practitioner_id, signer, day, points=1)
     return patient.id
 
 

@@ -78,6 +78,9 @@ class Repository(Generic[R, T]):
     fixed_fields: ClassVar[frozenset[str]] = frozenset()
     # Fields the repository writes itself (relations, derived values): not copied on update.
     managed_fields: ClassVar[frozenset[str]] = frozenset()
+    # Columns written beside a record's fields (copies kept for queries): never read back
+    # into a record.
+    derived_columns: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -96,7 +99,9 @@ class Repository(Generic[R, T]):
         row = self.row_type(**{name: value for name, value in columns.items() if value is not None})
         self.session.add(row)
         self.flush()
-        return self._stored(row, record)
+        stored = self._stored(row, record)
+        self._written(record)
+        return stored
 
     def update(self, record: R) -> R:
         """Write `record` over the stored row, if the row is still at `record.version`."""
@@ -106,7 +111,9 @@ class Repository(Generic[R, T]):
         for name, value in self._columns(record, exclude=self.managed_fields).items():
             setattr(row, name, value)
         self.flush()
-        return self._record(row)
+        stored = self._record(row)
+        self._written(record)
+        return stored
 
     def flush(self) -> None:
         with translate_errors(self.kind):
@@ -139,9 +146,15 @@ class Repository(Generic[R, T]):
         JSON columns hold models may take them from `record` instead of parsing them back)."""
         return self._record(row)
 
+    def _written(self, record: R) -> None:
+        """After `add` or `update` stored `record`: keep the rows derived from it true, in the
+        same transaction (none here)."""
+
     def _row_values(self, row: T) -> dict[str, Any]:
-        """The row's columns by name, as stored (for a `_record` that parses some of them)."""
-        return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+        """The row's columns by name, as stored (for a `_record` that parses some of them),
+        but for the derived ones (which a database write may also have left unloaded)."""
+        columns = row.__table__.columns
+        return {c.key: getattr(row, c.key) for c in columns if c.key not in self.derived_columns}
 
     def _records(self, statement: Select[T]) -> list[R]:
         return [self._record(row) for row in self.session.scalars(statement)]

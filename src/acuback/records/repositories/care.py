@@ -62,17 +62,10 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
     # Columns derived for the research figures (`repositories.derived`), not in the record.
     derived_columns = frozenset({"condition", "newest"})
 
-    def add(self, record: Intake) -> Intake:
-        stored = super().add(record)
+    def _written(self, record: Intake) -> None:
+        # On an update the fixed fields keep the order and the condition as they were (the
+        # practitioner alone may change); recomputed all the same, so no write leaves them stale.
         self.mark_newest([record.patient_id])
-        return stored
-
-    def update(self, record: Intake) -> Intake:
-        # The fixed fields keep the order and the condition as they were; the practitioner
-        # alone may change. Recomputed all the same, so that no write leaves them stale.
-        stored = super().update(record)
-        self.mark_newest([record.patient_id])
-        return stored
 
     def mark_newest(self, patient_ids: Iterable[int]) -> None:
         """After these patients' intakes were added, changed or deleted: set which is each
@@ -80,12 +73,6 @@ class IntakeRepository(Repository[Intake, IntakeRow]):
         ids = list(patient_ids)
         mark_newest(self.session, ids)
         refresh_series(self.session, ids)
-
-    def _row_values(self, row: IntakeRow) -> dict[str, Any]:
-        # Not the derived columns: the record has no such fields, and `newest` was written by
-        # the database (reading it would load the row again).
-        columns = row.__table__.columns
-        return {c.key: getattr(row, c.key) for c in columns if c.key not in self.derived_columns}
 
     def _record(self, row: IntakeRow) -> Intake:
         values = self._row_values(row)
@@ -198,6 +185,7 @@ class PlanRepository(Repository[Plan, PlanRow]):
     fixed_fields = frozenset(
         {"patient_id", "intake_id", "created_at", "status", "accepted_by", "accepted_at"}
     )
+    derived_columns = frozenset({"reassess_after_sessions"})  # a copy of the payload's
 
     def add(self, record: Plan) -> Plan:
         """Store a new plan and return it as stored, in one Core INSERT ... SELECT that writes
@@ -219,14 +207,13 @@ class PlanRepository(Repository[Plan, PlanRow]):
         if plan_id is None:
             self._check_references(record)
             raise NotFound("intake", str(record.intake_id))  # it passes now: a concurrent change
-        del values["payload_version"]
-        values.pop("reassess_after_sessions", None)  # a copy of the payload's
-        return Plan.model_validate({**values, "id": plan_id, "payload": record.payload})
+        fields = {k: v for k, v in values.items() if k not in self.derived_columns}
+        del fields["payload_version"]
+        return Plan.model_validate({**fields, "id": plan_id, "payload": record.payload})
 
     def _record(self, row: PlanRow) -> Plan:
         values = self._row_values(row)
         version = values.pop("payload_version")
-        del values["reassess_after_sessions"]  # a copy of the payload's
         values["payload"] = read_payload(PLAN, row.payload, version, f"plan {row.id} payload")
         return Plan.model_validate(values)
 

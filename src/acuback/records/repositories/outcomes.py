@@ -23,15 +23,8 @@ class OutcomeRepository(Repository[OutcomeMeasurement, OutcomeRow]):
     record_type = OutcomeMeasurement
     fixed_fields = frozenset({"patient_id"})
 
-    def add(self, record: OutcomeMeasurement) -> OutcomeMeasurement:
-        stored = super().add(record)
+    def _written(self, record: OutcomeMeasurement) -> None:
         self.refresh_series([record.patient_id])
-        return stored
-
-    def update(self, record: OutcomeMeasurement) -> OutcomeMeasurement:
-        stored = super().update(record)
-        self.refresh_series([record.patient_id])
-        return stored
 
     def refresh_series(self, patient_ids: Iterable[int]) -> None:
         """After these patients' measurements (or their newest intake) were added, changed or
