@@ -43,9 +43,8 @@ from acuback.records import UnitOfWork, make_engine, upgrade
 from acuback.services.demo import seed_demo
 from acuback.settings import Settings
 from acuback.web.app import create_app
-from acuback.web.security.passwords import hash_password
 
-from .conftest import DEMO_PASSWORDS, SECRET
+from .conftest import DEMO_PASSWORDS, SECRET, seed_hash
 
 EXAMPLES = 25  # per operation, valid and invalid requests together
 CHECKS = [
@@ -167,7 +166,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     upgrade(url)
     engine = make_engine(url)
     with UnitOfWork(engine) as uow:
-        seed_demo(uow, hash_password)
+        seed_demo(uow, seed_hash)
     application = create_app(
         Settings(database_url=url, secret_key=SECRET), engine=engine, migrate=False
     )
