@@ -82,8 +82,7 @@ def test_a_planning_request_reads_each_row_once_and_writes_the_plan_in_one_state
     lock = [] if web_engine.dialect.name == "sqlite" else ["SELECT pg_advisory_xact_lock"]
     assert [_kind(sql) for sql in run] == [
         *opening,
-        "SELECT logins",
-        "SELECT users",
+        "SELECT logins",  # with the user's row: the user read that follows needs no SQL
         "SELECT intakes",
         "INSERT plans",  # INSERT ... SELECT: written only if the intake is the patient's
         *lock,

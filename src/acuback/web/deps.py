@@ -19,7 +19,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from acuback.clinical.screening_rules import Policy
-from acuback.errors import NotFound
 from acuback.knowledge import KnowledgeBase, load_knowledge
 from acuback.records import UnitOfWork, User
 from acuback.services import Actor
@@ -160,23 +159,25 @@ def _signed_in(
     request: Request, uow: UnitOfWork, user_id: int, sid: str, kind: str
 ) -> tuple[bool, User | None]:
     """Whether the sign-in is open and, when it is, its user if that user is still active."""
-    if not login_is_live(request, uow, user_id, sid, kind):
-        return False, None
-    try:
-        user = uow.users.get(user_id)
-    except NotFound:
-        return True, None
-    return True, user if user.active else None
+    live, user = _live(request, uow, user_id, sid, kind)
+    return live, user if live and user is not None and user.active else None
 
 
 def login_is_live(request: Request, uow: UnitOfWork, user_id: int, sid: str, kind: str) -> bool:
-    """Whether the sign-in is open. A write (last-seen time, idle ending) is kept by the unit
-    of work (`UnitOfWork.keep`), so that it stays whatever the route then does; it commits
-    with the request, or on its own when the request fails."""
+    """Whether the sign-in is open (see `_live`)."""
+    return _live(request, uow, user_id, sid, kind)[0]
+
+
+def _live(
+    request: Request, uow: UnitOfWork, user_id: int, sid: str, kind: str
+) -> tuple[bool, User | None]:
+    """Whether the sign-in is open, and its user as read with it. A write (last-seen time, idle
+    ending) is kept by the unit of work (`UnitOfWork.keep`), so that it stays whatever the route
+    then does; it commits with the request, or on its own when the request fails."""
     settings = request.app.state.settings
     idle = timedelta(minutes=settings.session_idle_minutes) if kind == "browser" else None
-    login, _ = uow.keep(lambda work: work.logins.live(sid, user_id, idle))
-    return login is not None and login.kind == kind
+    login, _, user = uow.keep(lambda work: work.logins.live(sid, user_id, idle))
+    return login is not None and login.kind == kind, user
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]

@@ -13,7 +13,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from acuback.errors import NotFound
-from acuback.records.tables import LoginRow
+from acuback.records.models import User
+from acuback.records.tables import LoginRow, UserRow
 from acuback.records.tables.base import utcnow
 
 __all__ = ["Login", "LoginKind", "LoginRepository"]
@@ -65,25 +66,35 @@ class LoginRepository:
         self.session.flush()
         return sid, Login.model_validate(row)
 
-    def live(self, sid: str, user_id: int, idle: timedelta | None) -> tuple[Login | None, bool]:
+    def live(
+        self, sid: str, user_id: int, idle: timedelta | None
+    ) -> tuple[Login | None, bool, User | None]:
         """The sign-in `sid` of `user_id` if it has not ended, expired or (with `idle`) sat
-        unused for longer than `idle` (it is then ended as "idle"), and whether it was written
-        (ended, or last_seen_at touched: at most once a minute)."""
-        row = self.session.scalar(select(LoginRow).where(LoginRow.sid_hash == _hash(sid)))
+        unused for longer than `idle` (it is then ended as "idle"), whether it was written
+        (ended, or last_seen_at touched: at most once a minute), and, when it is live, its
+        user (None if that user is gone). The user comes in the same statement: every signed-in
+        request needs both, one after the other."""
+        found = self.session.execute(
+            select(LoginRow, UserRow)
+            .outerjoin(UserRow, UserRow.id == LoginRow.user_id)
+            .where(LoginRow.sid_hash == _hash(sid))
+        ).first()
+        row, user = (None, None) if found is None else found
         now = utcnow()
         if row is None or row.user_id != user_id or row.ended_at is not None:
-            return None, False
+            return None, False, None
         if row.expires_at <= now:
-            return None, False
+            return None, False, None
         if idle is not None and now - row.last_seen_at > idle:
             row.ended_at, row.end_reason = now, "idle"
             self.session.flush()
-            return None, True
+            return None, True, None
         touched = now - row.last_seen_at > TOUCH_EVERY
         if touched:
             row.last_seen_at = now
             self.session.flush()
-        return Login.model_validate(row), touched
+        person = None if user is None else User.model_validate(user, from_attributes=True)
+        return Login.model_validate(row), touched, person
 
     def end(self, sid: str, reason: str) -> None:
         self._end(LoginRow.sid_hash == _hash(sid), reason)
